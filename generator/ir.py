@@ -1,0 +1,273 @@
+"""The intermediate representation: one model of the API, whatever the spec's dialect.
+
+Plain frozen dataclasses. Nothing after `normalize` sees OpenAPI; nothing before it sees these.
+Types form a small closed set; each can say what it references, and the render stage turns
+them into annotations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a thing was declared: the file and JSON pointer (lines are looked up on demand)."""
+
+    file: str
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Constraints:
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    max_properties: int | None = None
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in vars(self).values())
+
+
+# ---------------------------------------------------------------- types
+@dataclass(frozen=True)
+class Primitive:
+    """str, int, float, bool, bytes (binary), any (unconstrained JSON), or none (JSON null)."""
+
+    kind: str
+    format: str | None = None
+    constraints: Constraints = Constraints()
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A closed set of values. `open` means any string is accepted beside the known ones."""
+
+    values: tuple[str | int | float | bool, ...]
+    open: bool = False
+
+
+@dataclass(frozen=True)
+class Array:
+    item: Type
+    constraints: Constraints = Constraints()
+
+
+@dataclass(frozen=True)
+class Map:
+    value: Type
+    constraints: Constraints = Constraints()
+    key_max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A named model (an object schema with fields) declared in Api.models."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Union_:
+    """One of several types. `discriminator` names the tag property when members declare one."""
+
+    members: tuple[Type, ...]
+    discriminator: str | None = None
+
+
+Type = Union[Primitive, Literal, Array, Map, Ref, Union_]
+
+NONE = Primitive("none")
+ANY = Primitive("any")
+
+
+def nullable(t: Type) -> bool:
+    return t == NONE or (isinstance(t, Union_) and NONE in t.members)
+
+
+def without_none(t: Type) -> Type:
+    if isinstance(t, Union_) and NONE in t.members:
+        rest = tuple(m for m in t.members if m != NONE)
+        return rest[0] if len(rest) == 1 else Union_(rest, t.discriminator)
+    return t
+
+
+def refs(t: Type) -> set[str]:
+    """Names of the models a type mentions, directly or inside containers."""
+    if isinstance(t, Ref):
+        return {t.name}
+    if isinstance(t, Array):
+        return refs(t.item)
+    if isinstance(t, Map):
+        return refs(t.value)
+    if isinstance(t, Union_):
+        return set().union(*(refs(m) for m in t.members))
+    return set()
+
+
+# ---------------------------------------------------------------- models
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # Python identifier
+    wire_name: str  # the JSON key
+    type: Type
+    required: bool
+    description: str = ""
+    default: JsonValue | _Missing = MISSING
+    deprecated: bool = False
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tagged struct: `field`'s value names which optional member field carries the payload."""
+
+    field: str
+    members: tuple[tuple[str, str], ...]  # (tag value, field wire name)
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    fields: tuple[Field, ...]
+    description: str = ""
+    deprecated: bool = False
+    source: Source | None = None
+    tag: Tag | None = None
+    extra: Type | None = None  # additionalProperties beside the named fields
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A named non-object schema (`Metadata`, `ReasoningEffort`), exported for users' annotations."""
+
+    name: str
+    type: Type
+    description: str = ""
+    source: Source | None = None
+
+
+# ---------------------------------------------------------------- operations
+@dataclass(frozen=True)
+class Parameter:
+    name: str  # Python identifier
+    wire_name: str
+    location: str  # path | query | header | cookie
+    type: Type
+    required: bool
+    description: str = ""
+    default: JsonValue | _Missing = MISSING
+    deprecated: bool = False
+    style: str | None = None  # deepObject for `metadata[k]=v`
+    explode: bool = True
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Body:
+    content_type: str  # application/json, multipart/form-data, application/x-www-form-urlencoded, or raw
+    type: Type
+    required: bool
+    fields: tuple[Field, ...] = ()  # the body's fields as keyword arguments, when it is an object
+    model: str | None = None  # the model whose fields these are
+
+
+@dataclass(frozen=True)
+class Pagination:
+    item: Type
+    cursor_param: str = "after"
+    cursor_field: str = "id"
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    name: str  # method name on its resource
+    resource: tuple[str, ...]  # attribute path from the client: ("fine_tuning", "jobs")
+    http_method: str
+    path: str
+    summary: str = ""
+    description: str = ""
+    deprecated: bool = False
+    parameters: tuple[Parameter, ...] = ()
+    body: Body | None = None
+    response: Type | None = None
+    response_kind: str = "json"  # json | binary | text | empty
+    pagination: Pagination | None = None
+    tags: tuple[str, ...] = ()
+    source: Source | None = None
+
+    @property
+    def python_id(self) -> str:
+        """A module-unique snake_case name (service methods, route handlers)."""
+        from .names import snake
+
+        return snake(self.operation_id)
+
+
+@dataclass(frozen=True)
+class Resource:
+    path: tuple[str, ...]
+    operations: tuple[Operation, ...]
+    children: tuple[Resource, ...] = ()
+
+    @property
+    def attr(self) -> str:
+        return self.path[-1] if self.path else ""
+
+    @property
+    def class_name(self) -> str:
+        from .names import pascal
+
+        return "".join(pascal(p) for p in self.path) or "Root"
+
+    def walk(self) -> list[Resource]:
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    version: str
+    description: str
+    base_url: str
+    models: tuple[Model, ...]
+    aliases: tuple[Alias, ...]
+    operations: tuple[Operation, ...]
+    sources: tuple[str, ...] = field(default=())
+
+    def model(self, name: str) -> Model:
+        return {m.name: m for m in self.models}[name]
+
+    @property
+    def root(self) -> Resource:
+        return build_resource_tree(self.operations)
+
+
+def build_resource_tree(operations: tuple[Operation, ...]) -> Resource:
+    def build(prefix: tuple[str, ...]) -> Resource:
+        own = tuple(o for o in operations if o.resource == prefix)
+        child_names = sorted({o.resource[len(prefix)] for o in operations if len(o.resource) > len(prefix) and o.resource[: len(prefix)] == prefix})
+        return Resource(prefix, own, tuple(build((*prefix, c)) for c in child_names))
+
+    return build(())

@@ -1,0 +1,74 @@
+"""Turning any name a spec uses into a valid, readable Python identifier.
+
+The wire name is always kept beside the identifier (as a pydantic alias or a dict key), so
+renaming here never changes what is sent or parsed.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
+
+
+def _ascii(text: str) -> str:
+    """Fold accents to ASCII; spell out what has no ASCII form as its code point."""
+    out = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if ch.isascii():
+            out.append(ch)
+        elif not unicodedata.combining(ch):
+            out.append(f" u{ord(ch):04x} ")
+    return "".join(out)
+
+
+def words(name: str) -> list[str]:
+    return _WORD.findall(_ascii(name))
+
+
+def snake(name: str) -> str:
+    return "_".join(w.lower() for w in words(name))
+
+
+def pascal(name: str) -> str:
+    return "".join(w[:1].upper() + w[1:] for w in words(name))
+
+
+# Names a field or parameter may not take: keywords, and pydantic BaseModel's own members.
+_PYDANTIC_MEMBERS = frozenset(
+    {
+        "copy", "dict", "json", "schema", "schema_json", "construct", "validate", "parse_obj",
+        "parse_raw", "parse_file", "from_orm", "update_forward_refs", "fields", "register",
+    }
+)  # fmt: skip
+
+
+def field_name(wire: str) -> str:
+    """A snake_case attribute name for a JSON key."""
+    name = snake(wire) or "field"
+    if name[0].isdigit():
+        name = f"field_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _PYDANTIC_MEMBERS or name.startswith("model_"):
+        name += "_"
+    return name
+
+
+def class_name(raw: str, reserved: frozenset[str] = frozenset()) -> str:
+    """A PascalCase class name; names the generated modules import themselves get a suffix."""
+    name = pascal(raw) or "Schema"
+    if name[0].isdigit():
+        name = f"Schema{name}"
+    while name in reserved or keyword.iskeyword(name) or name in dir(builtins):
+        name += "Model"
+    return name
+
+
+def unique(name: str, taken: set[str]) -> str:
+    """`name`, or `name_` (then `name__`...) if taken; records the result."""
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name

@@ -1,0 +1,260 @@
+"""Paths to operations, and operations to the resource tree users call them through.
+
+`/fine_tuning/jobs` GET  -> fine_tuning.jobs.list     `/fine_tuning/jobs/{id}` GET -> .retrieve
+`/fine_tuning/jobs/{id}/cancel` POST -> .cancel       `/fine_tuning/jobs/{id}/checkpoints` GET
+-> fine_tuning.jobs.checkpoints.list. When two operations land on the same name, both take
+their operationId instead, so none is ever dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostic, Level, pointer_join
+from ..ir import MISSING, Array, Body, Operation, Pagination, Parameter, Primitive, Ref, Source, Type
+from ..loader import Document, SpecSet
+from ..names import field_name, pascal, snake, unique
+from .schemas import SchemaNormalizer
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+# Keyword arguments every generated method has; spec parameters may not shadow them.
+RESERVED_ARGS = frozenset({"self", "extra_headers", "extra_query", "extra_body", "timeout"})
+JSON_TYPES = ("application/json",)
+CONTENT_PREFERENCE = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _deref(specset: SpecSet, doc: Document, pointer: str, node: Any, diagnostics: list[Diagnostic]) -> tuple[Document, str, Any]:
+    """Follow `$ref`s of a non-schema object (parameter, requestBody, response)."""
+    seen: set[str] = set()
+    while isinstance(node, dict) and "$ref" in node:
+        target = specset.resolve(node["$ref"], doc, pointer)
+        if isinstance(target, Diagnostic):
+            diagnostics.append(target)
+            return doc, pointer, {}
+        if target.key in seen:
+            return doc, pointer, {}
+        seen.add(target.key)
+        doc, pointer, node = target.document, target.pointer, target.value
+    return doc, pointer, node if isinstance(node, dict) else {}
+
+
+def _pick_content(content: Any) -> tuple[str, Any] | None:
+    if not isinstance(content, dict) or not content:
+        return None
+    for wanted in CONTENT_PREFERENCE:
+        if wanted in content:
+            return wanted, content[wanted]
+    for media, value in content.items():
+        if str(media).endswith("+json"):
+            return "application/json", value
+    media = next(iter(content))
+    return str(media), content[media]
+
+
+def resource_and_name(http_method: str, path: str) -> tuple[tuple[str, ...], str]:
+    """Where an operation hangs in the client, by the shape of its path."""
+    segments = [s for s in path.split("/") if s]
+    chain: list[str] = []
+    action = None
+    after_param = False
+    for i, segment in enumerate(segments):
+        is_param = segment.startswith("{") and segment.endswith("}")
+        last = i == len(segments) - 1
+        if is_param:
+            after_param = True
+            continue
+        if last and after_param and http_method != "get":
+            action = segment
+        else:
+            chain.append(segment)
+            after_param = False
+    resource = tuple(field_name(s) for s in chain)
+    if action:
+        return resource, field_name(action)
+    item = bool(segments) and segments[-1].startswith("{")
+    verbs = {
+        "get": ("retrieve", "list"), "post": ("update", "create"), "put": ("update", "replace"),
+        "patch": ("update", "update"), "delete": ("delete", "delete"), "head": ("head", "head"),
+        "options": ("options", "options"), "trace": ("trace", "trace"),
+    }  # fmt: skip
+    return resource, verbs[http_method][0 if item else 1]
+
+
+class OperationNormalizer:
+    def __init__(self, specset: SpecSet, schemas: SchemaNormalizer, diagnostics: list[Diagnostic]) -> None:
+        self.specset = specset
+        self.schemas = schemas
+        self.diagnostics = diagnostics
+
+    def operations(self, doc: Document) -> list[Operation]:
+        out: list[Operation] = []
+        paths = doc.data.get("paths") or {}
+        for path, item_raw in paths.items():
+            item_ptr = pointer_join("#/paths", path)
+            idoc, iptr, item = _deref(self.specset, doc, item_ptr, item_raw, self.diagnostics)
+            for method in HTTP_METHODS:
+                if isinstance(item.get(method), dict):
+                    out.append(self._operation(idoc, pointer_join(iptr, method), str(path), method, item[method], item))
+        return out
+
+    def _operation(self, doc: Document, ptr: str, path: str, method: str, op: dict[str, Any], item: dict[str, Any]) -> Operation:
+        operation_id = str(op.get("operationId") or snake(f"{method} {path}"))
+        hint = pascal(operation_id)
+        resource, name = resource_and_name(method, path)
+        taken = set(RESERVED_ARGS)
+        parameters = self._parameters(doc, ptr, op, item, hint, taken)
+        body = self._body(doc, ptr, op, hint, taken)
+        response, kind = self._response(doc, ptr, op, hint)
+        return Operation(
+            operation_id=operation_id,
+            name=name,
+            resource=resource,
+            http_method=method.upper(),
+            path=path,
+            summary=_text(op.get("summary")),
+            description=_text(op.get("description")),
+            deprecated=bool(op.get("deprecated")),
+            parameters=tuple(parameters),
+            body=body,
+            response=response,
+            response_kind=kind,
+            pagination=self._pagination(parameters, response),
+            tags=tuple(str(t) for t in op.get("tags") or ()),
+            source=Source(str(doc.path), ptr),
+        )
+
+    def _parameters(self, doc: Document, ptr: str, op: dict[str, Any], item: dict[str, Any], hint: str, taken: set[str]) -> list[Parameter]:
+        merged: dict[tuple[str, str], tuple[Document, str, dict[str, Any]]] = {}
+        item_ptr = ptr.rsplit("/", 1)[0]
+        for base_ptr, params in ((item_ptr, item.get("parameters")), (ptr, op.get("parameters"))):
+            for i, raw in enumerate(params or []):
+                pdoc, pptr, param = _deref(self.specset, doc, pointer_join(base_ptr, "parameters", i), raw, self.diagnostics)
+                if "name" in param and "in" in param:
+                    merged[(str(param["name"]), str(param["in"]))] = (pdoc, pptr, param)
+        order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
+        out = []
+        for (wire, location), (pdoc, pptr, param) in sorted(merged.items(), key=lambda kv: order.get(kv[0][1], 4)):
+            schema_ptr, schema = pointer_join(pptr, "schema"), param.get("schema")
+            if schema is None and isinstance(param.get("content"), dict) and param["content"]:
+                media = next(iter(param["content"]))
+                schema_ptr = pointer_join(pptr, "content", media, "schema")
+                schema = param["content"][media].get("schema")
+            ptype = self.schemas.type_of(pdoc, schema_ptr, schema, hint + pascal(wire))
+            name = field_name(wire)
+            if name in taken:
+                name = f"{name}_{location}"
+            out.append(
+                Parameter(
+                    name=unique(name, taken),
+                    wire_name=wire,
+                    location=location,
+                    type=ptype,
+                    required=bool(param.get("required")) or location == "path",
+                    description=_text(param.get("description")),
+                    default=schema.get("default", MISSING) if isinstance(schema, dict) else MISSING,
+                    deprecated=bool(param.get("deprecated")),
+                    style=param.get("style"),
+                    explode=param.get("explode", True),
+                    source=Source(str(pdoc.path), pptr),
+                )
+            )
+        return out
+
+    def _body(self, doc: Document, ptr: str, op: dict[str, Any], hint: str, taken: set[str]) -> Body | None:
+        if "requestBody" not in op:
+            return None
+        bdoc, bptr, body = _deref(self.specset, doc, pointer_join(ptr, "requestBody"), op["requestBody"], self.diagnostics)
+        picked = _pick_content(body.get("content"))
+        if picked is None:
+            return None
+        media, media_obj = picked
+        schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
+        schema_ptr = pointer_join(bptr, "content", media, "schema")
+        required = bool(body.get("required"))
+        btype: Type = self.schemas.type_of(bdoc, schema_ptr, schema, hint + "Request") if schema is not None else Primitive("bytes")
+        if media not in CONTENT_PREFERENCE:
+            return Body(media, Primitive("bytes"), required)
+        if isinstance(btype, Ref):
+            model = self.schemas.models[btype.name]
+            fields = []
+            for f in model.fields:
+                name = f.name if f.name not in taken else f"{f.name}_body"
+                fields.append(replace(f, name=unique(name, taken)))
+            return Body(media, btype, required, tuple(fields), btype.name)
+        unique("body", taken)
+        return Body(media, btype, required)
+
+    def _response(self, doc: Document, ptr: str, op: dict[str, Any], hint: str) -> tuple[Type | None, str]:
+        responses = op.get("responses") or {}
+        self._error_responses(doc, ptr, responses, hint)
+        codes = sorted(str(c) for c in responses if str(c).startswith("2"))
+        if not codes:
+            return None, "empty"
+        code = codes[0]
+        raw = responses.get(code, responses.get(int(code)) if code.isdigit() else None)
+        rdoc, rptr, response = _deref(self.specset, doc, pointer_join(ptr, "responses", code), raw, self.diagnostics)
+        picked = _pick_content(response.get("content"))
+        if picked is None:
+            return None, "empty"
+        media, media_obj = picked
+        if media not in JSON_TYPES:
+            return Primitive("bytes"), "text" if media.startswith("text/") and media != "text/event-stream" else "binary"
+        schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
+        if schema is None:
+            return None, "empty"
+        return self.schemas.type_of(rdoc, pointer_join(rptr, "content", media, "schema"), schema, hint + "Response"), "json"
+
+    def _error_responses(self, doc: Document, ptr: str, responses: dict[Any, Any], hint: str) -> None:
+        """Error bodies are not returned, but their models are part of the API (and the stubs)."""
+        for code, raw in responses.items():
+            if str(code).startswith("2"):
+                continue
+            rdoc, rptr, response = _deref(self.specset, doc, pointer_join(ptr, "responses", code), raw, self.diagnostics)
+            picked = _pick_content(response.get("content"))
+            if picked and picked[0] in JSON_TYPES and isinstance(picked[1], dict) and "schema" in picked[1]:
+                schema_ptr = pointer_join(rptr, "content", picked[0], "schema")
+                self.schemas.type_of(rdoc, schema_ptr, picked[1]["schema"], hint + pascal(str(code)) + "Error")
+
+    def _pagination(self, parameters: list[Parameter], response: Type | None) -> Pagination | None:
+        """Cursor pages: an `after` query parameter, and a response with `data` + `has_more`."""
+        if not isinstance(response, Ref) or not any(p.wire_name == "after" and p.location == "query" for p in parameters):
+            return None
+        fields = {f.wire_name: f for f in self.schemas.models[response.name].fields}
+        data, has_more = fields.get("data"), fields.get("has_more")
+        if data is None or has_more is None or not isinstance(data.type, Array):
+            return None
+        return Pagination(item=data.type.item)
+
+
+def disambiguate(operations: list[Operation], diagnostics: list[Diagnostic], specset: SpecSet) -> list[Operation]:
+    """Operations that land on the same resource method all take their operationId's name."""
+    slots: dict[tuple[tuple[str, ...], str], list[int]] = {}
+    for i, op in enumerate(operations):
+        slots.setdefault((op.resource, op.name), []).append(i)
+    out = list(operations)
+    for indexes in slots.values():
+        if len(indexes) > 1:
+            for i in indexes:
+                out[i] = replace(out[i], name=field_name(out[i].operation_id))
+    # A method may not shadow a sub-resource attribute of the same class.
+    children = {(op.resource[:-1], op.resource[-1]) for op in out if op.resource}
+    out = [replace(op, name=op.name + "_") if (op.resource, op.name) in children else op for op in out]
+    final: dict[tuple[tuple[str, ...], str], Operation] = {}
+    ids: dict[str, Operation] = {}
+    for op in out:
+        for clash in (final.get((op.resource, op.name)), ids.get(op.operation_id)):
+            if clash is not None and op.source and clash.source:
+                doc = specset.load(Path(op.source.file))
+                message = f"operationId {op.operation_id!r} is used twice: here and at {clash.source.pointer}"
+                diagnostics.append(Diagnostic(Level.ERROR, doc.location(op.source.pointer), message, "duplicate-operation"))
+                break
+        final[(op.resource, op.name)] = op
+        ids[op.operation_id] = op
+    return out
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+

@@ -1,0 +1,159 @@
+"""The folding rules: each takes a raw schema (or IR pieces) and says one thing about it.
+
+These are the only places that know how OpenAPI 3.0 and 3.1 spell the same idea.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ir import NONE, Constraints, Literal, Model, Primitive, Ref, Tag, Type, Union_
+
+NULL_SCHEMAS = ({"type": "null"}, {"const": None}, {"enum": [None]}, {"nullable": True})
+
+
+def is_null_schema(schema: Any) -> bool:
+    """`{type: null}` (3.1), `{enum: [null]}`, or a 3.0 `{nullable: true}` with nothing else."""
+    if not isinstance(schema, dict):
+        return False
+    core = {k: v for k, v in schema.items() if k not in ("description", "title", "default", "example")}
+    if core.get("type") == "null" or core.get("type") == ["null"]:
+        return True
+    return core in NULL_SCHEMAS[1:]
+
+
+def declares_null(schema: dict[str, Any]) -> bool:
+    """Nullability said on the schema itself: `nullable: true` (3.0), `type: [X, "null"]` (3.1),
+    or null among the `enum` values. Unions with a null member are folded in `union`."""
+    if schema.get("nullable") is True:
+        return True
+    types = schema.get("type")
+    if isinstance(types, list) and "null" in types:
+        return True
+    enum = schema.get("enum")
+    return isinstance(enum, list) and None in enum
+
+
+def schema_types(schema: dict[str, Any]) -> list[str]:
+    """The non-null JSON types a schema names (`type: [string, "null"]` gives ["string"])."""
+    types = schema.get("type")
+    if isinstance(types, str):
+        return [] if types == "null" else [types]
+    if isinstance(types, list):
+        return [t for t in types if isinstance(t, str) and t != "null"]
+    return []
+
+
+def bounds(schema: dict[str, Any]) -> dict[str, float | None]:
+    """Numeric bounds, folding 3.0's boolean `exclusiveMinimum: true` + `minimum: x` into the
+    3.1 form `exclusiveMinimum: x` (the real 3.1 spec still uses the boolean form)."""
+    out: dict[str, float | None] = {}
+    for side in ("minimum", "maximum"):
+        exclusive_key = "exclusive" + side.capitalize()
+        value, exclusive = schema.get(side), schema.get(exclusive_key)
+        if exclusive is True:
+            out["exclusive_" + side], out[side] = value, None
+        elif isinstance(exclusive, (int, float)) and not isinstance(exclusive, bool):
+            out["exclusive_" + side], out[side] = exclusive, value
+        else:
+            out["exclusive_" + side], out[side] = None, value
+    return out
+
+
+def constraints(schema: dict[str, Any]) -> Constraints:
+    return Constraints(
+        min_length=schema.get("minLength"),
+        max_length=schema.get("maxLength"),
+        pattern=schema.get("pattern"),
+        min_items=schema.get("minItems"),
+        max_items=schema.get("maxItems"),
+        max_properties=schema.get("maxProperties"),
+        **bounds(schema),
+    )
+
+
+def enum_values(schema: dict[str, Any]) -> tuple[Any, ...] | None:
+    """`enum` (null dropped: it is nullability) or `const`; None when neither is present.
+    `x-stainless-const` single-value enums come out as one-value tuples like `const`."""
+    if "const" in schema:
+        return () if schema["const"] is None else (schema["const"],)
+    enum = schema.get("enum")
+    if isinstance(enum, list):
+        seen: list[Any] = []
+        for v in enum:
+            if v is not None and isinstance(v, (str, int, float, bool)) and v not in seen:
+                seen.append(v)
+        return tuple(seen)
+    return None
+
+
+def primitive(type_name: str, schema: dict[str, Any]) -> Primitive:
+    fmt = schema.get("format")
+    if type_name == "string" and fmt == "binary":
+        return Primitive("bytes", fmt)
+    kind = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}.get(type_name, "any")
+    return Primitive(kind, fmt if isinstance(fmt, str) else None, constraints(schema))
+
+
+def union(members: list[Type], discriminator: str | None = None) -> Type:
+    """Fold a list of types into one: flatten nested unions, merge literal sets, turn
+    `str | Literal[...]` into an open enum, drop duplicates, and put None last."""
+    flat: list[Type] = []
+    for m in members:
+        flat.extend(m.members if isinstance(m, Union_) else [m])
+    has_none = NONE in flat
+    flat = [m for m in flat if m != NONE]
+    literals = [m for m in flat if isinstance(m, Literal)]
+    has_plain_str = any(isinstance(m, Primitive) and m.kind == "str" and m.format is None for m in flat)
+    out: list[Type] = []
+    if literals:
+        values: list[Any] = []
+        for lit in literals:
+            values.extend(v for v in lit.values if v not in values)
+        all_str = all(isinstance(v, str) for v in values)
+        is_open = any(lit.open for lit in literals) or (has_plain_str and all_str)
+        merged = Literal(tuple(values), open=is_open)
+    for m in flat:
+        if isinstance(m, Literal):
+            if merged not in out:
+                out.append(merged)
+        elif literals and merged.open and isinstance(m, Primitive) and m.kind == "str" and m.format is None:
+            continue  # absorbed into the open enum
+        elif m not in out:
+            out.append(m)
+    if has_none:
+        out.append(NONE)
+    if not out:
+        return NONE
+    if len(out) == 1:
+        return out[0]
+    return Union_(tuple(out), discriminator)
+
+
+def infer_discriminator(members: list[Type], models: dict[str, Model]) -> str | None:
+    """The property every member model pins to its own single literal value, if any:
+    `type: {enum: [string_check]}` in one grader, `[python]` in the next, and so on."""
+    if len(members) < 2 or not all(isinstance(m, Ref) and m.name in models for m in members):
+        return None
+    candidates: set[str] | None = None
+    for m in members:
+        assert isinstance(m, Ref)
+        pinned = {f.wire_name for f in models[m.name].fields if isinstance(f.type, Literal) and len(f.type.values) == 1 and not f.type.open}
+        candidates = pinned if candidates is None else candidates & pinned
+    for name in sorted(candidates or ()):
+        values = [next(f.type.values[0] for f in models[m.name].fields if f.wire_name == name) for m in members if isinstance(m, Ref)]  # type: ignore[union-attr]
+        if len(set(values)) == len(values):
+            return name
+    return None
+
+
+def detect_tag(fields: list[Any]) -> Tag | None:
+    """A tagged struct: a closed enum property whose every value is the name of another
+    property, e.g. the fine-tuning `method`: `type: dpo` goes with the `dpo` member."""
+    by_wire = {f.wire_name: f for f in fields}
+    for f in fields:
+        if isinstance(f.type, Literal) and not f.type.open and len(f.type.values) > 1:
+            values = f.type.values
+            if all(isinstance(v, str) and v in by_wire and v != f.wire_name for v in values):
+                return Tag(f.wire_name, tuple((str(v), str(v)) for v in values))
+    return None

@@ -1,0 +1,269 @@
+"""Schemas to IR types: named models for objects, plain types for everything else.
+
+Object schemas become models named after where they sit: a component keeps its key; an
+inline object takes its parent's name plus the property (`FineTuningJob` + `error` ->
+`FineTuningJobError`). Titles are never used, numbers never invented. Two different schemas
+that want the same name are a reported error, not a silent merge.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..diagnostics import Diagnostic, Level, pointer_join
+from ..ir import ANY, MISSING, NONE, Alias, Array, Field, Literal, Map, Model, Ref, Source, Type
+from ..loader import Document, SpecSet, Target, split_pointer
+from ..names import class_name, field_name, pascal, unique
+from . import rules
+
+# Names the generated models module imports for itself; a schema may not take them.
+RESERVED = frozenset({"Any", "Literal", "TypeAlias", "TypedDict", "Required", "NotRequired", "Annotated", "BaseModel", "ConfigDict", "Field", "Union", "Optional"})
+
+
+def _component_name(target: Target) -> str:
+    tokens = split_pointer(target.pointer)
+    if len(tokens) == 3 and tokens[0] == "components":
+        return tokens[2]
+    if tokens:
+        return tokens[-1]
+    return target.document.path.stem
+
+
+def _fingerprint(schema: Any) -> str:
+    return json.dumps(schema, sort_keys=True, default=str)
+
+
+class SchemaNormalizer:
+    def __init__(self, specset: SpecSet, diagnostics: list[Diagnostic]) -> None:
+        self.specset = specset
+        self.diagnostics = diagnostics
+        self.models: dict[str, Model] = {}
+        self.aliases: dict[str, Alias] = {}
+        self._claims: dict[str, tuple[str, str, Source]] = {}  # name -> (source key, fingerprint, where)
+        self._by_key: dict[str, Type] = {}
+        self._in_progress: set[str] = set()
+
+    # ------------------------------------------------------------ entry points
+    def type_of(self, doc: Document, pointer: str, schema: Any, hint: str) -> Type:
+        """The IR type of the schema at `pointer` in `doc`; `hint` names an inline object."""
+        if not isinstance(schema, dict):
+            return ANY
+        if "$ref" in schema:
+            target = self.specset.resolve(schema["$ref"], doc, pointer)
+            if isinstance(target, Diagnostic):
+                self.diagnostics.append(target)
+                return ANY
+            resolved = self._named(target)
+            return rules.union([resolved, NONE]) if rules.declares_null(schema) else resolved
+        return self._fold(doc, pointer, schema, hint)
+
+    def error(self, doc: Document, pointer: str, message: str, rule: str) -> None:
+        self.diagnostics.append(Diagnostic(Level.ERROR, doc.location(pointer), message, rule))
+
+    # ------------------------------------------------------------ named schemas
+    def _named(self, target: Target) -> Type:
+        key = target.key
+        if key in self._by_key:
+            return self._by_key[key]
+        doc, pointer, schema = target.document, target.pointer, target.value
+        name = class_name(_component_name(target), RESERVED)
+        if self._is_object(doc, pointer, schema):
+            ref = self._claim(name, key, schema, Source(str(doc.path), pointer), doc)
+            self._by_key[key] = ref
+            if ref.name not in self.models and ref.name == name:
+                self._build_model(doc, pointer, schema, name)
+            return ref
+        if key in self._in_progress:
+            message = "this schema refers to itself without an object in between; typed as Any"
+            self.diagnostics.append(Diagnostic(Level.WARNING, doc.location(pointer), message, "recursive-alias"))
+            return ANY
+        self._in_progress.add(key)
+        resolved = self.type_of(doc, pointer, schema, name)
+        self._in_progress.discard(key)
+        self._by_key[key] = resolved
+        if name not in self.aliases and name not in self.models:
+            self.aliases[name] = Alias(name, resolved, _description(schema), Source(str(doc.path), pointer))
+        return resolved
+
+    def _claim(self, name: str, key: str, schema: Any, where: Source, doc: Document) -> Ref:
+        """Give `name` to the schema at `key`, or report the schema that already holds it."""
+        fingerprint = _fingerprint(schema)
+        held = self._claims.get(name)
+        if held is None:
+            self._claims[name] = (key, fingerprint, where)
+        elif held[0] != key and held[1] != fingerprint:
+            other = held[2]
+            message = f"two different schemas want the model name {name!r}: this one and {other.file}:{other.pointer}"
+            self.error(doc, where.pointer, message, "name-collision")
+        return Ref(name)
+
+    def _is_object(self, doc: Document, pointer: str, schema: Any) -> bool:
+        """Does this schema become a model class? Objects with properties, and allOf merges."""
+        if not isinstance(schema, dict) or "$ref" in schema:
+            return False
+        if "properties" in schema and not any(k in schema for k in ("oneOf", "anyOf")):
+            return True
+        all_of = schema.get("allOf")
+        if isinstance(all_of, list) and len(all_of) > 1:
+            return True
+        return False
+
+    # ------------------------------------------------------------ inline schemas
+    def _fold(self, doc: Document, pointer: str, schema: dict[str, Any], hint: str) -> Type:
+        nullable = rules.declares_null(schema)
+        t = self._fold_non_null(doc, pointer, schema, hint)
+        return rules.union([t, NONE]) if nullable else t
+
+    def _fold_non_null(self, doc: Document, pointer: str, schema: dict[str, Any], hint: str) -> Type:
+        for combinator in ("oneOf", "anyOf"):
+            members = schema.get(combinator)
+            if isinstance(members, list) and members:
+                return self._union(doc, pointer_join(pointer, combinator), members, hint, schema)
+        all_of = schema.get("allOf")
+        if isinstance(all_of, list) and all_of:
+            if len(all_of) == 1 and "properties" not in schema:
+                return self.type_of(doc, pointer_join(pointer, "allOf", 0), all_of[0], hint)
+            return self._hoist(doc, pointer, schema, hint)
+        values = rules.enum_values(schema)
+        if values is not None:
+            return Literal(values) if values else NONE
+        types = rules.schema_types(schema)
+        if len(types) > 1:
+            return rules.union([self._fold_non_null(doc, pointer, {**schema, "type": t}, hint) for t in types])
+        kind = types[0] if types else None
+        if kind == "array" or (kind is None and "items" in schema):
+            item = self.type_of(doc, pointer_join(pointer, "items"), schema.get("items"), hint + "Item")
+            return Array(item, rules.constraints(schema))
+        if kind == "object" or (kind is None and ("properties" in schema or "additionalProperties" in schema)):
+            if schema.get("properties"):
+                return self._hoist(doc, pointer, schema, hint)
+            extra = schema.get("additionalProperties", True)
+            value = self.type_of(doc, pointer_join(pointer, "additionalProperties"), extra, hint + "Value") if isinstance(extra, dict) else ANY
+            names = schema.get("propertyNames")
+            key_max = names.get("maxLength") if isinstance(names, dict) else None
+            return Map(value, rules.constraints(schema), key_max)
+        if kind in ("string", "integer", "number", "boolean"):
+            return rules.primitive(kind, schema)
+        if kind == "null" or rules.is_null_schema(schema):
+            return NONE
+        return ANY
+
+    def _union(self, doc: Document, pointer: str, members: list[Any], hint: str, parent: dict[str, Any]) -> Type:
+        folded: list[Type] = []
+        alone = sum(not rules.is_null_schema(m) for m in members) == 1  # `X | null`: X keeps the name
+        for i, member in enumerate(members):
+            if rules.is_null_schema(member):
+                folded.append(NONE)
+                continue
+            suffix = "" if alone else self._member_suffix(member, i, members)
+            folded.append(self.type_of(doc, pointer_join(pointer, i), member, hint + suffix))
+        explicit = parent.get("discriminator")
+        discriminator = explicit.get("propertyName") if isinstance(explicit, dict) else None
+        non_null = [m for m in folded if m != NONE]
+        discriminator = discriminator or rules.infer_discriminator(non_null, self.models)
+        return rules.union(folded, discriminator)
+
+    @staticmethod
+    def _member_suffix(member: Any, index: int, members: list[Any]) -> str:
+        """A name for an inline union member: its tag value, else a property only it has."""
+        if not isinstance(member, dict):
+            return f"Variant{index}"
+        props = member.get("properties") or {}
+        for prop in props.values():
+            if isinstance(prop, dict):
+                values = rules.enum_values(prop)
+                if values and len(values) == 1:
+                    return pascal(str(values[0]))
+        others = set()
+        for j, other in enumerate(members):
+            if j != index and isinstance(other, dict):
+                others |= set(other.get("properties") or {})
+        own = [p for p in props if p not in others]
+        if own:
+            return pascal(own[0])
+        return f"Variant{index}"
+
+    def _hoist(self, doc: Document, pointer: str, schema: dict[str, Any], hint: str) -> Type:
+        key = f"{doc.path}{pointer}"
+        if key in self._by_key:
+            return self._by_key[key]
+        name = class_name(hint, RESERVED)
+        ref = self._claim(name, key, schema, Source(str(doc.path), pointer), doc)
+        self._by_key[key] = ref
+        if ref.name not in self.models:
+            self._build_model(doc, pointer, schema, name)
+        return ref
+
+    # ------------------------------------------------------------ models
+    def _merged(self, doc: Document, pointer: str, schema: dict[str, Any]) -> tuple[list[tuple[Document, str, str, Any]], set[str], dict[str, Any]]:
+        """Properties (with where each was written) and required names, allOf members merged in order."""
+        props: list[tuple[Document, str, str, Any]] = []
+        required: set[str] = set(schema.get("required") or [])
+        extra: dict[str, Any] = {}
+        for i, member in enumerate(schema.get("allOf") or []):
+            mdoc, mptr, mschema = doc, pointer_join(pointer, "allOf", i), member
+            seen: set[str] = set()
+            while isinstance(mschema, dict) and "$ref" in mschema:
+                target = self.specset.resolve(mschema["$ref"], mdoc, mptr)
+                if isinstance(target, Diagnostic) or target.key in seen:
+                    if isinstance(target, Diagnostic):
+                        self.diagnostics.append(target)
+                    mschema = None
+                    break
+                seen.add(target.key)
+                mdoc, mptr, mschema = target.document, target.pointer, target.value
+            if isinstance(mschema, dict):
+                sub_props, sub_required, sub_extra = self._merged(mdoc, mptr, mschema)
+                props.extend(sub_props)
+                required |= sub_required
+                extra.update(sub_extra)
+        for prop, sub in (schema.get("properties") or {}).items():
+            props.append((doc, pointer_join(pointer, "properties", prop), str(prop), sub))
+        for key in ("description", "deprecated", "additionalProperties"):
+            if key in schema:
+                extra[key] = schema[key]
+        return props, required, extra
+
+    def _build_model(self, doc: Document, pointer: str, schema: dict[str, Any], name: str) -> None:
+        self.models[name] = Model(name, (), source=Source(str(doc.path), pointer))  # placeholder for recursion
+        props, required, extra = self._merged(doc, pointer, schema)
+        by_wire: dict[str, tuple[Document, str, str, Any]] = {}
+        for entry in props:
+            by_wire[entry[2]] = entry  # a later allOf member or the schema itself overrides
+        fields: list[Field] = []
+        taken: set[str] = set()
+        for pdoc, pptr, wire, sub in by_wire.values():
+            ftype = self.type_of(pdoc, pptr, sub, name + pascal(wire))
+            sub = sub if isinstance(sub, dict) else {}
+            fields.append(
+                Field(
+                    name=unique(field_name(wire), taken),
+                    wire_name=wire,
+                    type=ftype,
+                    required=wire in required,
+                    description=_description(sub),
+                    default=sub.get("default", MISSING),
+                    deprecated=bool(sub.get("deprecated")),
+                    source=Source(str(pdoc.path), pptr),
+                )
+            )
+        additional = extra.get("additionalProperties")
+        extra_type = self.type_of(doc, pointer_join(pointer, "additionalProperties"), additional, name + "Value") if isinstance(additional, dict) else None
+        self.models[name] = Model(
+            name=name,
+            fields=tuple(fields),
+            description=_description(extra),
+            deprecated=bool(extra.get("deprecated")),
+            source=Source(str(doc.path), pointer),
+            tag=rules.detect_tag(fields),
+            extra=extra_type,
+        )
+
+
+def _description(schema: Any) -> str:
+    if not isinstance(schema, dict):
+        return ""
+    text = schema.get("description") or ""
+    return text.strip() if isinstance(text, str) else ""
+
