@@ -20,7 +20,9 @@ from .schemas import SchemaNormalizer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 # Keyword arguments every generated method has; spec parameters may not shadow them.
-RESERVED_ARGS = frozenset({"self", "extra_headers", "extra_query", "extra_body", "timeout"})
+RESERVED_ARGS = frozenset({"self", "body", "extra_headers", "extra_query", "extra_body", "timeout"})
+# Names used unqualified in client.py annotations; a method may not shadow them in its class.
+SHADOWING = frozenset({"str", "int", "float", "bool", "bytes", "object", "type", "Any", "Dict", "List", "Literal"})
 JSON_TYPES = ("application/json",)
 CONTENT_PREFERENCE = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
 
@@ -240,7 +242,7 @@ def disambiguate(operations: list[Operation], diagnostics: list[Diagnostic], spe
                 out[i] = replace(out[i], name=field_name(out[i].operation_id))
     # A method may not shadow a sub-resource attribute of the same class.
     children = {(op.resource[:-1], op.resource[-1]) for op in out if op.resource}
-    out = [replace(op, name=op.name + "_") if (op.resource, op.name) in children else op for op in out]
+    out = [replace(op, name=op.name + "_") if (op.resource, op.name) in children or op.name in SHADOWING else op for op in out]
     final: dict[tuple[tuple[str, ...], str], Operation] = {}
     ids: dict[str, Operation] = {}
     for op in out:

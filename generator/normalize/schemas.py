@@ -262,8 +262,14 @@ class SchemaNormalizer:
 
 
 def _description(schema: Any) -> str:
+    """The schema's description, or that of its only non-null member (`anyOf: [X, null]`)."""
     if not isinstance(schema, dict):
         return ""
-    text = schema.get("description") or ""
+    text = schema.get("description")
+    if not text:
+        for combinator in ("anyOf", "oneOf"):
+            members = [m for m in schema.get(combinator) or [] if not rules.is_null_schema(m)]
+            if len(members) == 1:
+                return _description(members[0])
     return text.strip() if isinstance(text, str) else ""
 

@@ -1,0 +1,665 @@
+"""Runtime of the generated client: transport, retries, errors, pages and parsing.
+
+Generated code; do not edit. It depends only on httpx and pydantic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import os
+import random
+import re
+import time
+import uuid
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any, Generic, Protocol, TypeAlias, TypeVar
+from urllib.parse import quote
+
+import httpx
+import pydantic
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+ModelT = TypeVar("ModelT", bound="APIModel")
+
+API_KEY_ENV = "OPENAI_API_KEY"
+BASE_URL_ENV = "OPENAI_BASE_URL"
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+MAX_RETRY_AFTER = 60.0
+RETRY_STATUSES = frozenset({408, 409, 429})
+USER_AGENT = "fine_tuning_client/2.3.0"
+
+
+# ---------------------------------------------------------------- arguments
+class Omit:
+    """The type of `OMIT`: an argument the caller did not pass, so nothing is sent for it."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "OMIT"
+
+
+OMIT = Omit()
+
+Timeout: TypeAlias = float | httpx.Timeout | None
+Headers: TypeAlias = Mapping[str, str]
+Query: TypeAlias = Mapping[str, object]
+Body: TypeAlias = Mapping[str, object]
+FileContent: TypeAlias = bytes | IO[bytes]
+FileInput: TypeAlias = FileContent | tuple[str, FileContent] | tuple[str, FileContent, str]
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """What every generated method accepts beside the API's own parameters."""
+
+    extra_headers: Headers | None = None
+    extra_query: Query | None = None
+    extra_body: Body | None = None
+    timeout: Timeout | Omit = OMIT
+
+
+def warn_deprecated(what: str) -> None:
+    warnings.warn(f"{what} is deprecated", DeprecationWarning, stacklevel=3)
+
+
+def path_template(template: str, values: Mapping[str, object]) -> str:
+    """Fill `{name}` placeholders with URL-encoded values; an empty value is a caller bug."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        value = values[name]
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        if not text:
+            raise ValueError(f"expected a non-empty value for path parameter {name!r}, got {value!r}")
+        return quote(text, safe="")
+
+    return re.sub(r"\{([^{}]+)\}", fill, template)
+
+
+def to_jsonable(value: object) -> Any:
+    """Request data to JSON-ready values: models dumped by wire name, OMIT dropped."""
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items() if not isinstance(v, Omit)}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def _query_text(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(",", ":"))
+    return str(value)
+
+
+def encode_query(params: Mapping[str, object], deep_object: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """Query pairs: lists repeat their key; `deepObject` maps become `key[sub]=value`."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in params.items():
+        if isinstance(value, Omit):
+            continue
+        value = to_jsonable(value)
+        if isinstance(value, dict) and key in deep_object:
+            pairs.extend((f"{key}[{sub}]", _query_text(v)) for sub, v in value.items())
+        elif isinstance(value, list):
+            pairs.extend((key, _query_text(v)) for v in value)
+        else:
+            pairs.append((key, _query_text(value)))
+    return pairs
+
+
+# ---------------------------------------------------------------- models
+class APIModel(pydantic.BaseModel):
+    """Base of every generated model: keeps unknown fields, fills fields by name or wire name."""
+
+    # defer_build: a schema is built when a model is first used, not at import.
+    model_config = pydantic.ConfigDict(
+        extra="allow", validate_by_name=True, validate_by_alias=True, protected_namespaces=(), defer_build=True
+    )
+    _response: httpx.Response | None = pydantic.PrivateAttr(default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object, by wire names, without fields that were never set."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def _keep_unknown(value: Any, handler: pydantic.ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except pydantic.ValidationError:
+        if isinstance(value, (str, int, float)):
+            return value  # a value the server added after this client was generated
+        raise
+
+
+LenientEnum = pydantic.WrapValidator(_keep_unknown)
+"""Closed enums accept new values at run time; type checkers still see the known ones."""
+
+
+def raw_response(obj: APIModel) -> httpx.Response:
+    """The HTTP response a model was parsed from: status, headers and raw body."""
+    if obj._response is None:
+        raise ValueError("this object was not parsed from an HTTP response")
+    return obj._response
+
+
+# ---------------------------------------------------------------- errors
+class APIError(Exception):
+    message: str
+    request: httpx.Request | None
+    body: object | None
+
+    def __init__(self, message: str, request: httpx.Request | None = None, *, body: object | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+        self.body = body
+
+
+class APIConnectionError(APIError):
+    def __init__(self, request: httpx.Request | None = None, message: str = "Connection error.") -> None:
+        super().__init__(message, request)
+
+
+class APITimeoutError(APIConnectionError):
+    def __init__(self, request: httpx.Request | None = None) -> None:
+        super().__init__(request, "Request timed out.")
+
+
+class APIStatusError(APIError):
+    """A response with a 4xx or 5xx status; `body` is the parsed error body."""
+
+    def __init__(self, message: str, response: httpx.Response, *, body: object | None) -> None:
+        super().__init__(message, response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+        self.request_id = response.headers.get("x-request-id")
+        error = body.get("error") if isinstance(body, dict) else None
+        error = error if isinstance(error, dict) else {}
+        self.code: str | None = _str_or_none(error.get("code"))
+        self.param: str | None = _str_or_none(error.get("param"))
+        self.type: str | None = _str_or_none(error.get("type"))
+
+
+class BadRequestError(APIStatusError):
+    pass
+
+
+class AuthenticationError(APIStatusError):
+    pass
+
+
+class PermissionDeniedError(APIStatusError):
+    pass
+
+
+class NotFoundError(APIStatusError):
+    pass
+
+
+class ConflictError(APIStatusError):
+    pass
+
+
+class UnprocessableEntityError(APIStatusError):
+    pass
+
+
+class RateLimitError(APIStatusError):
+    pass
+
+
+class InternalServerError(APIStatusError):
+    pass
+
+
+STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def _str_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def status_error(response: httpx.Response) -> APIStatusError:
+    try:
+        body: object = response.json()
+    except ValueError:
+        body = response.text or None
+    error = body.get("error") if isinstance(body, dict) else None
+    detail = error.get("message") if isinstance(error, dict) else None
+    message = f"Error code: {response.status_code}" + (f" - {detail}" if detail else "")
+    cls = STATUS_ERRORS.get(
+        response.status_code, InternalServerError if response.status_code >= 500 else APIStatusError
+    )
+    return cls(message, response, body=body)
+
+
+# ---------------------------------------------------------------- parsing
+class ModelParser(Generic[ModelT]):
+    """Parses a JSON body straight into a model (pydantic-core reads the bytes)."""
+
+    def __init__(self, model: type[ModelT]) -> None:
+        self.model = model
+
+    def __call__(self, response: httpx.Response) -> ModelT:
+        obj = self.model.model_validate_json(response.content)
+        obj._response = response
+        return obj
+
+
+class AdapterParser(Generic[T]):
+    """Parses a JSON body into any other type; the adapter is built on first use."""
+
+    def __init__(self, type_: Any) -> None:
+        self.type = type_
+        self._adapter: pydantic.TypeAdapter[T] | None = None
+
+    def __call__(self, response: httpx.Response) -> T:
+        if self._adapter is None:
+            self._adapter = pydantic.TypeAdapter(self.type)
+        return self._adapter.validate_json(response.content)
+
+
+def read_bytes(response: httpx.Response) -> bytes:
+    return response.content
+
+
+def read_text(response: httpx.Response) -> str:
+    return response.text
+
+
+def read_none(response: httpx.Response) -> None:
+    return None
+
+
+# ---------------------------------------------------------------- transport
+@dataclass(frozen=True)
+class PreparedRequest:
+    """Everything needed to send (and re-send) one call."""
+
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    json_body: object | None
+    files: list[tuple[str, Any]] | None
+    form: dict[str, Any] | None
+    timeout: Timeout | Omit
+
+
+class BaseClient:
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str | httpx.URL | None,
+        timeout: Timeout,
+        max_retries: int,
+        default_headers: Headers | None,
+    ) -> None:
+        self._api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
+        url = str(base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL)
+        self.base_url = httpx.URL(url.rstrip("/") + "/")
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.default_headers = dict(default_headers or {})
+
+    def __repr__(self) -> str:  # never shows the key
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r})"
+
+    def prepare(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, object] | None = None,
+        deep_object: Sequence[str] = (),
+        body: object | None = None,
+        content_type: str = "application/json",
+        headers: Mapping[str, object] | None = None,
+        options: RequestOptions | None = None,
+    ) -> PreparedRequest:
+        options = options or RequestOptions()
+        pairs = encode_query({**(query or {}), **(options.extra_query or {})}, deep_object)
+        all_headers = {"Accept": "application/json", "User-Agent": USER_AGENT, **self.default_headers}
+        if self._api_key:
+            all_headers["Authorization"] = f"Bearer {self._api_key}"
+        for key, value in (headers or {}).items():
+            if not isinstance(value, Omit):
+                all_headers[key] = _query_text(to_jsonable(value))
+        if method != "GET":
+            # One key for the call, kept across retries, so the server can drop duplicates.
+            all_headers["Idempotency-Key"] = f"retry-{uuid.uuid4()}"
+        all_headers.update(options.extra_headers or {})
+        json_body: object | None = None
+        files: list[tuple[str, Any]] | None = None
+        form: dict[str, Any] | None = None
+        if body is not None or options.extra_body:
+            extra = dict(options.extra_body or {})
+            raw: object = {**body, **extra} if isinstance(body, Mapping) else extra if body is None else body
+            data = to_jsonable(raw)
+            if content_type == "multipart/form-data" and isinstance(raw, dict):
+                files = [(k, v) for k, v in raw.items() if _is_file(v)]
+                form = {k: _form_value(v) for k, v in data.items() if not _is_file(raw.get(k))}
+            elif content_type == "application/x-www-form-urlencoded" and isinstance(data, dict):
+                form = {k: _form_value(v) for k, v in data.items()}
+            else:
+                json_body = data
+        return PreparedRequest(method, path.lstrip("/"), pairs, all_headers, json_body, files, form, options.timeout)
+
+    def build(self, http: httpx.Client | httpx.AsyncClient, prepared: PreparedRequest) -> httpx.Request:
+        timeout = self.timeout if isinstance(prepared.timeout, Omit) else prepared.timeout
+        return http.build_request(
+            prepared.method,
+            self.base_url.join(prepared.path),
+            params=httpx.QueryParams([(k, v) for k, v in prepared.query]),
+            headers=prepared.headers,
+            json=prepared.json_body,
+            files=prepared.files,
+            data=prepared.form,
+            timeout=timeout,
+        )
+
+    def retry_delay(self, attempt: int, response: httpx.Response | None) -> float | None:
+        """Seconds to wait before retry number `attempt` (1-based), or None for no retry."""
+        if attempt > self.max_retries:
+            return None
+        if response is not None:
+            if response.status_code not in RETRY_STATUSES and response.status_code < 500:
+                return None
+            after = _retry_after(response.headers)
+            if after is not None:
+                return min(after, MAX_RETRY_AFTER)
+        delay = min(INITIAL_RETRY_DELAY * 2.0 ** (attempt - 1), MAX_RETRY_DELAY)
+        return delay * (1 - 0.25 * random.random())  # jitter
+
+
+def _is_file(value: object) -> bool:
+    return isinstance(value, (bytes, tuple)) or hasattr(value, "read")
+
+
+def _form_value(value: object) -> object:
+    return value if isinstance(value, str) else _query_text(value)
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    value = headers.get("retry-after-ms")
+    if value is not None:
+        try:
+            return float(value) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is None:
+            return None
+        return max(parsed.timestamp() - time.time(), 0.0)
+
+
+class SyncAPIClient(BaseClient):
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Headers | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._http = http_client or httpx.Client()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def send(self, prepared: PreparedRequest) -> httpx.Response:
+        request = self.build(self._http, prepared)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._http.send(request)
+            except httpx.TimeoutException as exc:
+                delay = self.retry_delay(attempt, None)
+                if delay is None:
+                    raise APITimeoutError(request) from exc
+            except httpx.TransportError as exc:
+                delay = self.retry_delay(attempt, None)
+                if delay is None:
+                    raise APIConnectionError(request) from exc
+            else:
+                if response.is_success:
+                    return response
+                delay = self.retry_delay(attempt, response)
+                if delay is None:
+                    response.read()
+                    raise status_error(response)
+                response.close()
+            time.sleep(delay)
+
+    def request(self, parse: Callable[[httpx.Response], T], method: str, path: str, **kwargs: Any) -> T:
+        return parse(self.send(self.prepare(method, path, **kwargs)))
+
+    def request_page(
+        self, parse: Callable[[httpx.Response], Listing[T]], method: str, path: str, **kwargs: Any
+    ) -> SyncCursorPage[T]:
+        prepared = self.prepare(method, path, **kwargs)
+        return SyncCursorPage(self, parse, prepared, parse(self.send(prepared)))
+
+
+class AsyncAPIClient(BaseClient):
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Headers | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._http = http_client or httpx.AsyncClient()
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self: T) -> T:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def send(self, prepared: PreparedRequest) -> httpx.Response:
+        request = self.build(self._http, prepared)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._http.send(request)
+            except httpx.TimeoutException as exc:
+                delay = self.retry_delay(attempt, None)
+                if delay is None:
+                    raise APITimeoutError(request) from exc
+            except httpx.TransportError as exc:
+                delay = self.retry_delay(attempt, None)
+                if delay is None:
+                    raise APIConnectionError(request) from exc
+            else:
+                if response.is_success:
+                    return response
+                delay = self.retry_delay(attempt, response)
+                if delay is None:
+                    await response.aread()
+                    raise status_error(response)
+                await response.aclose()
+            await asyncio.sleep(delay)
+
+    async def request(self, parse: Callable[[httpx.Response], T], method: str, path: str, **kwargs: Any) -> T:
+        return parse(await self.send(self.prepare(method, path, **kwargs)))
+
+    def request_page(
+        self, parse: Callable[[httpx.Response], Listing[T]], method: str, path: str, **kwargs: Any
+    ) -> AsyncPageRequest[T]:
+        return AsyncPageRequest(self, parse, self.prepare(method, path, **kwargs))
+
+
+# ---------------------------------------------------------------- pages
+class Listing(Protocol[T_co]):
+    """What a list response looks like: its items and whether more follow."""
+
+    @property
+    def data(self) -> Sequence[T_co]: ...
+
+    @property
+    def has_more(self) -> bool | None: ...
+
+
+def _next_query(prepared: PreparedRequest, items: Sequence[object]) -> PreparedRequest | None:
+    cursor = getattr(items[-1], "id", None) if items else None
+    if cursor is None:
+        return None
+    query = [(k, v) for k, v in prepared.query if k != "after"] + [("after", str(cursor))]
+    return PreparedRequest(
+        prepared.method,
+        prepared.path,
+        query,
+        prepared.headers,
+        prepared.json_body,
+        prepared.files,
+        prepared.form,
+        prepared.timeout,
+    )
+
+
+class SyncCursorPage(Generic[T]):
+    """One page of a cursor-paginated list; iterating it walks every item of every page."""
+
+    def __init__(
+        self,
+        client: SyncAPIClient,
+        parse: Callable[[httpx.Response], Listing[T]],
+        prepared: PreparedRequest,
+        listing: Listing[T],
+    ) -> None:
+        self._client, self._parse, self._prepared = client, parse, prepared
+        self.listing = listing
+        self.data: list[T] = list(listing.data)
+        self.has_more = bool(listing.has_more)
+
+    def next_page(self) -> SyncCursorPage[T] | None:
+        prepared = _next_query(self._prepared, self.data) if self.has_more else None
+        if prepared is None:
+            return None
+        return SyncCursorPage(self._client, self._parse, prepared, self._parse(self._client.send(prepared)))
+
+    def iter_pages(self) -> Iterator[SyncCursorPage[T]]:
+        page: SyncCursorPage[T] | None = self
+        while page is not None:
+            yield page
+            page = page.next_page()
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            yield from page.data
+
+
+class AsyncCursorPage(Generic[T]):
+    """The async twin of SyncCursorPage: `async for` walks every item of every page."""
+
+    def __init__(
+        self,
+        client: AsyncAPIClient,
+        parse: Callable[[httpx.Response], Listing[T]],
+        prepared: PreparedRequest,
+        listing: Listing[T],
+    ) -> None:
+        self._client, self._parse, self._prepared = client, parse, prepared
+        self.listing = listing
+        self.data: list[T] = list(listing.data)
+        self.has_more = bool(listing.has_more)
+
+    async def next_page(self) -> AsyncCursorPage[T] | None:
+        prepared = _next_query(self._prepared, self.data) if self.has_more else None
+        if prepared is None:
+            return None
+        return AsyncCursorPage(self._client, self._parse, prepared, self._parse(await self._client.send(prepared)))
+
+    async def iter_pages(self) -> AsyncIterator[AsyncCursorPage[T]]:
+        page: AsyncCursorPage[T] | None = self
+        while page is not None:
+            yield page
+            page = await page.next_page()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
+            for item in page.data:
+                yield item
+
+
+class AsyncPageRequest(Awaitable[AsyncCursorPage[T]]):
+    """Returned by async list methods: `await` it for the first page, or `async for` over all items."""
+
+    def __init__(
+        self, client: AsyncAPIClient, parse: Callable[[httpx.Response], Listing[T]], prepared: PreparedRequest
+    ) -> None:
+        self._client, self._parse, self._prepared = client, parse, prepared
+
+    async def _first(self) -> AsyncCursorPage[T]:
+        listing = self._parse(await self._client.send(self._prepared))
+        return AsyncCursorPage(self._client, self._parse, self._prepared, listing)
+
+    def __await__(self) -> Generator[Any, None, AsyncCursorPage[T]]:
+        return self._first().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for item in await self._first():
+            yield item

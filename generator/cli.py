@@ -1,0 +1,81 @@
+"""Command line: `ftgen generate`, `ftgen validate` (also `python -m generator ...`)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+
+from .config import Settings, read_pyproject
+from .diagnostics import Level, SpecError, errors
+from .pipeline import generate, load
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ftgen", description="Generate a typed Python client and server stubs from OpenAPI documents.")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("generate", "regenerate the client and stubs"), ("validate", "check the spec and report every problem")):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--spec", action="append", type=Path, help="an OpenAPI file or a folder of them (repeatable); default from [tool.ftgen]")
+        sub.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="where [tool.ftgen] is read (default: ./pyproject.toml)")
+        sub.add_argument("--allow-outside", action="store_true", help="let $ref reach files outside the spec's folder")
+        sub.add_argument("--strict", action="store_true", help="treat validator findings as errors")
+        if name == "generate":
+            sub.add_argument("--out", type=Path, help="output folder (replaced whole)")
+            sub.add_argument("--client-package", help="name of the client package")
+            sub.add_argument("--stubs-package", help="name of the stubs package ('' for none)")
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    # The config file describes this project's spec; a --spec on the command line stands alone.
+    values = read_pyproject(args.config) if not args.spec else {}
+    if args.spec:
+        values["specs"] = tuple(args.spec)
+    for key in ("out", "client_package", "stubs_package"):
+        if getattr(args, key, None) is not None:
+            values[key] = getattr(args, key)
+    values["strict"] = args.strict
+    values["allow_outside"] = args.allow_outside
+    if not values.get("specs"):
+        values["specs"] = (Path("spec"),)
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    return Settings(**{k: v for k, v in values.items() if k in fields})
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = settings_from(args)
+        if args.command == "validate":
+            _, diagnostics = load(settings)
+            if args.strict:
+                diagnostics = [dataclasses.replace(d, level=Level.ERROR) for d in diagnostics]
+            for d in diagnostics:
+                print(d, file=sys.stderr)
+            if errors(diagnostics):
+                print(f"{len(errors(diagnostics))} error(s)", file=sys.stderr)
+                return 1
+            print("valid", file=sys.stderr)
+            return 0
+        result = generate(settings)
+    except SpecError as exc:
+        for d in exc.diagnostics:
+            print(d, file=sys.stderr)
+        print(f"{len(errors(exc.diagnostics))} error(s); nothing was written", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"ftgen: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)", file=sys.stderr)
+        return 70
+    for d in result.diagnostics:
+        print(d, file=sys.stderr)
+    api = result.api
+    print(
+        f"generated {len(api.operations)} operations and {len(api.models)} models into {settings.out} "
+        f"({len(result.files)} files, {len(result.diagnostics)} warning(s), {result.seconds:.2f} s)"
+    )
+    return 0

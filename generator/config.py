@@ -1,0 +1,62 @@
+"""Settings: `[tool.ftgen]` in pyproject.toml, overridden by command-line flags."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic, Level, Location, SpecError
+
+
+@dataclass(frozen=True)
+class Settings:
+    specs: tuple[Path, ...] = ()
+    out: Path = Path("generated")
+    client_package: str | None = None  # default: from the API title
+    stubs_package: str | None = None  # default: from the API title; "" for none
+    api_key_env: str = "OPENAI_API_KEY"
+    base_url_env: str = "OPENAI_BASE_URL"
+    strict: bool = False
+    allow_outside: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def read_pyproject(path: Path) -> dict[str, Any]:
+    """The `[tool.ftgen]` table, with paths made relative to the file's folder."""
+    if not path.is_file():
+        return {}
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("ftgen", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError([Diagnostic(Level.ERROR, Location(str(path)), f"invalid TOML: {exc}", "config")]) from None
+    base = path.parent
+    out: dict[str, Any] = {}
+    if "spec" in table:
+        specs = table["spec"] if isinstance(table["spec"], list) else [table["spec"]]
+        out["specs"] = tuple(base / s for s in specs)
+    if "out" in table:
+        out["out"] = base / table["out"]
+    for key in ("client_package", "stubs_package", "api_key_env", "base_url_env"):
+        if key in table:
+            out[key] = str(table[key])
+    return out
+
+
+def spec_files(paths: tuple[Path, ...]) -> list[Path]:
+    """Files given, plus every YAML/JSON OpenAPI document directly inside folders given."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for candidate in sorted(path.iterdir()):
+                if candidate.suffix in (".yaml", ".yml", ".json") and _is_api_document(candidate):
+                    files.append(candidate)
+        else:
+            files.append(path)
+    return files
+
+
+def _is_api_document(path: Path) -> bool:
+    head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+    return any(line.lstrip('{ "').startswith(("openapi", "swagger")) for line in head.splitlines())

@@ -1,0 +1,374 @@
+"""Stage 4, render: the IR to source files, through Jinja2 templates.
+
+Everything a template prints is computed here (annotations, signatures, call expressions);
+templates only loop and print. Spec text reaches code through two filters only: `py`
+(a Python literal via repr) and `docstring` (escaped for a triple-quoted string).
+"""
+
+from __future__ import annotations
+
+import keyword
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .annotate import Annotator
+from .ir import MISSING, Api, Field, Model, Operation, Resource, Type, nullable, refs
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+GENERATOR_NAME = "ftgen"
+
+
+def docstring(text: str) -> str:
+    """Text that is safe between triple double quotes, whatever the spec author wrote."""
+    out = []
+    for ch in text.replace("\r\n", "\n"):
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n" or ch == "\t" or ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")
+    body = "".join(out).replace('"""', '\\"\\"\\"')
+    body = "\n".join(line.rstrip() for line in body.split("\n")).strip()
+    if body.endswith('"'):
+        body += " "
+    return body
+
+
+def py(value: object) -> str:
+    return repr(value)
+
+
+# ---------------------------------------------------------------- views
+@dataclass(frozen=True)
+class Config:
+    client_package: str
+    stubs_package: str | None
+    api_key_env: str = "OPENAI_API_KEY"
+    base_url_env: str = "OPENAI_BASE_URL"
+
+
+@dataclass
+class FieldView:
+    name: str
+    annotation: str
+    default: str | None
+    doc: str
+
+
+@dataclass
+class ModelView:
+    name: str
+    doc: str
+    fields: list[FieldView]
+
+
+@dataclass
+class TypedDictView:
+    name: str
+    doc: str
+    items: list[tuple[str, str, str]]  # (key, annotation, doc)
+    class_syntax: bool
+
+
+@dataclass
+class MethodView:
+    name: str
+    doc: str
+    args: list[str]
+    returns: str
+    prelude: list[str]
+    call: str
+    is_async_def: bool
+
+
+@dataclass
+class ResourceView:
+    class_name: str
+    doc: str
+    children: list[tuple[str, str]]  # (attribute, class name)
+    methods: list[MethodView]
+
+
+@dataclass
+class StubView:
+    name: str
+    http_method: str
+    path: str
+    doc: str
+    handler_args: list[str]
+    service_args: list[str]
+    call_args: list[str]
+    body_model: str | None
+    returns: str
+    deep_objects: list[tuple[str, str]] = field(default_factory=list)
+    status_code: int = 200
+
+
+MODEL = Annotator("model", lenient=True)
+# In client.py a resource method may be called `list`, which shadows the builtin for type
+# checkers inside the class, so container annotations there use typing's List and Dict.
+MODEL_OUT = Annotator("model", models="_models.", list_name="List", dict_name="Dict")
+PARAM = Annotator("param", models="_models.", params="_params.", file_type="_rt.FileInput", list_name="List", dict_name="Dict")
+PARAM_IN_PARAMS = Annotator("param")  # inside params.py: TypedDicts by bare name
+
+
+def _default_doc(default: object) -> str:
+    return "" if default is MISSING else f"\n\nDefault: `{default!r}`."
+
+
+def model_view(model: Model) -> ModelView:
+    fields = []
+    for f in model.fields:
+        optional = not f.required or nullable(f.type)
+        annotation = MODEL.optional(f.type) if optional else MODEL(f.type)
+        alias = f", alias={f.wire_name!r}" if f.name != f.wire_name else ""
+        if optional:
+            default = f"_Field(default=None{alias})" if alias else "None"
+        else:
+            default = f"_Field({alias[2:]})" if alias else None
+        doc = f.description + (" (deprecated)" if f.deprecated else "")
+        fields.append(FieldView(f.name, annotation, default, doc))
+    doc = model.description
+    if model.tag:
+        doc += f"\n\nSet `{model.tag.field}` to one of " + ", ".join(f"`{v}`" for v, _ in model.tag.members) + ", and fill the member of the same name."
+    if model.deprecated:
+        doc = "Deprecated. " + doc
+    return ModelView(model.name, doc.strip() or model.name, fields)
+
+
+def typed_dict_view(model: Model) -> TypedDictView:
+    items = []
+    for f in model.fields:
+        annotation = PARAM_IN_PARAMS(f.type)
+        if f.required:
+            annotation = f"Required[{annotation}]"
+        items.append((f.wire_name, annotation, f.description + _default_doc(f.default)))
+    class_syntax = all(k.isidentifier() and not keyword.iskeyword(k) for k, _, _ in items)
+    return TypedDictView(f"{model.name}Param", model.description or model.name, items, class_syntax)
+
+
+def _arg(name: str, annotation: str, required: bool) -> str:
+    if required:
+        return f"{name}: {annotation}"
+    return f"{name}: {annotation} | _rt.Omit = _rt.OMIT"
+
+
+def _parser(op: Operation) -> tuple[str, str]:
+    """The parser expression and the Python return annotation of an operation's response."""
+    if op.response_kind == "empty" or op.response is None:
+        return "_rt.read_none", "None"
+    if op.response_kind == "binary":
+        return "_rt.read_bytes", "bytes"
+    if op.response_kind == "text":
+        return "_rt.read_text", "str"
+    annotation = MODEL_OUT(op.response)
+    if annotation.startswith("_models.") and annotation.count(".") == 1 and " " not in annotation:
+        return f"_rt.ModelParser({annotation})", annotation
+    return f"_rt.AdapterParser[{annotation}]({annotation})", annotation
+
+
+def _dict_expr(entries: list[tuple[str, str]]) -> str:
+    return "{" + ", ".join(f"{key!r}: {value}" for key, value in entries) + "}"
+
+
+def method_view(op: Operation, is_async: bool) -> MethodView:
+    path_params = [p for p in op.parameters if p.location == "path"]
+    other_params = [p for p in op.parameters if p.location != "path"]
+    body_fields: tuple[Field, ...] = op.body.fields if op.body else ()
+    args: list[str] = [f"{p.name}: {PARAM(p.type)}" for p in path_params]
+    args.append("*")
+    keyword_args: list[tuple[bool, str]] = []
+    for p in other_params:
+        annotation = PARAM(p.type)
+        keyword_args.append((p.required, _arg(p.name, annotation, p.required)))
+    for f in body_fields:
+        keyword_args.append((f.required, _arg(f.name, PARAM(f.type), f.required)))
+    if op.body and not body_fields:
+        keyword_args.append((op.body.required, _arg("body", PARAM(op.body.type), op.body.required)))
+    args.extend(text for required, text in keyword_args if required)
+    args.extend(text for required, text in keyword_args if not required)
+    args += [
+        "extra_headers: _rt.Headers | None = None",
+        "extra_query: _rt.Query | None = None",
+        "extra_body: _rt.Body | None = None",
+        "timeout: _rt.Timeout | _rt.Omit = _rt.OMIT",
+    ]
+    prelude: list[str] = []
+    label = ".".join((*op.resource, op.name)) + "()"
+    if op.deprecated:
+        prelude.append(f"_rt.warn_deprecated({label!r})")
+    for p in other_params:
+        if p.deprecated:
+            prelude.append(f"if not isinstance({p.name}, _rt.Omit):")
+            prelude.append(f"    _rt.warn_deprecated({f'the {p.wire_name!r} parameter of {label}'!r})")
+    for f in body_fields:
+        if f.deprecated:
+            prelude.append(f"if not isinstance({f.name}, _rt.Omit):")
+            prelude.append(f"    _rt.warn_deprecated({f'the {f.wire_name!r} argument of {label}'!r})")
+    parser, returns = _parser(op)
+    path = f"_rt.path_template({op.path!r}, {_dict_expr([(p.wire_name, p.name) for p in path_params])})" if path_params else repr(op.path)
+    kwargs = []
+    query = [(p.wire_name, p.name) for p in other_params if p.location == "query"]
+    if query:
+        kwargs.append(f"query={_dict_expr(query)}")
+        deep = [p.wire_name for p in other_params if p.location == "query" and p.style == "deepObject"]
+        if deep:
+            kwargs.append(f"deep_object={tuple(deep)!r}")
+    headers = [(p.wire_name, p.name) for p in other_params if p.location == "header"]
+    if headers:
+        kwargs.append(f"headers={_dict_expr(headers)}")
+    if op.body:
+        kwargs.append(f"body={_dict_expr([(f.wire_name, f.name) for f in body_fields])}" if body_fields else "body=body")
+        if op.body.content_type != "application/json":
+            kwargs.append(f"content_type={op.body.content_type!r}")
+    kwargs.append("options=_rt.RequestOptions(extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout)")
+    call_args = ", ".join([parser, repr(op.http_method), path, *kwargs])
+    if op.pagination:
+        item = MODEL_OUT(op.pagination.item)
+        page = "AsyncPageRequest" if is_async else "SyncCursorPage"
+        returns = f"_rt.{page}[{item}]"
+        call = f"self._client.request_page({call_args})"
+        is_async_def = False
+    else:
+        call = f"{'await ' if is_async else ''}self._client.request({call_args})"
+        is_async_def = is_async
+    doc = "\n\n".join(part for part in (op.summary, op.description if op.description != op.summary else "") if part)
+    if op.deprecated:
+        doc = f"Deprecated: {doc}"
+    doc += f"\n\n`{op.http_method} {op.path}` ({op.operation_id})"
+    documented = [(p.name, p.description + _default_doc(p.default)) for p in op.parameters if p.description]
+    documented += [(f.name, f.description + _default_doc(f.default)) for f in body_fields if f.description]
+    if documented:
+        doc += "\n\nArgs:\n" + "\n".join(f"    {name}: " + text.replace("\n", "\n        ") for name, text in documented)
+    return MethodView(op.name, doc.strip(), args, returns, prelude, call, is_async_def)
+
+
+def resource_views(root: Resource, is_async: bool) -> list[ResourceView]:
+    """Children before parents, so each class exists before a parent instantiates it."""
+    prefix = "Async" if is_async else ""
+    out = []
+    for resource in sorted(root.walk()[1:], key=lambda r: (-len(r.path), r.path)):
+        children = [(c.attr, prefix + c.class_name) for c in resource.children]
+        methods = [method_view(op, is_async) for op in resource.operations]
+        label = ".".join(resource.path)
+        out.append(ResourceView(prefix + resource.class_name, f"Operations under `client.{label}`.", children, methods))
+    return out
+
+
+def stub_view(op: Operation) -> StubView:
+    handler_args: list[str] = []
+    service_args: list[str] = []
+    call_args: list[str] = []
+    deep: list[tuple[str, str]] = []
+    for p in op.parameters:
+        annotation = MODEL_OUT(p.type) if p.required else MODEL_OUT.optional(p.type)
+        service_args.append(f"{p.name}: {annotation}")
+        call_args.append(f"{p.name}={p.name}")
+        if p.location == "query" and p.style == "deepObject":
+            deep.append((p.name, p.wire_name))
+            continue
+        kind = {"path": "_fa.Path", "query": "_fa.Query", "header": "_fa.Header", "cookie": "_fa.Cookie"}[p.location]
+        default = "" if p.required else " = None"
+        handler_args.append(f"{p.name}: Annotated[{annotation}, {kind}(alias={p.wire_name!r})]{default}")
+    body_model = None
+    if op.body:
+        if op.body.content_type == "application/json":
+            annotation = MODEL_OUT(op.body.type) if op.body.required else MODEL_OUT.optional(op.body.type)
+            default = "" if op.body.required else " = None"
+            handler_args.append(f"body: Annotated[{annotation}, _fa.Body()]{default}")
+            service_args.append(f"body: {annotation}")
+            body_model = annotation
+        else:
+            service_args.append("body: bytes")  # non-JSON bodies reach the service as raw bytes
+            call_args.append("body=await _request.body()")
+            body_model = "bytes"
+    if op.body and op.body.content_type == "application/json":
+        call_args.append("body=body")
+    _, returns = _parser(op)
+    returns = "bytes" if returns == "str" else returns
+    doc = (op.summary or op.operation_id) + f"\n\n`{op.http_method} {op.path}`"
+    return StubView(op.python_id, op.http_method.lower(), op.path, doc, handler_args, service_args, call_args, body_model, returns, deep)
+
+
+def param_models(api: Api) -> list[Model]:
+    """Models a request can carry, transitively: each gets a TypedDict twin."""
+    wanted: set[str] = set()
+    todo: list[str] = []
+    for op in api.operations:
+        types: list[Type] = [p.type for p in op.parameters]
+        if op.body:
+            types += [f.type for f in op.body.fields] if op.body.fields else [op.body.type]
+        for t in types:
+            todo.extend(refs(t))
+    models = {m.name: m for m in api.models}
+    while todo:
+        name = todo.pop()
+        if name in wanted or name not in models:
+            continue
+        wanted.add(name)
+        for f in models[name].fields:
+            todo.extend(refs(f.type))
+    return [m for m in api.models if m.name in wanted]
+
+
+# ---------------------------------------------------------------- environment
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["py"] = py
+    env.filters["docstring"] = docstring
+    return env
+
+
+def render(api: Api, config: Config) -> dict[str, str]:
+    """Relative path -> file text, for the client package and (when configured) the stubs."""
+    env = environment()
+    root = api.root
+    client = config.client_package
+    common = {"api": api, "config": config, "generator": GENERATOR_NAME}
+    files = {
+        f"{client}/__init__.py": env.get_template("client/__init__.py.j2").render(**common),
+        f"{client}/_runtime.py": env.get_template("client/_runtime.py.j2").render(
+            api_key_env=config.api_key_env, base_url_env=config.base_url_env, base_url=api.base_url, user_agent=f"{client}/{api.version}"
+        ),
+        f"{client}/models.py": env.get_template("client/models.py.j2").render(
+            models=[model_view(m) for m in api.models],
+            aliases=[(a.name, MODEL(a.type), a.description) for a in api.aliases],
+            **common,
+        ),
+        f"{client}/params.py": env.get_template("client/params.py.j2").render(typed_dicts=[typed_dict_view(m) for m in param_models(api)], **common),
+        f"{client}/client.py": env.get_template("client/client.py.j2").render(
+            sync_resources=resource_views(root, False),
+            async_resources=resource_views(root, True),
+            sync_root=[method_view(op, False) for op in root.operations],
+            async_root=[method_view(op, True) for op in root.operations],
+            top=[(c.attr, c.class_name) for c in root.children],
+            **common,
+        ),
+        f"{client}/py.typed": "",
+        "API.md": env.get_template("docs/API.md.j2").render(rows=_doc_rows(api), **common),
+    }
+    if config.stubs_package:
+        stubs = [stub_view(op) for op in api.operations]
+        for name in ("__init__.py", "service.py", "app.py"):
+            files[f"{config.stubs_package}/{name}"] = env.get_template(f"stubs/{name}.j2").render(stubs=stubs, **common)
+    return files
+
+
+def _doc_rows(api: Api) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for op in api.operations:
+        call = "client." + ".".join((*op.resource, op.name)) + "()"
+        summary = op.summary.split("\n")[0].replace("|", "\\|")
+        rows.append((f"{op.http_method} {op.path}", call, summary, "deprecated" if op.deprecated else ""))
+    return rows
+
