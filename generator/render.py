@@ -278,7 +278,9 @@ def stub_view(op: Operation) -> StubView:
         if op.body.content_type == "application/json":
             annotation = MODEL_OUT(op.body.type) if op.body.required else MODEL_OUT.optional(op.body.type)
             default = "" if op.body.required else " = None"
-            handler_args.append(f"body: Annotated[{annotation}, _fa.Body()]{default}")
+            # A lone model is a body to FastAPI already; other types need saying so.
+            plain = annotation.startswith("_models.") and " " not in annotation
+            handler_args.append(f"body: {annotation}{default}" if plain else f"body: Annotated[{annotation}, _fa.Body()]{default}")
             service_args.append(f"body: {annotation}")
             body_model = annotation
         else:

@@ -62,7 +62,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     @router.post("/fine_tuning/jobs", response_model=None)
     async def create_fine_tuning_job(
         _request: _fa.Request,
-        body: Annotated[_models.CreateFineTuningJobRequest, _fa.Body()],
+        body: _models.CreateFineTuningJobRequest,
     ) -> _Response:
         """Creates a fine-tuning job which begins the process of creating a new model from a given dataset.
 
@@ -157,7 +157,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     @router.post("/fine-tunes", response_model=None)
     async def create_fine_tune(
         _request: _fa.Request,
-        body: Annotated[_models.CreateFineTuneRequest, _fa.Body()],
+        body: _models.CreateFineTuneRequest,
     ) -> _Response:
         """Creates a job that fine-tunes a specified model from a given dataset.
 

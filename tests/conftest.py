@@ -1,0 +1,86 @@
+"""Shared fixtures: paths, and a real HTTP server on 127.0.0.1 that records what it receives."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = ROOT / "generated"
+SEED_EXAMPLES = Path(__file__).resolve().parent / "data" / "seed_examples"
+
+
+def seed_example(name: str) -> Any:
+    return json.loads((SEED_EXAMPLES / f"{name}.json").read_text())
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class RecordingServer:
+    """Answers each request with the next queued (status, body, headers), else 200 `{}`."""
+
+    url: str
+    requests: list[Recorded] = field(default_factory=list)
+    replies: list[tuple[int, Any, dict[str, str]]] = field(default_factory=list)
+
+    def reply(self, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> None:
+        self.replies.append((status, body, headers or {}))
+
+    @property
+    def last(self) -> Recorded:
+        return self.requests[-1]
+
+
+@pytest.fixture
+def server() -> Iterator[RecordingServer]:
+    state = RecordingServer(url="")
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def handle_any(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            parts = urlsplit(self.path)
+            body = json.loads(raw) if raw and "json" in (self.headers.get("content-type") or "") else (raw or None)
+            with lock:
+                state.requests.append(Recorded(self.command, parts.path, parse_qsl(parts.query, keep_blank_values=True), dict(self.headers), body))
+                status, reply, headers = state.replies.pop(0) if state.replies else (200, {}, {})
+            data = reply if isinstance(reply, bytes) else json.dumps(reply).encode()
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{httpd.server_port}/v1"
+    try:
+        yield state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
