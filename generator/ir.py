@@ -210,6 +210,7 @@ class Operation:
     body: Body | None = None
     response: Type | None = None
     response_kind: str = "json"  # json | binary | text | empty
+    status_code: int = 200  # the success status the spec declares
     pagination: Pagination | None = None
     tags: tuple[str, ...] = ()
     source: Source | None = None

@@ -292,7 +292,7 @@ def stub_view(op: Operation) -> StubView:
     _, returns = _parser(op)
     returns = "bytes" if returns == "str" else returns
     doc = (op.summary or op.operation_id) + f"\n\n`{op.http_method} {op.path}`"
-    return StubView(op.python_id, op.http_method.lower(), op.path, doc, handler_args, service_args, call_args, body_model, returns, deep)
+    return StubView(op.python_id, op.http_method.lower(), op.path, doc, handler_args, service_args, call_args, body_model, returns, deep, op.status_code)
 
 
 def param_models(api: Api) -> list[Model]:

@@ -33,14 +33,14 @@ def _deep_object(request: _fa.Request, name: str) -> dict[str, str] | None:
     return pairs or None
 
 
-def _respond(result: object) -> _Response:
+def _respond(result: object, status_code: int) -> _Response:
     if isinstance(result, _Response):
         return result
     if isinstance(result, bytes):
-        return _Response(content=result, media_type="application/octet-stream")
+        return _Response(content=result, media_type="application/octet-stream", status_code=status_code)
     if isinstance(result, _pd.BaseModel):
-        return _JSONResponse(result.model_dump(mode="json", by_alias=True, exclude_unset=True))
-    return _JSONResponse(_pd.TypeAdapter(Any).dump_python(result, mode="json", by_alias=True))
+        return _JSONResponse(result.model_dump(mode="json", by_alias=True, exclude_unset=True), status_code=status_code)
+    return _JSONResponse(_pd.TypeAdapter(Any).dump_python(result, mode="json", by_alias=True), status_code=status_code)
 
 
 def create_router(service: Service) -> _fa.APIRouter:
@@ -50,6 +50,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     @router.get("/fine_tuning/jobs", response_model=None)
     async def list_paginated_fine_tuning_jobs(
         _request: _fa.Request,
+        *,
         after: Annotated[str | None, _fa.Query(alias="after")] = None,
         limit: Annotated[int | None, _fa.Query(alias="limit")] = None,
     ) -> _Response:
@@ -57,11 +58,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/jobs`"""
         metadata = _deep_object(_request, "metadata")
-        return _respond(await service.list_paginated_fine_tuning_jobs(after=after, limit=limit, metadata=metadata))
+        return _respond(await service.list_paginated_fine_tuning_jobs(after=after, limit=limit, metadata=metadata), 200)
 
     @router.post("/fine_tuning/jobs", response_model=None)
     async def create_fine_tuning_job(
         _request: _fa.Request,
+        *,
         body: _models.CreateFineTuningJobRequest,
     ) -> _Response:
         """Creates a fine-tuning job which begins the process of creating a new model from a given dataset.
@@ -71,11 +73,12 @@ def create_router(service: Service) -> _fa.APIRouter:
         [Learn more about fine-tuning](/docs/guides/model-optimization)
 
         `POST /fine_tuning/jobs`"""
-        return _respond(await service.create_fine_tuning_job(body=body))
+        return _respond(await service.create_fine_tuning_job(body=body), 200)
 
     @router.get("/fine_tuning/jobs/{fine_tuning_job_id}", response_model=None)
     async def retrieve_fine_tuning_job(
         _request: _fa.Request,
+        *,
         fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
     ) -> _Response:
         """Get info about a fine-tuning job.
@@ -83,21 +86,23 @@ def create_router(service: Service) -> _fa.APIRouter:
         [Learn more about fine-tuning](/docs/guides/model-optimization)
 
         `GET /fine_tuning/jobs/{fine_tuning_job_id}`"""
-        return _respond(await service.retrieve_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id))
+        return _respond(await service.retrieve_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id), 200)
 
     @router.post("/fine_tuning/jobs/{fine_tuning_job_id}/cancel", response_model=None)
     async def cancel_fine_tuning_job(
         _request: _fa.Request,
+        *,
         fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
     ) -> _Response:
         """Immediately cancel a fine-tune job.
 
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel`"""
-        return _respond(await service.cancel_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id))
+        return _respond(await service.cancel_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id), 200)
 
     @router.get("/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints", response_model=None)
     async def list_fine_tuning_job_checkpoints(
         _request: _fa.Request,
+        *,
         fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
         after: Annotated[str | None, _fa.Query(alias="after")] = None,
         limit: Annotated[int | None, _fa.Query(alias="limit")] = None,
@@ -108,12 +113,14 @@ def create_router(service: Service) -> _fa.APIRouter:
         return _respond(
             await service.list_fine_tuning_job_checkpoints(
                 fine_tuning_job_id=fine_tuning_job_id, after=after, limit=limit
-            )
+            ),
+            200,
         )
 
     @router.get("/fine_tuning/jobs/{fine_tuning_job_id}/events", response_model=None)
     async def list_fine_tuning_events(
         _request: _fa.Request,
+        *,
         fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
         after: Annotated[str | None, _fa.Query(alias="after")] = None,
         limit: Annotated[int | None, _fa.Query(alias="limit")] = None,
@@ -122,28 +129,30 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/jobs/{fine_tuning_job_id}/events`"""
         return _respond(
-            await service.list_fine_tuning_events(fine_tuning_job_id=fine_tuning_job_id, after=after, limit=limit)
+            await service.list_fine_tuning_events(fine_tuning_job_id=fine_tuning_job_id, after=after, limit=limit), 200
         )
 
     @router.post("/fine_tuning/jobs/{fine_tuning_job_id}/pause", response_model=None)
     async def pause_fine_tuning_job(
         _request: _fa.Request,
+        *,
         fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
     ) -> _Response:
         """Pause a fine-tune job.
 
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/pause`"""
-        return _respond(await service.pause_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id))
+        return _respond(await service.pause_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id), 200)
 
     @router.post("/fine_tuning/jobs/{fine_tuning_job_id}/resume", response_model=None)
     async def resume_fine_tuning_job(
         _request: _fa.Request,
+        *,
         fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
     ) -> _Response:
         """Resume a fine-tune job.
 
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/resume`"""
-        return _respond(await service.resume_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id))
+        return _respond(await service.resume_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id), 200)
 
     @router.get("/fine-tunes", response_model=None)
     async def list_fine_tunes(
@@ -152,11 +161,12 @@ def create_router(service: Service) -> _fa.APIRouter:
         """List your organization's fine-tuning jobs
 
         `GET /fine-tunes`"""
-        return _respond(await service.list_fine_tunes())
+        return _respond(await service.list_fine_tunes(), 200)
 
     @router.post("/fine-tunes", response_model=None)
     async def create_fine_tune(
         _request: _fa.Request,
+        *,
         body: _models.CreateFineTuneRequest,
     ) -> _Response:
         """Creates a job that fine-tunes a specified model from a given dataset.
@@ -166,11 +176,12 @@ def create_router(service: Service) -> _fa.APIRouter:
         [Learn more about fine-tuning](/docs/guides/legacy-fine-tuning)
 
         `POST /fine-tunes`"""
-        return _respond(await service.create_fine_tune(body=body))
+        return _respond(await service.create_fine_tune(body=body), 200)
 
     @router.get("/fine-tunes/{fine_tune_id}", response_model=None)
     async def retrieve_fine_tune(
         _request: _fa.Request,
+        *,
         fine_tune_id: Annotated[str, _fa.Path(alias="fine_tune_id")],
     ) -> _Response:
         """Gets info about the fine-tune job.
@@ -178,28 +189,30 @@ def create_router(service: Service) -> _fa.APIRouter:
         [Learn more about fine-tuning](/docs/guides/legacy-fine-tuning)
 
         `GET /fine-tunes/{fine_tune_id}`"""
-        return _respond(await service.retrieve_fine_tune(fine_tune_id=fine_tune_id))
+        return _respond(await service.retrieve_fine_tune(fine_tune_id=fine_tune_id), 200)
 
     @router.post("/fine-tunes/{fine_tune_id}/cancel", response_model=None)
     async def cancel_fine_tune(
         _request: _fa.Request,
+        *,
         fine_tune_id: Annotated[str, _fa.Path(alias="fine_tune_id")],
     ) -> _Response:
         """Immediately cancel a fine-tune job.
 
         `POST /fine-tunes/{fine_tune_id}/cancel`"""
-        return _respond(await service.cancel_fine_tune(fine_tune_id=fine_tune_id))
+        return _respond(await service.cancel_fine_tune(fine_tune_id=fine_tune_id), 200)
 
     @router.get("/fine-tunes/{fine_tune_id}/events", response_model=None)
     async def list_fine_tune_events(
         _request: _fa.Request,
+        *,
         fine_tune_id: Annotated[str, _fa.Path(alias="fine_tune_id")],
         stream: Annotated[bool | None, _fa.Query(alias="stream")] = None,
     ) -> _Response:
         """Get fine-grained status updates for a fine-tune job.
 
         `GET /fine-tunes/{fine_tune_id}/events`"""
-        return _respond(await service.list_fine_tune_events(fine_tune_id=fine_tune_id, stream=stream))
+        return _respond(await service.list_fine_tune_events(fine_tune_id=fine_tune_id, stream=stream), 200)
 
     return router
 

@@ -109,6 +109,7 @@ class OperationNormalizer:
         parameters = self._parameters(doc, ptr, op, item, hint, taken)
         body = self._body(doc, ptr, op, hint, taken)
         response, kind = self._response(doc, ptr, op, hint)
+        codes = sorted(str(c) for c in op.get("responses") or {} if str(c).isdigit() and str(c).startswith("2"))
         return Operation(
             operation_id=operation_id,
             name=name,
@@ -122,6 +123,7 @@ class OperationNormalizer:
             body=body,
             response=response,
             response_kind=kind,
+            status_code=int(codes[0]) if codes else 200,
             pagination=self._pagination(parameters, response),
             tags=tuple(str(t) for t in op.get("tags") or ()),
             source=Source(str(doc.path), ptr),
