@@ -171,8 +171,7 @@ class FineTuningJobs:
             limit: Number of fine-tuning jobs to retrieve.
 
                 Default: `20`.
-            metadata: Optional metadata filter. To filter, use the syntax `metadata[k]=v`. Alternatively, set `metadata=null` to indicate no metadata.
-        """
+            metadata: Optional metadata filter. To filter, use the syntax `metadata[k]=v`. Alternatively, set `metadata=null` to indicate no metadata."""
         return self._client.request_page(
             _rt.ModelParser(_models.ListPaginatedFineTuningJobsResponse),
             "GET",
@@ -607,8 +606,7 @@ class FineTuning:
 class Client(_rt.SyncAPIClient):
     """The sync client of the Fine-tuning API.
 
-    The API key comes from `api_key` or the OPENAI_API_KEY environment variable; the base URL from `base_url`, OPENAI_BASE_URL, or https://api.openai.com/v1.
-    """
+    The API key comes from `api_key` or the OPENAI_API_KEY environment variable; the base URL from `base_url`, OPENAI_BASE_URL, or https://api.openai.com/v1."""
 
     def __init__(
         self,
@@ -785,8 +783,7 @@ class AsyncFineTuningJobs:
             limit: Number of fine-tuning jobs to retrieve.
 
                 Default: `20`.
-            metadata: Optional metadata filter. To filter, use the syntax `metadata[k]=v`. Alternatively, set `metadata=null` to indicate no metadata.
-        """
+            metadata: Optional metadata filter. To filter, use the syntax `metadata[k]=v`. Alternatively, set `metadata=null` to indicate no metadata."""
         return self._client.request_page(
             _rt.ModelParser(_models.ListPaginatedFineTuningJobsResponse),
             "GET",
@@ -1221,8 +1218,7 @@ class AsyncFineTuning:
 class AsyncClient(_rt.AsyncAPIClient):
     """The async client of the Fine-tuning API.
 
-    The API key comes from `api_key` or the OPENAI_API_KEY environment variable; the base URL from `base_url`, OPENAI_BASE_URL, or https://api.openai.com/v1.
-    """
+    The API key comes from `api_key` or the OPENAI_API_KEY environment variable; the base URL from `base_url`, OPENAI_BASE_URL, or https://api.openai.com/v1."""
 
     def __init__(
         self,
