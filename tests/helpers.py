@@ -1,0 +1,75 @@
+"""Build tiny specs inline, normalize them, or generate and import the result."""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import yaml
+
+from generator.config import Settings
+from generator.diagnostics import Diagnostic
+from generator.ir import Api, Field, Model, Type
+from generator.loader import SpecSet
+from generator.normalize import normalize
+from generator.pipeline import build
+from generator.writer import write_tree
+
+_counter = itertools.count()
+
+
+def spec(schemas: dict[str, Any] | None = None, *, openapi: str = "3.1.0", paths: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A document whose every component schema is returned by one GET operation each."""
+    schemas = schemas or {}
+    if paths is None:
+        paths = {
+            f"/{name.lower()}": {
+                "get": {
+                    "operationId": f"get{name}",
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}},
+                }
+            }
+            for name in schemas
+        }
+    return {"openapi": openapi, "info": {"title": "T", "version": "1"}, "paths": paths, "components": {"schemas": schemas}}
+
+
+def write_spec(tmp_path: Path, doc: dict[str, Any], name: str = "api.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+def normalize_spec(tmp_path: Path, doc: dict[str, Any]) -> tuple[Api, list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    api = normalize(SpecSet([write_spec(tmp_path, doc)]), diagnostics)
+    return api, diagnostics
+
+
+def field(api: Api, model: str, name: str) -> Field:
+    return next(f for f in api.model(model).fields if f.wire_name == name)
+
+
+def field_type(api: Api, model: str, name: str) -> Type:
+    return field(api, model, name).type
+
+
+def model(api: Api, name: str) -> Model:
+    return api.model(name)
+
+
+def generate_package(tmp_path: Path, doc: dict[str, Any]) -> tuple[ModuleType, ModuleType, str]:
+    """Generate a client for `doc`, import it, and return (models, client module, out folder)."""
+    package = f"gen_{next(_counter)}_{tmp_path.name.replace('-', '_')}"[:60]
+    out = tmp_path / "out"
+    result = build(Settings(specs=(write_spec(tmp_path, doc),), out=out, client_package=package, stubs_package=""))
+    write_tree(result.files, out)
+    sys.path.insert(0, str(out))
+    try:
+        return importlib.import_module(f"{package}.models"), importlib.import_module(f"{package}.client"), str(out)
+    finally:
+        sys.path.remove(str(out))
