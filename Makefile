@@ -24,6 +24,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests generated
 	$(BIN)/ruff format --check generator tests
+	$(BIN)/mypy generator
 
 typecheck: $(STAMP)
 	cd generated && ../$(BIN)/mypy --strict fine_tuning_client fine_tuning_stubs

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 
 from .ir import NONE, Array, Literal, Map, Primitive, Ref, Type, Union_
 
-PRIMITIVES = {"str": "str", "int": "int", "float": "float", "bool": "bool", "bytes": "bytes", "any": "Any", "none": "None"}
+PRIMITIVES = {
+    "str": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "bytes": "bytes",
+    "any": "Any",
+    "none": "None",
+}
 
 
 def literal_values(values: tuple[object, ...]) -> str:

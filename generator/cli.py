@@ -13,13 +13,28 @@ from .pipeline import generate, load
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ftgen", description="Generate a typed Python client and server stubs from OpenAPI documents.")
+    parser = argparse.ArgumentParser(
+        prog="ftgen", description="Generate a typed Python client and server stubs from OpenAPI documents."
+    )
     parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, help_text in (("generate", "regenerate the client and stubs"), ("validate", "check the spec and report every problem")):
+    for name, help_text in (
+        ("generate", "regenerate the client and stubs"),
+        ("validate", "check the spec and report every problem"),
+    ):
         sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("--spec", action="append", type=Path, help="an OpenAPI file or a folder of them (repeatable); default from [tool.ftgen]")
-        sub.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="where [tool.ftgen] is read (default: ./pyproject.toml)")
+        sub.add_argument(
+            "--spec",
+            action="append",
+            type=Path,
+            help="an OpenAPI file or a folder of them (repeatable); default from [tool.ftgen]",
+        )
+        sub.add_argument(
+            "--config",
+            type=Path,
+            default=Path("pyproject.toml"),
+            help="where [tool.ftgen] is read (default: ./pyproject.toml)",
+        )
         sub.add_argument("--allow-outside", action="store_true", help="let $ref reach files outside the spec's folder")
         sub.add_argument("--strict", action="store_true", help="treat validator findings as errors")
         if name == "generate":

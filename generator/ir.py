@@ -8,9 +8,9 @@ them into annotations.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TypeAlias, Union
 
-JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]
+JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]  # noqa: UP007 - recursive
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class Union_:
     discriminator: str | None = None
 
 
-Type = Union[Primitive, Literal, Array, Map, Ref, Union_]
+Type: TypeAlias = Primitive | Literal | Array | Map | Ref | Union_
 
 NONE = Primitive("none")
 ANY = Primitive("any")
@@ -268,7 +268,13 @@ class Api:
 def build_resource_tree(operations: tuple[Operation, ...]) -> Resource:
     def build(prefix: tuple[str, ...]) -> Resource:
         own = tuple(o for o in operations if o.resource == prefix)
-        child_names = sorted({o.resource[len(prefix)] for o in operations if len(o.resource) > len(prefix) and o.resource[: len(prefix)] == prefix})
+        child_names = sorted(
+            {
+                o.resource[len(prefix)]
+                for o in operations
+                if len(o.resource) > len(prefix) and o.resource[: len(prefix)] == prefix
+            }
+        )
         return Resource(prefix, own, tuple(build((*prefix, c)) for c in child_names))
 
     return build(())

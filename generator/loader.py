@@ -21,7 +21,7 @@ from .diagnostics import Diagnostic, Level, Location, SpecError, escape_pointer_
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """Safe loader that keeps dates as strings: `version: 2023-12-22` is text in a spec."""
 
 
@@ -110,20 +110,20 @@ def parse(path: Path, text: str) -> Any:
         return yaml.load(text, Loader=_Loader)
     except json.JSONDecodeError as exc:
         loc = Location(str(path), "#", exc.lineno, exc.colno)
-        raise SpecError([Diagnostic(Level.ERROR, loc, f"invalid JSON: {exc.msg}", "json-syntax")])
+        raise SpecError([Diagnostic(Level.ERROR, loc, f"invalid JSON: {exc.msg}", "json-syntax")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         loc = Location(str(path), "#", line, col)
-        raise SpecError([Diagnostic(Level.ERROR, loc, f"invalid YAML: {message}", "yaml-syntax")])
+        raise SpecError([Diagnostic(Level.ERROR, loc, f"invalid YAML: {message}", "yaml-syntax")]) from None
     except yaml.YAMLError as exc:
         loc = Location(str(path), "#")
-        raise SpecError([Diagnostic(Level.ERROR, loc, f"invalid YAML: {exc}", "yaml-syntax")])
+        raise SpecError([Diagnostic(Level.ERROR, loc, f"invalid YAML: {exc}", "yaml-syntax")]) from None
     except RecursionError:
         loc = Location(str(path), "#")
         message = "the document is nested too deeply to read"
-        raise SpecError([Diagnostic(Level.ERROR, loc, message, "nesting-too-deep")])
+        raise SpecError([Diagnostic(Level.ERROR, loc, message, "nesting-too-deep")]) from None
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ class SpecSet:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 loc = Location(str(path))
-                raise SpecError([Diagnostic(Level.ERROR, loc, f"cannot read: {exc}", "unreadable")])
+                raise SpecError([Diagnostic(Level.ERROR, loc, f"cannot read: {exc}", "unreadable")]) from None
             self.documents[path] = Document(path, text, parse(path, text))
         return self.documents[path]
 

@@ -31,7 +31,16 @@ class Result:
 def load(settings: Settings) -> tuple[SpecSet, list[Diagnostic]]:
     paths = spec_files(settings.specs)
     if not paths:
-        raise SpecError([Diagnostic(Level.ERROR, Location(str(settings.specs[0]) if settings.specs else "."), "no OpenAPI document found", "no-spec")])
+        raise SpecError(
+            [
+                Diagnostic(
+                    Level.ERROR,
+                    Location(str(settings.specs[0]) if settings.specs else "."),
+                    "no OpenAPI document found",
+                    "no-spec",
+                )
+            ]
+        )
     specset = SpecSet(paths, allow_outside=settings.allow_outside)
     return specset, validate(specset)
 

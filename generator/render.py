@@ -29,7 +29,13 @@ def docstring(text: str) -> str:
         elif ch == "\n" or ch == "\t" or ch.isprintable():
             out.append(ch)
         else:
-            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")
+            out.append(
+                f"\\x{ord(ch):02x}"
+                if ord(ch) < 0x100
+                else f"\\u{ord(ch):04x}"
+                if ord(ch) < 0x10000
+                else f"\\U{ord(ch):08x}"
+            )
     body = "".join(out).replace('"""', '\\"\\"\\"')
     body = "\n".join(line.rstrip() for line in body.split("\n")).strip()
     if body.endswith('"'):
@@ -111,7 +117,9 @@ MODEL = Annotator("model", lenient=True)
 # In client.py a resource method may be called `list`, which shadows the builtin for type
 # checkers inside the class, so container annotations there use typing's List and Dict.
 MODEL_OUT = Annotator("model", models="_models.", list_name="List", dict_name="Dict")
-PARAM = Annotator("param", models="_models.", params="_params.", file_type="_rt.FileInput", list_name="List", dict_name="Dict")
+PARAM = Annotator(
+    "param", models="_models.", params="_params.", file_type="_rt.FileInput", list_name="List", dict_name="Dict"
+)
 PARAM_IN_PARAMS = Annotator("param")  # inside params.py: TypedDicts by bare name
 
 
@@ -125,6 +133,7 @@ def model_view(model: Model) -> ModelView:
         optional = not f.required or nullable(f.type)
         annotation = MODEL.optional(f.type) if optional else MODEL(f.type)
         alias = f", alias={f.wire_name!r}" if f.name != f.wire_name else ""
+        default: str | None
         if optional:
             default = f"_Field(default=None{alias})" if alias else "None"
         else:
@@ -133,7 +142,11 @@ def model_view(model: Model) -> ModelView:
         fields.append(FieldView(f.name, annotation, default, doc))
     doc = model.description
     if model.tag:
-        doc += f"\n\nSet `{model.tag.field}` to one of " + ", ".join(f"`{v}`" for v, _ in model.tag.members) + ", and fill the member of the same name."
+        doc += (
+            f"\n\nSet `{model.tag.field}` to one of "
+            + ", ".join(f"`{v}`" for v, _ in model.tag.members)
+            + ", and fill the member of the same name."
+        )
     if model.deprecated:
         doc = "Deprecated. " + doc
     return ModelView(model.name, doc.strip() or model.name, fields)
@@ -209,7 +222,11 @@ def method_view(op: Operation, is_async: bool) -> MethodView:
             prelude.append(f"if not isinstance({f.name}, _rt.Omit):")
             prelude.append(f"    _rt.warn_deprecated({f'the {f.wire_name!r} argument of {label}'!r})")
     parser, returns = _parser(op)
-    path = f"_rt.path_template({op.path!r}, {_dict_expr([(p.wire_name, p.name) for p in path_params])})" if path_params else repr(op.path)
+    path = (
+        f"_rt.path_template({op.path!r}, {_dict_expr([(p.wire_name, p.name) for p in path_params])})"
+        if path_params
+        else repr(op.path)
+    )
     kwargs = []
     query = [(p.wire_name, p.name) for p in other_params if p.location == "query"]
     if query:
@@ -221,10 +238,14 @@ def method_view(op: Operation, is_async: bool) -> MethodView:
     if headers:
         kwargs.append(f"headers={_dict_expr(headers)}")
     if op.body:
-        kwargs.append(f"body={_dict_expr([(f.wire_name, f.name) for f in body_fields])}" if body_fields else "body=body")
+        kwargs.append(
+            f"body={_dict_expr([(f.wire_name, f.name) for f in body_fields])}" if body_fields else "body=body"
+        )
         if op.body.content_type != "application/json":
             kwargs.append(f"content_type={op.body.content_type!r}")
-    kwargs.append("options=_rt.RequestOptions(extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout)")
+    kwargs.append(
+        "options=_rt.RequestOptions(extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout)"
+    )
     call_args = ", ".join([parser, repr(op.http_method), path, *kwargs])
     if op.pagination:
         item = MODEL_OUT(op.pagination.item)
@@ -242,7 +263,9 @@ def method_view(op: Operation, is_async: bool) -> MethodView:
     documented = [(p.name, p.description + _default_doc(p.default)) for p in op.parameters if p.description]
     documented += [(f.name, f.description + _default_doc(f.default)) for f in body_fields if f.description]
     if documented:
-        doc += "\n\nArgs:\n" + "\n".join(f"    {name}: " + text.replace("\n", "\n        ") for name, text in documented)
+        doc += "\n\nArgs:\n" + "\n".join(
+            f"    {name}: " + text.replace("\n", "\n        ") for name, text in documented
+        )
     return MethodView(op.name, doc.strip(), args, returns, prelude, call, is_async_def)
 
 
@@ -280,7 +303,9 @@ def stub_view(op: Operation) -> StubView:
             default = "" if op.body.required else " = None"
             # A lone model is a body to FastAPI already; other types need saying so.
             plain = annotation.startswith("_models.") and " " not in annotation
-            handler_args.append(f"body: {annotation}{default}" if plain else f"body: Annotated[{annotation}, _fa.Body()]{default}")
+            handler_args.append(
+                f"body: {annotation}{default}" if plain else f"body: Annotated[{annotation}, _fa.Body()]{default}"
+            )
             service_args.append(f"body: {annotation}")
             body_model = annotation
         else:
@@ -292,7 +317,19 @@ def stub_view(op: Operation) -> StubView:
     _, returns = _parser(op)
     returns = "bytes" if returns == "str" else returns
     doc = (op.summary or op.operation_id) + f"\n\n`{op.http_method} {op.path}`"
-    return StubView(op.python_id, op.http_method.lower(), op.path, doc, handler_args, service_args, call_args, body_model, returns, deep, op.status_code)
+    return StubView(
+        op.python_id,
+        op.http_method.lower(),
+        op.path,
+        doc,
+        handler_args,
+        service_args,
+        call_args,
+        body_model,
+        returns,
+        deep,
+        op.status_code,
+    )
 
 
 def param_models(api: Api) -> list[Model]:
@@ -340,14 +377,19 @@ def render(api: Api, config: Config) -> dict[str, str]:
     files = {
         f"{client}/__init__.py": env.get_template("client/__init__.py.j2").render(**common),
         f"{client}/_runtime.py": env.get_template("client/_runtime.py.j2").render(
-            api_key_env=config.api_key_env, base_url_env=config.base_url_env, base_url=api.base_url, user_agent=f"{client}/{api.version}"
+            api_key_env=config.api_key_env,
+            base_url_env=config.base_url_env,
+            base_url=api.base_url,
+            user_agent=f"{client}/{api.version}",
         ),
         f"{client}/models.py": env.get_template("client/models.py.j2").render(
             models=[model_view(m) for m in api.models],
             aliases=[(a.name, MODEL(a.type), a.description) for a in api.aliases],
             **common,
         ),
-        f"{client}/params.py": env.get_template("client/params.py.j2").render(typed_dicts=[typed_dict_view(m) for m in param_models(api)], **common),
+        f"{client}/params.py": env.get_template("client/params.py.j2").render(
+            typed_dicts=[typed_dict_view(m) for m in param_models(api)], **common
+        ),
         f"{client}/client.py": env.get_template("client/client.py.j2").render(
             sync_resources=resource_views(root, False),
             async_resources=resource_views(root, True),
@@ -373,4 +415,3 @@ def _doc_rows(api: Api) -> list[tuple[str, str, str, str]]:
         summary = op.summary.split("\n")[0].replace("|", "\\|")
         rows.append((f"{op.http_method} {op.path}", call, summary, "deprecated" if op.deprecated else ""))
     return rows
-

@@ -145,7 +145,9 @@ def run_openapi_validator(specset: SpecSet, doc: Document) -> list[Diagnostic]:
             tokens = index.find(tokens, error.instance) or tokens
         pointer = pointer_join("#", *tokens)
         message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
-        diagnostics.setdefault((pointer, message), Diagnostic(Level.ERROR, doc.location(pointer), message, "openapi-schema"))
+        diagnostics.setdefault(
+            (pointer, message), Diagnostic(Level.ERROR, doc.location(pointer), message, "openapi-schema")
+        )
     return sorted(diagnostics.values(), key=lambda d: (d.location.line or 0, d.location.pointer, d.message))
 
 

@@ -24,6 +24,8 @@ def _ruff() -> str:
     from ruff.__main__ import find_ruff_bin
 
     return str(find_ruff_bin())
+
+
 def _used_names(tree: ast.Module) -> set[str]:
     """Every name the module reads, including inside string annotations (not docstrings)."""
     docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
@@ -45,7 +47,9 @@ def prune_imports(text: str) -> str:
     used = _used_names(tree)
     lines = text.split("\n")
     for node in reversed(tree.body):
-        if not isinstance(node, (ast.Import, ast.ImportFrom)) or (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
+        if not isinstance(node, (ast.Import, ast.ImportFrom)) or (
+            isinstance(node, ast.ImportFrom) and node.module == "__future__"
+        ):
             continue
         kept = [a for a in node.names if (a.asname or a.name.split(".")[0]) in used]
         if len(kept) == len(node.names):

@@ -59,7 +59,15 @@ def server() -> Iterator[RecordingServer]:
             parts = urlsplit(self.path)
             body = json.loads(raw) if raw and "json" in (self.headers.get("content-type") or "") else (raw or None)
             with lock:
-                state.requests.append(Recorded(self.command, parts.path, parse_qsl(parts.query, keep_blank_values=True), dict(self.headers), body))
+                state.requests.append(
+                    Recorded(
+                        self.command,
+                        parts.path,
+                        parse_qsl(parts.query, keep_blank_values=True),
+                        dict(self.headers),
+                        body,
+                    )
+                )
                 status, reply, headers = state.replies.pop(0) if state.replies else (200, {}, {})
             data = reply if isinstance(reply, bytes) else json.dumps(reply).encode()
             self.send_response(status)

@@ -22,7 +22,9 @@ from generator.writer import write_tree
 _counter = itertools.count()
 
 
-def spec(schemas: dict[str, Any] | None = None, *, openapi: str = "3.1.0", paths: dict[str, Any] | None = None) -> dict[str, Any]:
+def spec(
+    schemas: dict[str, Any] | None = None, *, openapi: str = "3.1.0", paths: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """A document whose every component schema is returned by one GET operation each."""
     schemas = schemas or {}
     if paths is None:
@@ -30,12 +32,22 @@ def spec(schemas: dict[str, Any] | None = None, *, openapi: str = "3.1.0", paths
             f"/{name.lower()}": {
                 "get": {
                     "operationId": f"get{name}",
-                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}},
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+                        }
+                    },
                 }
             }
             for name in schemas
         }
-    return {"openapi": openapi, "info": {"title": "T", "version": "1"}, "paths": paths, "components": {"schemas": schemas}}
+    return {
+        "openapi": openapi,
+        "info": {"title": "T", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
 
 
 def write_spec(tmp_path: Path, doc: dict[str, Any], name: str = "api.yaml") -> Path:

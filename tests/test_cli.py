@@ -54,14 +54,18 @@ def test_validate_accepts_the_project_spec() -> None:
 
 
 def test_bad_yaml(tmp_path: Path) -> None:
-    spec = write(tmp_path, GOOD_OPERATION.replace("info: {title: T, version: '1'}", "info: {title: T, version: '1'\n  bad: ["))
+    spec = write(
+        tmp_path, GOOD_OPERATION.replace("info: {title: T, version: '1'}", "info: {title: T, version: '1'\n  bad: [")
+    )
     assert_reported(run("validate", "--spec", str(spec)), "api.yaml", 4, "#", "yaml-syntax")
 
 
 def test_ref_to_missing_schema(tmp_path: Path) -> None:
     spec = write(tmp_path, GOOD_OPERATION.replace("schemas/Job'", "schemas/Nope'"))
     result = run("validate", "--spec", str(spec))
-    assert_reported(result, "api.yaml", 13, "#/paths/~1jobs/get/responses/200/content/application~1json/schema/$ref", "ref-missing")
+    assert_reported(
+        result, "api.yaml", 13, "#/paths/~1jobs/get/responses/200/content/application~1json/schema/$ref", "ref-missing"
+    )
     assert "'#/components/schemas/Nope' points to nothing" in result.stderr
 
 
@@ -73,7 +77,9 @@ def test_missing_required_field(tmp_path: Path) -> None:
 
 
 def test_several_problems_one_line_each(tmp_path: Path) -> None:
-    spec = write(tmp_path, GOOD_OPERATION.replace("schemas/Job'", "schemas/Nope'") + "    Other: {$ref: 'missing.yaml#/X'}\n")
+    spec = write(
+        tmp_path, GOOD_OPERATION.replace("schemas/Job'", "schemas/Nope'") + "    Other: {$ref: 'missing.yaml#/X'}\n"
+    )
     result = run("validate", "--spec", str(spec))
     problems = [line for line in result.stderr.splitlines() if "error:" in line]
     assert len(problems) == 2, result.stderr

@@ -7,8 +7,8 @@ import warnings
 from typing import Any
 
 import pytest
-from conftest import RecordingServer, seed_example
 
+from conftest import RecordingServer, seed_example
 from fine_tuning_client import AsyncClient, Client, models
 
 JOB = seed_example("job_succeeded_with_method")
@@ -111,12 +111,19 @@ def test_legacy_operations_work_and_warn(server: RecordingServer) -> None:
         server.reply(LEGACY_JOB)
         client.fine_tunes.cancel("ft-1")
         assert (server.last.method, server.last.path) == ("POST", "/v1/fine-tunes/ft-1/cancel")
-        server.reply({"object": "list", "data": [{"object": "fine-tune-event", "created_at": 1, "level": "info", "message": "m"}]})
+        server.reply(
+            {
+                "object": "list",
+                "data": [{"object": "fine-tune-event", "created_at": 1, "level": "info", "message": "m"}],
+            }
+        )
         events = client.fine_tunes.events.list("ft-1", stream=False)
         assert server.last.query == [("stream", "false")]
         assert events.data[0].message == "m"
     messages = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
-    assert messages == [f"fine_tunes.{name}() is deprecated" for name in ("create", "list", "retrieve", "cancel", "events.list")]
+    assert messages == [
+        f"fine_tunes.{name}() is deprecated" for name in ("create", "list", "retrieve", "cancel", "events.list")
+    ]
 
 
 def test_current_operations_do_not_warn(server: RecordingServer) -> None:

@@ -13,6 +13,7 @@ from types import ModuleType
 
 import pytest
 import yaml
+
 from conftest import ROOT, RecordingServer, seed_example
 
 SPECS = ROOT.parent / "shared" / "specs"
@@ -42,7 +43,17 @@ def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     spec = SPECS / CASES[request.param]
     out = tmp_path_factory.mktemp(f"real-{request.param}")
     package = f"openai_{request.param}_client"
-    args = ["generate", "--spec", str(spec), "--out", str(out), "--client-package", package, "--stubs-package", f"openai_{request.param}_stubs"]
+    args = [
+        "generate",
+        "--spec",
+        str(spec),
+        "--out",
+        str(out),
+        "--client-package",
+        package,
+        "--stubs-package",
+        f"openai_{request.param}_stubs",
+    ]
     result = subprocess.run([sys.executable, "-m", "generator", *args], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return Generated(spec, out, package, result.stdout, result.stderr)
@@ -72,7 +83,12 @@ def test_upstream_defects_are_warnings_with_locations(generated: Generated) -> N
 
 def test_mypy_strict(generated: Generated) -> None:
     packages = [p.name for p in generated.out.iterdir() if p.is_dir()]
-    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", *packages], cwd=generated.out, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null", *packages],
+        cwd=generated.out,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout[-3000:]
 
 
@@ -80,7 +96,9 @@ def test_fine_tuning_create_accepts_the_seed_call(generated: Generated, server: 
     client = generated.client().Client(api_key="k", base_url=server.url, max_retries=0)
     call = seed_example("create_request_full")
     if "2023" in generated.spec.name:  # before `method`, `metadata` and `integrations` existed
-        call = {k: call[k] for k in ("model", "training_file", "validation_file", "suffix")} | {"hyperparameters": {"n_epochs": 3}}
+        call = {k: call[k] for k in ("model", "training_file", "validation_file", "suffix")} | {
+            "hyperparameters": {"n_epochs": 3}
+        }
     server.reply(seed_example("job_succeeded_with_method"))
     job = client.fine_tuning.jobs.create(**call)
     assert server.last.body == call and server.last.path == "/v1/fine_tuning/jobs"
@@ -89,5 +107,10 @@ def test_fine_tuning_create_accepts_the_seed_call(generated: Generated, server: 
 
 def test_strict_turns_findings_into_errors() -> None:
     spec = SPECS / CASES["2023"]
-    result = subprocess.run([sys.executable, "-m", "generator", "validate", "--strict", "--spec", str(spec)], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", "--strict", "--spec", str(spec)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1 and "error:" in result.stderr and "Traceback" not in result.stderr

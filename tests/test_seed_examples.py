@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEED_EXAMPLES, seed_example
 
+from conftest import SEED_EXAMPLES, seed_example
 from fine_tuning_client import models
 
 MODEL_FOR = {

@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 from conftest import GENERATED, ROOT
-
-from generator.cli import settings_from
 from generator.cli import _parser as cli_parser
+from generator.cli import settings_from
 from generator.pipeline import build
 
 
@@ -19,7 +18,7 @@ def tree(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
+        if p.is_file() and not any(part.startswith((".", "__pycache__")) for part in p.relative_to(root).parts)
     }
 
 
@@ -32,7 +31,12 @@ def describe(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
             lines.append(f"{name}: generated but not committed")
         elif expected[name] != actual[name]:
             diff = difflib.unified_diff(
-                expected[name].decode().splitlines(), actual[name].decode().splitlines(), "committed/" + name, "fresh/" + name, lineterm="", n=1
+                expected[name].decode().splitlines(),
+                actual[name].decode().splitlines(),
+                "committed/" + name,
+                "fresh/" + name,
+                lineterm="",
+                n=1,
             )
             lines.append("\n".join(list(diff)[:20]))
     return "\n".join(lines)
@@ -51,7 +55,13 @@ def test_output_is_identical_across_runs_and_hash_seeds(tmp_path: Path) -> None:
     for seed in ("0", "4242"):
         out = tmp_path / f"out-{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "generator", "generate", "--out", str(out)], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "generator", "generate", "--out", str(out)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         trees.append(tree(out))
     assert trees[0] == trees[1], describe(trees[0], trees[1])
     assert trees[0] == tree(GENERATED)

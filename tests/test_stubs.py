@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 import uvicorn
-from conftest import seed_example
 
+from conftest import seed_example
 from fine_tuning_client import BadRequestError, Client, NotFoundError, models
 from fine_tuning_stubs import APIException, create_app
 
@@ -25,16 +25,22 @@ class MemoryService:
 
     async def create_fine_tuning_job(self, *, body: models.CreateFineTuningJobRequest) -> models.FineTuningJob:
         self.seen.append(("create", body))
-        job = models.FineTuningJob.model_validate({**seed_example("job_cancelled"), "id": f"ftjob-{len(self.jobs)}", "status": "queued", "model": body.model})
+        job = models.FineTuningJob.model_validate(
+            {**seed_example("job_cancelled"), "id": f"ftjob-{len(self.jobs)}", "status": "queued", "model": body.model}
+        )
         self.jobs[job.id] = job
         return job
 
-    async def list_paginated_fine_tuning_jobs(self, *, after: str | None, limit: int | None, metadata: dict[str, str] | None) -> models.ListPaginatedFineTuningJobsResponse:
+    async def list_paginated_fine_tuning_jobs(
+        self, *, after: str | None, limit: int | None, metadata: dict[str, str] | None
+    ) -> models.ListPaginatedFineTuningJobsResponse:
         self.seen.append(("list", (after, limit, metadata)))
         ids = sorted(self.jobs)
         start = ids.index(after) + 1 if after in ids else 0
         chunk = ids[start : start + (limit or 20)]
-        return models.ListPaginatedFineTuningJobsResponse(object="list", data=[self.jobs[i] for i in chunk], has_more=start + len(chunk) < len(ids))
+        return models.ListPaginatedFineTuningJobsResponse(
+            object="list", data=[self.jobs[i] for i in chunk], has_more=start + len(chunk) < len(ids)
+        )
 
     async def retrieve_fine_tuning_job(self, *, fine_tuning_job_id: str) -> models.FineTuningJob:
         if fine_tuning_job_id not in self.jobs:
@@ -96,7 +102,14 @@ def test_errors_come_back_in_the_api_shape(served: tuple[Client, MemoryService])
     with pytest.raises(NotFoundError) as not_found:
         client.fine_tuning.jobs.retrieve("ftjob-missing")
     assert not_found.value.status_code == 404 and not_found.value.param == "fine_tuning_job_id"
-    assert not_found.value.body == {"error": {"message": "No such job: ftjob-missing", "type": "invalid_request_error", "param": "fine_tuning_job_id", "code": None}}
+    assert not_found.value.body == {
+        "error": {
+            "message": "No such job: ftjob-missing",
+            "type": "invalid_request_error",
+            "param": "fine_tuning_job_id",
+            "code": None,
+        }
+    }
     with pytest.raises(BadRequestError) as bad:
         client.fine_tuning.jobs.create(model="m", training_file="f", extra_body={"seed": "not-a-number"})
     assert bad.value.param == "seed"

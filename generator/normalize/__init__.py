@@ -19,7 +19,9 @@ def normalize(specset: SpecSet, diagnostics: list[Diagnostic]) -> Api:
         operations.extend(ops.operations(doc))
         # Components no operation reaches are still part of the API's vocabulary.
         for name in sorted((doc.data.get("components") or {}).get("schemas") or {}):
-            schemas.type_of(doc, "#", {"$ref": f"#/components/schemas/{name.replace('~', '~0').replace('/', '~1')}"}, name)
+            schemas.type_of(
+                doc, "#", {"$ref": f"#/components/schemas/{name.replace('~', '~0').replace('/', '~1')}"}, name
+            )
     operations = disambiguate(operations, diagnostics, specset)
     first = documents[0].data if documents else {}
     info = first.get("info") or {}

@@ -27,7 +27,9 @@ JSON_TYPES = ("application/json",)
 CONTENT_PREFERENCE = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
 
 
-def _deref(specset: SpecSet, doc: Document, pointer: str, node: Any, diagnostics: list[Diagnostic]) -> tuple[Document, str, Any]:
+def _deref(
+    specset: SpecSet, doc: Document, pointer: str, node: Any, diagnostics: list[Diagnostic]
+) -> tuple[Document, str, Any]:
     """Follow `$ref`s of a non-schema object (parameter, requestBody, response)."""
     seen: set[str] = set()
     while isinstance(node, dict) and "$ref" in node:
@@ -101,7 +103,9 @@ class OperationNormalizer:
                     out.append(self._operation(idoc, pointer_join(iptr, method), str(path), method, item[method], item))
         return out
 
-    def _operation(self, doc: Document, ptr: str, path: str, method: str, op: dict[str, Any], item: dict[str, Any]) -> Operation:
+    def _operation(
+        self, doc: Document, ptr: str, path: str, method: str, op: dict[str, Any], item: dict[str, Any]
+    ) -> Operation:
         operation_id = str(op.get("operationId") or snake(f"{method} {path}"))
         hint = pascal(operation_id)
         resource, name = resource_and_name(method, path)
@@ -129,12 +133,16 @@ class OperationNormalizer:
             source=Source(str(doc.path), ptr),
         )
 
-    def _parameters(self, doc: Document, ptr: str, op: dict[str, Any], item: dict[str, Any], hint: str, taken: set[str]) -> list[Parameter]:
+    def _parameters(
+        self, doc: Document, ptr: str, op: dict[str, Any], item: dict[str, Any], hint: str, taken: set[str]
+    ) -> list[Parameter]:
         merged: dict[tuple[str, str], tuple[Document, str, dict[str, Any]]] = {}
         item_ptr = ptr.rsplit("/", 1)[0]
         for base_ptr, params in ((item_ptr, item.get("parameters")), (ptr, op.get("parameters"))):
             for i, raw in enumerate(params or []):
-                pdoc, pptr, param = _deref(self.specset, doc, pointer_join(base_ptr, "parameters", i), raw, self.diagnostics)
+                pdoc, pptr, param = _deref(
+                    self.specset, doc, pointer_join(base_ptr, "parameters", i), raw, self.diagnostics
+                )
                 if "name" in param and "in" in param:
                     merged[(str(param["name"]), str(param["in"]))] = (pdoc, pptr, param)
         order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
@@ -169,7 +177,9 @@ class OperationNormalizer:
     def _body(self, doc: Document, ptr: str, op: dict[str, Any], hint: str, taken: set[str]) -> Body | None:
         if "requestBody" not in op:
             return None
-        bdoc, bptr, body = _deref(self.specset, doc, pointer_join(ptr, "requestBody"), op["requestBody"], self.diagnostics)
+        bdoc, bptr, body = _deref(
+            self.specset, doc, pointer_join(ptr, "requestBody"), op["requestBody"], self.diagnostics
+        )
         picked = _pick_content(body.get("content"))
         if picked is None:
             return None
@@ -177,7 +187,11 @@ class OperationNormalizer:
         schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
         schema_ptr = pointer_join(bptr, "content", media, "schema")
         required = bool(body.get("required"))
-        btype: Type = self.schemas.type_of(bdoc, schema_ptr, schema, hint + "Request") if schema is not None else Primitive("bytes")
+        btype: Type = (
+            self.schemas.type_of(bdoc, schema_ptr, schema, hint + "Request")
+            if schema is not None
+            else Primitive("bytes")
+        )
         if media not in CONTENT_PREFERENCE:
             return Body(media, Primitive("bytes"), required)
         if isinstance(btype, Ref):
@@ -204,18 +218,24 @@ class OperationNormalizer:
             return None, "empty"
         media, media_obj = picked
         if media not in JSON_TYPES:
-            return Primitive("bytes"), "text" if media.startswith("text/") and media != "text/event-stream" else "binary"
+            return Primitive("bytes"), "text" if media.startswith(
+                "text/"
+            ) and media != "text/event-stream" else "binary"
         schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
         if schema is None:
             return None, "empty"
-        return self.schemas.type_of(rdoc, pointer_join(rptr, "content", media, "schema"), schema, hint + "Response"), "json"
+        return self.schemas.type_of(
+            rdoc, pointer_join(rptr, "content", media, "schema"), schema, hint + "Response"
+        ), "json"
 
     def _error_responses(self, doc: Document, ptr: str, responses: dict[Any, Any], hint: str) -> None:
         """Error bodies are not returned, but their models are part of the API (and the stubs)."""
         for code, raw in responses.items():
             if str(code).startswith("2"):
                 continue
-            rdoc, rptr, response = _deref(self.specset, doc, pointer_join(ptr, "responses", code), raw, self.diagnostics)
+            rdoc, rptr, response = _deref(
+                self.specset, doc, pointer_join(ptr, "responses", code), raw, self.diagnostics
+            )
             picked = _pick_content(response.get("content"))
             if picked and picked[0] in JSON_TYPES and isinstance(picked[1], dict) and "schema" in picked[1]:
                 schema_ptr = pointer_join(rptr, "content", picked[0], "schema")
@@ -223,7 +243,9 @@ class OperationNormalizer:
 
     def _pagination(self, parameters: list[Parameter], response: Type | None) -> Pagination | None:
         """Cursor pages: an `after` query parameter, and a response with `data` + `has_more`."""
-        if not isinstance(response, Ref) or not any(p.wire_name == "after" and p.location == "query" for p in parameters):
+        if not isinstance(response, Ref) or not any(
+            p.wire_name == "after" and p.location == "query" for p in parameters
+        ):
             return None
         fields = {f.wire_name: f for f in self.schemas.models[response.name].fields}
         data, has_more = fields.get("data"), fields.get("has_more")
@@ -244,7 +266,10 @@ def disambiguate(operations: list[Operation], diagnostics: list[Diagnostic], spe
                 out[i] = replace(out[i], name=field_name(out[i].operation_id))
     # A method may not shadow a sub-resource attribute of the same class.
     children = {(op.resource[:-1], op.resource[-1]) for op in out if op.resource}
-    out = [replace(op, name=op.name + "_") if (op.resource, op.name) in children or op.name in SHADOWING else op for op in out]
+    out = [
+        replace(op, name=op.name + "_") if (op.resource, op.name) in children or op.name in SHADOWING else op
+        for op in out
+    ]
     final: dict[tuple[tuple[str, ...], str], Operation] = {}
     ids: dict[str, Operation] = {}
     for op in out:
@@ -252,7 +277,9 @@ def disambiguate(operations: list[Operation], diagnostics: list[Diagnostic], spe
             if clash is not None and op.source and clash.source:
                 doc = specset.load(Path(op.source.file))
                 message = f"operationId {op.operation_id!r} is used twice: here and at {clash.source.pointer}"
-                diagnostics.append(Diagnostic(Level.ERROR, doc.location(op.source.pointer), message, "duplicate-operation"))
+                diagnostics.append(
+                    Diagnostic(Level.ERROR, doc.location(op.source.pointer), message, "duplicate-operation")
+                )
                 break
         final[(op.resource, op.name)] = op
         ids[op.operation_id] = op
@@ -261,4 +288,3 @@ def disambiguate(operations: list[Operation], diagnostics: list[Diagnostic], spe
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
-

@@ -136,12 +136,18 @@ def infer_discriminator(members: list[Type], models: dict[str, Model]) -> str | 
     if len(members) < 2 or not all(isinstance(m, Ref) and m.name in models for m in members):
         return None
     candidates: set[str] | None = None
+    pinned_values: list[dict[str, str | int | float | bool]] = []
     for m in members:
         assert isinstance(m, Ref)
-        pinned = {f.wire_name for f in models[m.name].fields if isinstance(f.type, Literal) and len(f.type.values) == 1 and not f.type.open}
-        candidates = pinned if candidates is None else candidates & pinned
+        pinned = {
+            f.wire_name: f.type.values[0]
+            for f in models[m.name].fields
+            if isinstance(f.type, Literal) and len(f.type.values) == 1 and not f.type.open
+        }
+        pinned_values.append(pinned)
+        candidates = set(pinned) if candidates is None else candidates & set(pinned)
     for name in sorted(candidates or ()):
-        values = [next(f.type.values[0] for f in models[m.name].fields if f.wire_name == name) for m in members if isinstance(m, Ref)]  # type: ignore[union-attr]
+        values = [pinned[name] for pinned in pinned_values]
         if len(set(values)) == len(values):
             return name
     return None

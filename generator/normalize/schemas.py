@@ -18,7 +18,22 @@ from ..names import class_name, field_name, pascal, unique
 from . import rules
 
 # Names the generated models module imports for itself; a schema may not take them.
-RESERVED = frozenset({"Any", "Literal", "TypeAlias", "TypedDict", "Required", "NotRequired", "Annotated", "BaseModel", "ConfigDict", "Field", "Union", "Optional"})
+RESERVED = frozenset(
+    {
+        "Any",
+        "Literal",
+        "TypeAlias",
+        "TypedDict",
+        "Required",
+        "NotRequired",
+        "Annotated",
+        "BaseModel",
+        "ConfigDict",
+        "Field",
+        "Union",
+        "Optional",
+    }
+)
 
 
 def _component_name(target: Target) -> str:
@@ -139,7 +154,11 @@ class SchemaNormalizer:
             if schema.get("properties"):
                 return self._hoist(doc, pointer, schema, hint)
             extra = schema.get("additionalProperties", True)
-            value = self.type_of(doc, pointer_join(pointer, "additionalProperties"), extra, hint + "Value") if isinstance(extra, dict) else ANY
+            value = (
+                self.type_of(doc, pointer_join(pointer, "additionalProperties"), extra, hint + "Value")
+                if isinstance(extra, dict)
+                else ANY
+            )
             names = schema.get("propertyNames")
             key_max = names.get("maxLength") if isinstance(names, dict) else None
             return Map(value, rules.constraints(schema), key_max)
@@ -196,7 +215,9 @@ class SchemaNormalizer:
         return ref
 
     # ------------------------------------------------------------ models
-    def _merged(self, doc: Document, pointer: str, schema: dict[str, Any]) -> tuple[list[tuple[Document, str, str, Any]], set[str], dict[str, Any]]:
+    def _merged(
+        self, doc: Document, pointer: str, schema: dict[str, Any]
+    ) -> tuple[list[tuple[Document, str, str, Any]], set[str], dict[str, Any]]:
         """Properties (with where each was written) and required names, allOf members merged in order."""
         props: list[tuple[Document, str, str, Any]] = []
         required: set[str] = set(schema.get("required") or [])
@@ -249,7 +270,11 @@ class SchemaNormalizer:
                 )
             )
         additional = extra.get("additionalProperties")
-        extra_type = self.type_of(doc, pointer_join(pointer, "additionalProperties"), additional, name + "Value") if isinstance(additional, dict) else None
+        extra_type = (
+            self.type_of(doc, pointer_join(pointer, "additionalProperties"), additional, name + "Value")
+            if isinstance(additional, dict)
+            else None
+        )
         self.models[name] = Model(
             name=name,
             fields=tuple(fields),
@@ -272,4 +297,3 @@ def _description(schema: Any) -> str:
             if len(members) == 1:
                 return _description(members[0])
     return text.strip() if isinstance(text, str) else ""
-

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import field_type, generate_package, normalize_spec, spec
 
 from generator.annotate import Annotator
 from generator.ir import Literal, Primitive, Union_
+from helpers import field_type, generate_package, normalize_spec, spec
 
 AUTO = {"type": "string", "enum": ["auto"], "x-stainless-const": True}
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import field_type, normalize_spec, spec
-
 from generator.ir import Constraints, Primitive
+from helpers import field_type, normalize_spec, spec
 
 
 def constraints_of(tmp_path: Path, schema: dict[str, object], version: str) -> Constraints:
@@ -24,5 +23,9 @@ def test_boolean_and_numeric_spellings_agree(tmp_path: Path) -> None:
 
 
 def test_both_sides(tmp_path: Path) -> None:
-    c = constraints_of(tmp_path, {"type": "number", "minimum": 1, "maximum": 5, "exclusiveMaximum": True, "exclusiveMinimum": False}, "3.0.3")
+    c = constraints_of(
+        tmp_path,
+        {"type": "number", "minimum": 1, "maximum": 5, "exclusiveMaximum": True, "exclusiveMinimum": False},
+        "3.0.3",
+    )
     assert c == Constraints(minimum=1, exclusive_maximum=5)

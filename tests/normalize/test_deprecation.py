@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 
 from conftest import RecordingServer, seed_example
-
 from fine_tuning_client import Client
 
 
@@ -19,7 +18,9 @@ def test_deprecated_hyperparameters_warn_only_when_passed(server: RecordingServe
         warnings.simplefilter("always")
         server.reply(seed_example("job_cancelled"))
         client.fine_tuning.jobs.create(model="m", training_file="f", hyperparameters={"n_epochs": 3})
-    assert [str(w.message) for w in caught] == ["the 'hyperparameters' argument of fine_tuning.jobs.create() is deprecated"]
+    assert [str(w.message) for w in caught] == [
+        "the 'hyperparameters' argument of fine_tuning.jobs.create() is deprecated"
+    ]
     assert caught[0].category is DeprecationWarning
     assert caught[0].filename == __file__  # points at the caller's line
     assert server.last.body == {"model": "m", "training_file": "f", "hyperparameters": {"n_epochs": 3}}

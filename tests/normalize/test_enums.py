@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import field_type, generate_package, normalize_spec, spec
-
 from generator.annotate import Annotator
 from generator.ir import Literal
+from helpers import field_type, generate_package, normalize_spec, spec
 
 MODEL_FIELD = {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["babbage-002", "gpt-4o-mini"]}]}
 STATUS = {"type": "string", "enum": ["queued", "running"]}
@@ -23,8 +22,14 @@ def test_open_enum(tmp_path: Path) -> None:
 
 def test_closed_enum_is_lenient_in_responses(tmp_path: Path) -> None:
     api, _ = normalize_spec(tmp_path, spec({"J": {"type": "object", "properties": {"status": STATUS}}}))
-    assert Annotator(lenient=True)(field_type(api, "J", "status")) == "Annotated[Literal['queued', 'running'], _LenientEnum]"
-    models, _, _ = generate_package(tmp_path, spec({"J": {"type": "object", "required": ["status"], "properties": {"status": STATUS, "model": MODEL_FIELD}}}))
+    assert (
+        Annotator(lenient=True)(field_type(api, "J", "status"))
+        == "Annotated[Literal['queued', 'running'], _LenientEnum]"
+    )
+    models, _, _ = generate_package(
+        tmp_path,
+        spec({"J": {"type": "object", "required": ["status"], "properties": {"status": STATUS, "model": MODEL_FIELD}}}),
+    )
     assert models.J.model_validate({"status": "paused_by_operator"}).status == "paused_by_operator"
     assert models.J.model_validate({"status": "queued", "model": "my-own-model"}).model == "my-own-model"
 

@@ -4,17 +4,17 @@ generated names and docstrings tell them apart."""
 from __future__ import annotations
 
 from conftest import ROOT
-
+from fine_tuning_client import client, models
 from generator.diagnostics import Diagnostic
 from generator.loader import SpecSet
 from generator.normalize import normalize
 
-from fine_tuning_client import client, models
-
 
 def test_one_ir_no_clash() -> None:
     diagnostics: list[Diagnostic] = []
-    api = normalize(SpecSet([ROOT / "spec" / "fine_tuning.yaml", ROOT / "spec" / "legacy_fine_tunes.yaml"]), diagnostics)
+    api = normalize(
+        SpecSet([ROOT / "spec" / "fine_tuning.yaml", ROOT / "spec" / "legacy_fine_tunes.yaml"]), diagnostics
+    )
     assert diagnostics == []
     names = {m.name for m in api.models}
     assert {"FineTune", "FineTuningJob", "FineTuneEvent", "FineTuningJobEvent", "ErrorResponse"} <= names

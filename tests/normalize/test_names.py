@@ -7,9 +7,8 @@ from __future__ import annotations
 import keyword
 from pathlib import Path
 
-from helpers import generate_package, normalize_spec, spec
-
 from generator.names import class_name, field_name
+from helpers import generate_package, normalize_spec, spec
 
 
 def test_inline_names_come_from_location_not_title(tmp_path: Path) -> None:
@@ -24,13 +23,20 @@ def test_inline_names_come_from_location_not_title(tmp_path: Path) -> None:
 
 def test_collision_is_an_error_naming_both_places(tmp_path: Path) -> None:
     schemas = {
-        "Job": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string"}}}}},
+        "Job": {
+            "type": "object",
+            "properties": {"error": {"type": "object", "properties": {"code": {"type": "string"}}}},
+        },
         "JobError": {"type": "object", "properties": {"message": {"type": "string"}}},
     }
     _, diagnostics = normalize_spec(tmp_path, spec(schemas))
     assert [d.rule for d in diagnostics] == ["name-collision"]
     message = str(diagnostics[0])
-    assert "'JobError'" in message and "#/components/schemas/JobError" in message and "#/components/schemas/Job/properties/error" in message
+    assert (
+        "'JobError'" in message
+        and "#/components/schemas/JobError" in message
+        and "#/components/schemas/Job/properties/error" in message
+    )
 
 
 def test_identical_inline_schemas_share_a_name_silently(tmp_path: Path) -> None:
@@ -68,7 +74,17 @@ HOSTILE = {
 def test_hostile_names_generate_importable_models_keeping_wire_names(tmp_path: Path) -> None:
     models, _, _ = generate_package(tmp_path, spec(HOSTILE))
     cls = models.Class
-    wire = {"from": "a", "fine-tune": 1, "2fa": True, "naïve": "b", "名前": "c", "model_config": "d", "FooBar": "e", "foo_bar": "f", "self": "g"}
+    wire = {
+        "from": "a",
+        "fine-tune": 1,
+        "2fa": True,
+        "naïve": "b",
+        "名前": "c",
+        "model_config": "d",
+        "FooBar": "e",
+        "foo_bar": "f",
+        "self": "g",
+    }
     obj = cls.model_validate(wire)
     assert obj.from_ == "a" and obj.fine_tune == 1 and obj.field_2fa is True and obj.naive == "b"
     assert obj.foo_bar == "e" and obj.foo_bar_ == "f"

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import field_type, generate_package, normalize_spec, spec
 
 from generator.annotate import Annotator
 from generator.ir import NONE, Primitive, Union_
+from helpers import field_type, generate_package, normalize_spec, spec
 
 SPELLINGS: dict[str, tuple[str, dict[str, Any]]] = {
     "nullable-3.0": ("3.0.3", {"type": "string", "nullable": True}),
@@ -23,7 +23,9 @@ SPELLINGS: dict[str, tuple[str, dict[str, Any]]] = {
 @pytest.mark.parametrize("name", sorted(SPELLINGS))
 def test_every_spelling_folds_to_the_same_ir(tmp_path: Path, name: str) -> None:
     version, schema = SPELLINGS[name]
-    api, diagnostics = normalize_spec(tmp_path, spec({"Job": {"type": "object", "properties": {"x": schema}}}, openapi=version))
+    api, diagnostics = normalize_spec(
+        tmp_path, spec({"Job": {"type": "object", "properties": {"x": schema}}}, openapi=version)
+    )
     assert diagnostics == []
     t = field_type(api, "Job", "x")
     assert isinstance(t, Union_) and t.members[-1] == NONE
@@ -33,6 +35,12 @@ def test_every_spelling_folds_to_the_same_ir(tmp_path: Path, name: str) -> None:
 
 
 def test_generated_field_accepts_null(tmp_path: Path) -> None:
-    models, _, _ = generate_package(tmp_path, spec({"Job": {"type": "object", "required": ["x"], "properties": {"x": {"type": "string", "nullable": True}}}}, openapi="3.0.3"))
+    models, _, _ = generate_package(
+        tmp_path,
+        spec(
+            {"Job": {"type": "object", "required": ["x"], "properties": {"x": {"type": "string", "nullable": True}}}},
+            openapi="3.0.3",
+        ),
+    )
     assert models.Job.model_validate({"x": None}).x is None
     assert models.Job.model_fields["x"].annotation == str | None

@@ -6,13 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from helpers import field_type, generate_package, model, normalize_spec, spec
-
 from generator.ir import Array, Ref, Tag, Union_
+from helpers import field_type, generate_package, model, normalize_spec, spec
 
 
 def grader(kind: str, **props: Any) -> dict[str, Any]:
-    return {"type": "object", "required": ["type", "name"], "properties": {"type": {"type": "string", "enum": [kind]}, "name": {"type": "string"}, **props}}
+    return {
+        "type": "object",
+        "required": ["type", "name"],
+        "properties": {"type": {"type": "string", "enum": [kind]}, "name": {"type": "string"}, **props},
+    }
 
 
 GRADERS = {
@@ -24,7 +27,9 @@ GRADER_UNION = {"oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in G
 
 
 def test_discriminator_is_inferred_from_pinned_tags(tmp_path: Path) -> None:
-    api, _ = normalize_spec(tmp_path, spec({**GRADERS, "Method": {"type": "object", "properties": {"grader": GRADER_UNION}}}))
+    api, _ = normalize_spec(
+        tmp_path, spec({**GRADERS, "Method": {"type": "object", "properties": {"grader": GRADER_UNION}}})
+    )
     t = field_type(api, "Method", "grader")
     assert t == Union_(tuple(Ref(name) for name in GRADERS), discriminator="type")
 
@@ -37,7 +42,9 @@ def test_declared_discriminator_wins(tmp_path: Path) -> None:
 
 
 def test_grader_union_parses_each_member(tmp_path: Path) -> None:
-    models, _, _ = generate_package(tmp_path, spec({**GRADERS, "Method": {"type": "object", "properties": {"grader": GRADER_UNION}}}))
+    models, _, _ = generate_package(
+        tmp_path, spec({**GRADERS, "Method": {"type": "object", "properties": {"grader": GRADER_UNION}}})
+    )
     parsed = models.Method.model_validate({"grader": {"type": "python", "name": "g", "source": "print(1)"}})
     assert type(parsed.grader).__name__ == "GraderPython"
     parsed = models.Method.model_validate({"grader": {"type": "string_check", "name": "g", "operation": "eq"}})
@@ -52,14 +59,30 @@ def test_tagged_struct_method(tmp_path: Path) -> None:
         "reinforcement": {"type": "object", "properties": {"grader": {"type": "object"}}},
     }}  # fmt: skip
     api, _ = normalize_spec(tmp_path, spec({"FineTuneMethod": method}))
-    assert model(api, "FineTuneMethod").tag == Tag("type", (("supervised", "supervised"), ("dpo", "dpo"), ("reinforcement", "reinforcement")))
-    assert {m.name for m in api.models} == {"FineTuneMethod", "FineTuneMethodSupervised", "FineTuneMethodDpo", "FineTuneMethodReinforcement"}
+    assert model(api, "FineTuneMethod").tag == Tag(
+        "type", (("supervised", "supervised"), ("dpo", "dpo"), ("reinforcement", "reinforcement"))
+    )
+    assert {m.name for m in api.models} == {
+        "FineTuneMethod",
+        "FineTuneMethodSupervised",
+        "FineTuneMethodDpo",
+        "FineTuneMethodReinforcement",
+    }
 
 
 def test_all_of_merges_fields_and_required(tmp_path: Path) -> None:
     schemas = {
-        "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "note": {"type": "string"}}},
-        "Job": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}}]},
+        "Base": {
+            "type": "object",
+            "required": ["id"],
+            "properties": {"id": {"type": "string"}, "note": {"type": "string"}},
+        },
+        "Job": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Base"},
+                {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
+            ]
+        },
     }
     api, _ = normalize_spec(tmp_path, spec(schemas))
     job = model(api, "Job")
@@ -67,7 +90,14 @@ def test_all_of_merges_fields_and_required(tmp_path: Path) -> None:
 
 
 def test_recursive_schema(tmp_path: Path) -> None:
-    node = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}}
+    node = {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "name": {"type": "string"},
+            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+        },
+    }
     api, diagnostics = normalize_spec(tmp_path, spec({"Node": node}))
     assert diagnostics == [] and field_type(api, "Node", "children") == Array(Ref("Node"))
     models, _, _ = generate_package(tmp_path, spec({"Node": node}))
@@ -76,6 +106,8 @@ def test_recursive_schema(tmp_path: Path) -> None:
 
 
 def test_alias_that_refers_to_itself_is_reported_not_looped(tmp_path: Path) -> None:
-    schemas = {"Json": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"$ref": "#/components/schemas/Json"}}]}}
+    schemas = {
+        "Json": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"$ref": "#/components/schemas/Json"}}]}
+    }
     api, diagnostics = normalize_spec(tmp_path, spec(schemas))
     assert [d.rule for d in diagnostics] == ["recursive-alias"]
