@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from .annotate import Annotator
-from .ir import MISSING, Api, Field, Model, Operation, Resource, Type, nullable, refs
+from .ir import MISSING, Api, Field, Literal, Model, Operation, Ref, Resource, Type, nullable, refs
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 GENERATOR_NAME = "ftgen"
@@ -91,11 +91,22 @@ class MethodView:
 
 
 @dataclass
+class WaitView:
+    """A `wait` helper for a resource of long-running jobs (retrieve + events + a status)."""
+
+    id_arg: str
+    job: str
+    event: str
+    terminal: tuple[str, ...]
+
+
+@dataclass
 class ResourceView:
     class_name: str
     doc: str
     children: list[tuple[str, str]]  # (attribute, class name)
     methods: list[MethodView]
+    wait: WaitView | None = None
 
 
 @dataclass
@@ -269,7 +280,30 @@ def method_view(op: Operation, is_async: bool) -> MethodView:
     return MethodView(op.name, doc.strip(), args, returns, prelude, call, is_async_def)
 
 
-def resource_views(root: Resource, is_async: bool) -> list[ResourceView]:
+TERMINAL_STATUSES = ("succeeded", "failed", "cancelled")
+
+
+def wait_view(api: Api, resource: Resource) -> WaitView | None:
+    """Jobs have a `retrieve` whose model's `status` can reach a terminal value, and an
+    `events.list` sub-resource; such a resource gets `wait(id)`."""
+    ops = {op.name: op for op in resource.operations}
+    events = next((c for c in resource.children if c.attr == "events"), None)
+    retrieve = ops.get("retrieve")
+    listing = next((op for op in events.operations if op.name == "list" and op.pagination), None) if events else None
+    if retrieve is None or listing is None or not isinstance(retrieve.response, Ref):
+        return None
+    if "wait" in ops or [p.location for p in retrieve.parameters] != ["path"] or len(listing.parameters) < 1:
+        return None
+    status = next((f for f in api.model(retrieve.response.name).fields if f.wire_name == "status"), None)
+    values = status.type.values if status and isinstance(status.type, Literal) else ()
+    terminal = tuple(v for v in TERMINAL_STATUSES if v in values)
+    if not terminal or not isinstance(listing.pagination.item if listing.pagination else None, Ref):
+        return None
+    assert listing.pagination is not None
+    return WaitView(retrieve.parameters[0].name, MODEL_OUT(retrieve.response), MODEL_OUT(listing.pagination.item), terminal)
+
+
+def resource_views(api: Api, root: Resource, is_async: bool) -> list[ResourceView]:
     """Children before parents, so each class exists before a parent instantiates it."""
     prefix = "Async" if is_async else ""
     out = []
@@ -277,7 +311,8 @@ def resource_views(root: Resource, is_async: bool) -> list[ResourceView]:
         children = [(c.attr, prefix + c.class_name) for c in resource.children]
         methods = [method_view(op, is_async) for op in resource.operations]
         label = ".".join(resource.path)
-        out.append(ResourceView(prefix + resource.class_name, f"Operations under `client.{label}`.", children, methods))
+        doc = f"Operations under `client.{label}`."
+        out.append(ResourceView(prefix + resource.class_name, doc, children, methods, wait_view(api, resource)))
     return out
 
 
@@ -391,8 +426,8 @@ def render(api: Api, config: Config) -> dict[str, str]:
             typed_dicts=[typed_dict_view(m) for m in param_models(api)], **common
         ),
         f"{client}/client.py": env.get_template("client/client.py.j2").render(
-            sync_resources=resource_views(root, False),
-            async_resources=resource_views(root, True),
+            sync_resources=resource_views(api, root, False),
+            async_resources=resource_views(api, root, True),
             sync_root=[method_view(op, False) for op in root.operations],
             async_root=[method_view(op, True) for op in root.operations],
             top=[(c.attr, c.class_name) for c in root.children],

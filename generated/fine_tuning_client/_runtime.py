@@ -663,3 +663,87 @@ class AsyncPageRequest(Awaitable[AsyncCursorPage[T]]):
     async def __aiter__(self) -> AsyncIterator[T]:
         async for item in await self._first():
             yield item
+
+
+# ---------------------------------------------------------------- waiting for jobs
+JobT = TypeVar("JobT")
+EventT = TypeVar("EventT")
+
+
+def _new_events(events: Sequence[EventT], seen: set[object]) -> list[EventT]:
+    """Events not yielded yet, oldest first (the API lists newest first)."""
+    fresh = [e for e in events if getattr(e, "id", id(e)) not in seen]
+    seen.update(getattr(e, "id", id(e)) for e in fresh)
+    return sorted(fresh, key=lambda e: getattr(e, "created_at", 0) or 0)
+
+
+class JobWaiter(Generic[JobT, EventT]):
+    """Polls a job until it is done. Iterate it for the job's new events as they come;
+    `.job` is the final job afterwards, and `.result()` waits without looking at events."""
+
+    def __init__(
+        self,
+        retrieve: Callable[[], JobT],
+        events: Callable[[], Sequence[EventT]],
+        is_done: Callable[[JobT], bool],
+        interval: float,
+        timeout: float | None,
+    ) -> None:
+        self._retrieve, self._events, self._is_done = retrieve, events, is_done
+        self.interval, self.timeout = interval, timeout
+        self.job: JobT | None = None
+
+    def __iter__(self) -> Iterator[EventT]:
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        seen: set[object] = set()
+        while True:
+            job = self._retrieve()
+            yield from _new_events(self._events(), seen)
+            if self._is_done(job):
+                self.job = job
+                return
+            if deadline is not None and time.monotonic() + self.interval > deadline:
+                raise TimeoutError(f"job not finished after {self.timeout} s")
+            time.sleep(self.interval)
+
+    def result(self) -> JobT:
+        for _ in self:
+            pass
+        assert self.job is not None
+        return self.job
+
+
+class AsyncJobWaiter(Generic[JobT, EventT]):
+    """The async twin of JobWaiter: `async for event in waiter`, or `await waiter.result()`."""
+
+    def __init__(
+        self,
+        retrieve: Callable[[], Awaitable[JobT]],
+        events: Callable[[], Awaitable[Sequence[EventT]]],
+        is_done: Callable[[JobT], bool],
+        interval: float,
+        timeout: float | None,
+    ) -> None:
+        self._retrieve, self._events, self._is_done = retrieve, events, is_done
+        self.interval, self.timeout = interval, timeout
+        self.job: JobT | None = None
+
+    async def __aiter__(self) -> AsyncIterator[EventT]:
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        seen: set[object] = set()
+        while True:
+            job = await self._retrieve()
+            for event in _new_events(await self._events(), seen):
+                yield event
+            if self._is_done(job):
+                self.job = job
+                return
+            if deadline is not None and time.monotonic() + self.interval > deadline:
+                raise TimeoutError(f"job not finished after {self.timeout} s")
+            await asyncio.sleep(self.interval)
+
+    async def result(self) -> JobT:
+        async for _ in self:
+            pass
+        assert self.job is not None
+        return self.job

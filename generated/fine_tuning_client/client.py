@@ -366,6 +366,20 @@ class FineTuningJobs:
             ),
         )
 
+    def wait(
+        self, fine_tuning_job_id: str, *, interval: float = 5.0, timeout: float | None = None
+    ) -> _rt.JobWaiter[_models.FineTuningJob, _models.FineTuningJobEvent]:
+        """Poll until the job is succeeded, failed, cancelled, every `interval` seconds, for at most `timeout` seconds (TimeoutError after).
+
+        Iterate the result for new events as they come, oldest first; its `.job` is the final job. `.result()` waits without looking at events."""
+        return _rt.JobWaiter(
+            lambda: self.retrieve(fine_tuning_job_id),
+            lambda: self.events.list(fine_tuning_job_id, limit=100).data,
+            lambda job: job.status in ("succeeded", "failed", "cancelled"),
+            interval,
+            timeout,
+        )
+
 
 class FineTunes:
     """Operations under `client.fine_tunes`."""
@@ -976,6 +990,24 @@ class AsyncFineTuningJobs:
             options=_rt.RequestOptions(
                 extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
             ),
+        )
+
+    def wait(
+        self, fine_tuning_job_id: str, *, interval: float = 5.0, timeout: float | None = None
+    ) -> _rt.AsyncJobWaiter[_models.FineTuningJob, _models.FineTuningJobEvent]:
+        """Poll until the job is succeeded, failed, cancelled, every `interval` seconds, for at most `timeout` seconds (TimeoutError after).
+
+        Iterate the result for new events as they come, oldest first; its `.job` is the final job. `.result()` waits without looking at events."""
+
+        async def events() -> List[_models.FineTuningJobEvent]:
+            return (await self.events.list(fine_tuning_job_id, limit=100)).data
+
+        return _rt.AsyncJobWaiter(
+            lambda: self.retrieve(fine_tuning_job_id),
+            events,
+            lambda job: job.status in ("succeeded", "failed", "cancelled"),
+            interval,
+            timeout,
         )
 
 
