@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,10 +38,10 @@ class RecordingServer:
 
     url: str
     requests: list[Recorded] = field(default_factory=list)
-    replies: list[tuple[int, Any, dict[str, str]]] = field(default_factory=list)
+    replies: list[tuple[int, Any, dict[str, str], float]] = field(default_factory=list)
 
-    def reply(self, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> None:
-        self.replies.append((status, body, headers or {}))
+    def reply(self, body: Any, status: int = 200, headers: dict[str, str] | None = None, delay: float = 0.0) -> None:
+        self.replies.append((status, body, headers or {}, delay))
 
     @property
     def last(self) -> Recorded:
@@ -68,7 +69,8 @@ def server() -> Iterator[RecordingServer]:
                         body,
                     )
                 )
-                status, reply, headers = state.replies.pop(0) if state.replies else (200, {}, {})
+                status, reply, headers, delay = state.replies.pop(0) if state.replies else (200, {}, {}, 0.0)
+            time.sleep(delay)
             data = reply if isinstance(reply, bytes) else json.dumps(reply).encode()
             self.send_response(status)
             self.send_header("content-type", "application/json")
