@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate test check validate lint typecheck clean
+.PHONY: generate test validate lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	cd generated && ../$(BIN)/mypy --strict fine_tuning_client fine_tuning_stubs
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet openai
+	$(BIN)/python bench/client.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache

@@ -417,6 +417,7 @@ def render(api: Api, config: Config) -> dict[str, str]:
             base_url=api.base_url,
             user_agent=f"{client}/{api.version}",
         ),
+        f"{client}/_base.py": env.get_template("client/_base.py.j2").render(),
         f"{client}/models.py": env.get_template("client/models.py.j2").render(
             models=[model_view(m) for m in api.models],
             aliases=[(a.name, MODEL(a.type), a.description) for a in api.aliases],

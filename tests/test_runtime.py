@@ -11,9 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import RecordingServer, seed_example
 
 import fine_tuning_client as ftc
+from conftest import RecordingServer, seed_example
 from fine_tuning_client import AsyncClient, Client, raw_response
 
 JOB = seed_example("job_succeeded_with_method")
@@ -25,7 +25,13 @@ def job(job_id: str, status: str = "running") -> dict[str, Any]:
 
 
 def event(n: int) -> dict[str, Any]:
-    return {"object": "fine_tuning.job.event", "id": f"ev-{n}", "created_at": n, "level": "info", "message": f"step {n}"}
+    return {
+        "object": "fine_tuning.job.event",
+        "id": f"ev-{n}",
+        "created_at": n,
+        "level": "info",
+        "message": f"step {n}",
+    }
 
 
 # ---------------------------------------------------------------- configuration
@@ -126,7 +132,13 @@ def test_typed_errors(server: RecordingServer, status: int, error: type[ftc.APIS
         Client(api_key="k", base_url=server.url, max_retries=0).fine_tuning.jobs.retrieve("x")
     e = caught.value
     assert isinstance(e, ftc.APIStatusError) and isinstance(e, ftc.APIError)
-    assert (e.status_code, e.request_id, e.param, e.code, e.type) == (status, "req-1", "suffix", "too_long", "invalid_request_error")
+    assert (e.status_code, e.request_id, e.param, e.code, e.type) == (
+        status,
+        "req-1",
+        "suffix",
+        "too_long",
+        "invalid_request_error",
+    )
     assert e.body == ERROR and "bad suffix" in str(e)
 
 
@@ -165,7 +177,11 @@ def test_raw_response(server: RecordingServer) -> None:
 def test_extra_headers_query_and_body(server: RecordingServer) -> None:
     server.reply(JOB)
     Client(api_key="k", base_url=server.url).fine_tuning.jobs.create(
-        model="m", training_file="f", extra_headers={"X-Trace": "t1"}, extra_query={"beta": "1"}, extra_body={"new_field": [1]}
+        model="m",
+        training_file="f",
+        extra_headers={"X-Trace": "t1"},
+        extra_query={"beta": "1"},
+        extra_body={"new_field": [1]},
     )
     assert server.last.headers["X-Trace"] == "t1"
     assert server.last.query == [("beta", "1")]

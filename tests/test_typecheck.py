@@ -26,7 +26,11 @@ def test_ruff() -> None:
 
 
 def test_generator_itself_is_clean() -> None:
-    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "generator", "tests"], cwd=ROOT, capture_output=True, text=True)
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "generator", "tests"], cwd=ROOT, capture_output=True, text=True
+    )
     assert ruff.returncode == 0, ruff.stdout
-    mypy = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir=/dev/null", "generator"], cwd=ROOT, capture_output=True, text=True)
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir=/dev/null", "generator"], cwd=ROOT, capture_output=True, text=True
+    )
     assert mypy.returncode == 0, mypy.stdout

@@ -1,26 +1,29 @@
 """Runtime of the generated client: transport, retries, errors, pages and parsing.
 
-Generated code; do not edit. It depends only on httpx and pydantic.
+Generated code; do not edit. It depends only on httpx and pydantic, each imported when first
+needed (a client built, a response parsed), so importing the package stays fast.
 """
 
 from __future__ import annotations
 
-import asyncio
-import email.utils
+import importlib.util
 import json
 import os
-import random
 import re
+import sys
 import time
-import uuid
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, Generic, Protocol, TypeAlias, TypeVar
+from types import ModuleType
+from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar
 from urllib.parse import quote
 
-import httpx
-import pydantic
+if TYPE_CHECKING:
+    import httpx
+    import pydantic
+
+    from ._base import APIModel
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -29,7 +32,8 @@ ModelT = TypeVar("ModelT", bound="APIModel")
 API_KEY_ENV = "OPENAI_API_KEY"
 BASE_URL_ENV = "OPENAI_BASE_URL"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
-DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_TIMEOUT = 600.0
+CONNECT_TIMEOUT = 5.0
 DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -51,7 +55,7 @@ class Omit:
 
 OMIT = Omit()
 
-Timeout: TypeAlias = float | httpx.Timeout | None
+Timeout: TypeAlias = "float | httpx.Timeout | None"
 Headers: TypeAlias = Mapping[str, str]
 Query: TypeAlias = Mapping[str, object]
 Body: TypeAlias = Mapping[str, object]
@@ -67,6 +71,17 @@ class RequestOptions:
     extra_query: Query | None = None
     extra_body: Body | None = None
     timeout: Timeout | Omit = OMIT
+
+
+def lazy_module(name: str) -> ModuleType:
+    """A module that is imported when one of its attributes is first read."""
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def warn_deprecated(what: str) -> None:
@@ -89,7 +104,7 @@ def path_template(template: str, values: Mapping[str, object]) -> str:
 
 def to_jsonable(value: object) -> Any:
     """Request data to JSON-ready values: models dumped by wire name, OMIT dropped."""
-    if isinstance(value, pydantic.BaseModel):
+    if hasattr(value, "model_dump") and hasattr(value, "model_fields"):  # a pydantic model
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, Mapping):
         return {str(k): to_jsonable(v) for k, v in value.items() if not isinstance(v, Omit)}
@@ -125,36 +140,11 @@ def encode_query(params: Mapping[str, object], deep_object: Sequence[str] = ()) 
 
 
 # ---------------------------------------------------------------- models
-class APIModel(pydantic.BaseModel):
-    """Base of every generated model: keeps unknown fields, fills fields by name or wire name."""
-
-    # defer_build: a schema is built when a model is first used, not at import.
-    model_config = pydantic.ConfigDict(
-        extra="allow", validate_by_name=True, validate_by_alias=True, protected_namespaces=(), defer_build=True
-    )
-    _response: httpx.Response | None = pydantic.PrivateAttr(default=None)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object, by wire names, without fields that were never set."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
-
-
-def _keep_unknown(value: Any, handler: pydantic.ValidatorFunctionWrapHandler) -> Any:
-    try:
-        return handler(value)
-    except pydantic.ValidationError:
-        if isinstance(value, (str, int, float)):
-            return value  # a value the server added after this client was generated
-        raise
-
-
-LenientEnum = pydantic.WrapValidator(_keep_unknown)
-"""Closed enums accept new values at run time; type checkers still see the known ones."""
-
-
 def raw_response(obj: APIModel) -> httpx.Response:
     """The HTTP response a model was parsed from: status, headers and raw body."""
-    if obj._response is None:
+    import httpx
+
+    if not isinstance(obj._response, httpx.Response):
         raise ValueError("this object was not parsed from an HTTP response")
     return obj._response
 
@@ -279,6 +269,8 @@ class AdapterParser(Generic[T]):
         self._adapter: pydantic.TypeAdapter[T] | None = None
 
     def __call__(self, response: httpx.Response) -> T:
+        import pydantic
+
         if self._adapter is None:
             self._adapter = pydantic.TypeAdapter(self.type)
         return self._adapter.validate_json(response.content)
@@ -321,6 +313,8 @@ class BaseClient:
         max_retries: int,
         default_headers: Headers | None,
     ) -> None:
+        import httpx
+
         self._api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
         url = str(base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL)
         self.base_url = httpx.URL(url.rstrip("/") + "/")
@@ -353,6 +347,8 @@ class BaseClient:
                 all_headers[key] = _query_text(to_jsonable(value))
         if method != "GET":
             # One key for the call, kept across retries, so the server can drop duplicates.
+            import uuid
+
             all_headers["Idempotency-Key"] = f"retry-{uuid.uuid4()}"
         all_headers.update(options.extra_headers or {})
         json_body: object | None = None
@@ -372,7 +368,11 @@ class BaseClient:
         return PreparedRequest(method, path.lstrip("/"), pairs, all_headers, json_body, files, form, options.timeout)
 
     def build(self, http: httpx.Client | httpx.AsyncClient, prepared: PreparedRequest) -> httpx.Request:
+        import httpx
+
         timeout = self.timeout if isinstance(prepared.timeout, Omit) else prepared.timeout
+        if isinstance(timeout, (int, float)):
+            timeout = httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout))
         return http.build_request(
             prepared.method,
             self.base_url.join(prepared.path),
@@ -394,6 +394,8 @@ class BaseClient:
             after = _retry_after(response.headers)
             if after is not None:
                 return min(after, MAX_RETRY_AFTER)
+        import random
+
         delay = min(INITIAL_RETRY_DELAY * 2.0 ** (attempt - 1), MAX_RETRY_DELAY)
         return delay * (1 - 0.25 * random.random())  # jitter
 
@@ -419,6 +421,8 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     try:
         return max(float(value), 0.0)
     except ValueError:
+        import email.utils
+
         parsed = email.utils.parsedate_to_datetime(value) if value else None
         if parsed is None:
             return None
@@ -443,6 +447,8 @@ class SyncAPIClient(BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
         )
+        import httpx
+
         self._http = http_client or httpx.Client()
 
     def close(self) -> None:
@@ -455,6 +461,8 @@ class SyncAPIClient(BaseClient):
         self.close()
 
     def send(self, prepared: PreparedRequest) -> httpx.Response:
+        import httpx
+
         request = self.build(self._http, prepared)
         attempt = 0
         while True:
@@ -507,6 +515,8 @@ class AsyncAPIClient(BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
         )
+        import httpx
+
         self._http = http_client or httpx.AsyncClient()
 
     async def close(self) -> None:
@@ -519,6 +529,10 @@ class AsyncAPIClient(BaseClient):
         await self.close()
 
     async def send(self, prepared: PreparedRequest) -> httpx.Response:
+        import asyncio
+
+        import httpx
+
         request = self.build(self._http, prepared)
         attempt = 0
         while True:
@@ -740,6 +754,8 @@ class AsyncJobWaiter(Generic[JobT, EventT]):
                 return
             if deadline is not None and time.monotonic() + self.interval > deadline:
                 raise TimeoutError(f"job not finished after {self.timeout} s")
+            import asyncio
+
             await asyncio.sleep(self.interval)
 
     async def result(self) -> JobT:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeAlias
 
-from ._runtime import APIModel as _Model
-from ._runtime import LenientEnum as _LenientEnum
+from ._base import APIModel as _Model
+from ._base import LenientEnum as _LenientEnum
 
 __all__ = [
     "CreateFineTuneRequest",

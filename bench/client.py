@@ -1,0 +1,98 @@
+"""Benchmark the generated client against the official `openai` package, in this environment.
+
+Prints, for each: import time (median of fresh interpreters) and the time to parse a JSON list
+of 20,000 fine-tuning jobs into typed objects (median of several runs).
+Run with `make bench` (which installs `openai` into .venv first).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+JOBS = 20_000
+RUNS = 7
+JOB = json.loads((ROOT / "tests" / "data" / "seed_examples" / "job_succeeded_with_method.json").read_text())
+
+
+def import_time(module: str, then: str = "") -> float:
+    code = f"import time; t = time.perf_counter(); import {module}; {then or 'pass'}; print(time.perf_counter() - t)"
+    samples = []
+    for _ in range(RUNS):
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT / "generated", capture_output=True, text=True, check=True
+        )
+        samples.append(float(out.stdout))
+    return statistics.median(samples)
+
+
+def timed(fn: Callable[[], Any], runs: int = 5) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT / "generated"))
+    raw = json.dumps(
+        {"object": "list", "data": [{**JOB, "id": f"ftjob-{i}"} for i in range(JOBS)], "has_more": False}
+    ).encode()
+
+    from fine_tuning_client import models
+
+    def ours() -> None:
+        page = models.ListPaginatedFineTuningJobsResponse.model_validate_json(raw)
+        assert len(page.data) == JOBS and page.data[-1].method is not None
+
+    construct = "fine_tuning_client.Client(api_key='k')"
+    rows = [
+        (
+            "fine_tuning_client (generated)",
+            import_time("fine_tuning_client"),
+            import_time("fine_tuning_client", construct),
+            timed(ours),
+        )
+    ]
+    try:
+        from openai._models import construct_type
+        from openai.types.fine_tuning import FineTuningJob
+
+        def theirs() -> None:  # what the SDK does with a response body: json, then construct_type
+            data = json.loads(raw)["data"]
+            jobs = [construct_type(type_=FineTuningJob, value=item) for item in data]
+            assert len(jobs) == JOBS
+
+        rows.append(
+            (
+                "openai (official SDK)",
+                import_time("openai"),
+                import_time("openai", "openai.OpenAI(api_key='k')"),
+                timed(theirs),
+            )
+        )
+    except ImportError:
+        print("openai is not installed; run `make bench` to compare with it", file=sys.stderr)
+    print(f"{'client':32} {'import':>10} {'import + Client()':>18} {'parse 20,000 jobs':>18}")
+    for name, imported, built, parsed in rows:
+        print(f"{name:32} {imported * 1000:>7.1f} ms {built * 1000:>15.1f} ms {parsed * 1000:>15.1f} ms")
+    if len(rows) == 2:
+        ours_row, theirs_row = rows
+        print(
+            f"generated vs openai: import {theirs_row[1] / ours_row[1]:.1f}x faster, "
+            f"import + Client() {theirs_row[2] / ours_row[2]:.1f}x faster, parsing {theirs_row[3] / ours_row[3]:.1f}x faster"
+        )
+    print(f"(medians of {RUNS} fresh interpreters for imports, of 5 runs for parsing)")
+
+
+if __name__ == "__main__":
+    main()

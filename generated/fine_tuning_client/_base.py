@@ -1,0 +1,37 @@
+"""The base of every generated model, and the lenient-enum validator.
+
+Generated code; do not edit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pydantic
+
+
+class APIModel(pydantic.BaseModel):
+    """Base of every generated model: keeps unknown fields, fills fields by name or wire name."""
+
+    # defer_build: a schema is built when a model is first used, not at import.
+    model_config = pydantic.ConfigDict(
+        extra="allow", validate_by_name=True, validate_by_alias=True, protected_namespaces=(), defer_build=True
+    )
+    _response: object = pydantic.PrivateAttr(default=None)  # the httpx.Response
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object, by wire names, without fields that were never set."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def _keep_unknown(value: Any, handler: pydantic.ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except pydantic.ValidationError:
+        if isinstance(value, (str, int, float)):
+            return value  # a value the server added after this client was generated
+        raise
+
+
+LenientEnum = pydantic.WrapValidator(_keep_unknown)
+"""Closed enums accept new values at run time; type checkers still see the known ones."""
