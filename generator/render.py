@@ -224,14 +224,12 @@ def method_view(op: Operation, is_async: bool) -> MethodView:
     label = ".".join((*op.resource, op.name)) + "()"
     if op.deprecated:
         prelude.append(f"_rt.warn_deprecated({label!r})")
-    for p in other_params:
-        if p.deprecated:
-            prelude.append(f"if not isinstance({p.name}, _rt.Omit):")
-            prelude.append(f"    _rt.warn_deprecated({f'the {p.wire_name!r} parameter of {label}'!r})")
-    for f in body_fields:
-        if f.deprecated:
-            prelude.append(f"if not isinstance({f.name}, _rt.Omit):")
-            prelude.append(f"    _rt.warn_deprecated({f'the {f.wire_name!r} argument of {label}'!r})")
+    # A deprecated argument warns only when the caller actually passes it.
+    deprecated = [(p.name, p.wire_name, "parameter") for p in other_params if p.deprecated]
+    deprecated += [(f.name, f.wire_name, "argument") for f in body_fields if f.deprecated]
+    for name, wire, kind in deprecated:
+        prelude.append(f"if not isinstance({name}, _rt.Omit):")
+        prelude.append(f"    _rt.warn_deprecated({f'the {wire!r} {kind} of {label}'!r})")
     parser, returns = _parser(op)
     path = (
         f"_rt.path_template({op.path!r}, {_dict_expr([(p.wire_name, p.name) for p in path_params])})"
