@@ -221,3 +221,31 @@ def test_async_wait(server: RecordingServer) -> None:
         return str(final.status)
 
     assert asyncio.run(scenario()) == "cancelled"
+
+
+def test_async_retries_errors_timeout_raw_and_extras(server: RecordingServer) -> None:
+    async def scenario() -> None:
+        client = AsyncClient(api_key="sk-secret", base_url=server.url, max_retries=2)
+        assert "sk-secret" not in repr(client)
+        server.reply(ERROR, status=502)
+        server.reply(ERROR, status=409, headers={"retry-after-ms": "10"})
+        server.reply(JOB, headers={"x-request-id": "req-a"})
+        created = await client.fine_tuning.jobs.create(
+            model="m", training_file="f", extra_headers={"X-Trace": "t"}, extra_query={"q": "1"}, extra_body={"b": 2}
+        )
+        assert len(server.requests) == 3 and len({r.headers["Idempotency-Key"] for r in server.requests}) == 1
+        assert server.last.body == {"model": "m", "training_file": "f", "b": 2} and server.last.query == [("q", "1")]
+        assert server.last.headers["X-Trace"] == "t"
+        assert raw_response(created).headers["x-request-id"] == "req-a"
+        server.reply(ERROR, status=404, headers={"x-request-id": "req-b"})
+        with pytest.raises(ftc.NotFoundError) as caught:
+            await client.fine_tuning.jobs.retrieve("missing")
+        assert (caught.value.status_code, caught.value.request_id, caught.value.param) == (404, "req-b", "suffix")
+        server.reply(JOB, delay=1.0)
+        with pytest.raises(ftc.APITimeoutError):
+            await AsyncClient(api_key="k", base_url=server.url, max_retries=0).fine_tuning.jobs.retrieve("x", timeout=0.2)
+        with pytest.raises(ValueError, match="non-empty"):
+            await client.fine_tuning.jobs.cancel("")
+        await client.close()
+
+    asyncio.run(scenario())
