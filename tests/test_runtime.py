@@ -243,7 +243,9 @@ def test_async_retries_errors_timeout_raw_and_extras(server: RecordingServer) ->
         assert (caught.value.status_code, caught.value.request_id, caught.value.param) == (404, "req-b", "suffix")
         server.reply(JOB, delay=1.0)
         with pytest.raises(ftc.APITimeoutError):
-            await AsyncClient(api_key="k", base_url=server.url, max_retries=0).fine_tuning.jobs.retrieve("x", timeout=0.2)
+            await AsyncClient(api_key="k", base_url=server.url, max_retries=0).fine_tuning.jobs.retrieve(
+                "x", timeout=0.2
+            )
         with pytest.raises(ValueError, match="non-empty"):
             await client.fine_tuning.jobs.cancel("")
         await client.close()
