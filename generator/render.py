@@ -246,6 +246,9 @@ def method_view(op: Operation, is_async: bool) -> MethodView:
     headers = [(p.wire_name, p.name) for p in other_params if p.location == "header"]
     if headers:
         kwargs.append(f"headers={_dict_expr(headers)}")
+    cookies = [(p.wire_name, p.name) for p in other_params if p.location == "cookie"]
+    if cookies:
+        kwargs.append(f"cookies={_dict_expr(cookies)}")
     if op.body:
         kwargs.append(
             f"body={_dict_expr([(f.wire_name, f.name) for f in body_fields])}" if body_fields else "body=body"

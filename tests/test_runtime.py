@@ -7,6 +7,7 @@ import asyncio
 import logging
 import socket
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -251,3 +252,23 @@ def test_async_retries_errors_timeout_raw_and_extras(server: RecordingServer) ->
         await client.close()
 
     asyncio.run(scenario())
+
+
+def test_header_and_cookie_parameters_are_sent(server: RecordingServer, tmp_path: Path) -> None:
+    from helpers import generate_package, spec
+
+    doc = spec(paths={"/things/{id}": {"get": {
+        "operationId": "getThing",
+        "parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+            {"name": "X-Tenant", "in": "header", "required": True, "schema": {"type": "string"}},
+            {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+        ],
+        "responses": {"204": {"description": "none"}},
+    }}})  # fmt: skip
+    _, client_module, _ = generate_package(tmp_path, doc)
+    client = client_module.Client(api_key="k", base_url=server.url)
+    assert client.things.retrieve("t1", x_tenant="acme", session="a b") is None
+    assert server.last.headers["X-Tenant"] == "acme" and server.last.headers["Cookie"] == "session=a%20b"
+    client.things.retrieve("t1", x_tenant="acme")
+    assert "Cookie" not in server.last.headers

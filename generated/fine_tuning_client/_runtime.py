@@ -335,6 +335,7 @@ class BaseClient:
         body: object | None = None,
         content_type: str = "application/json",
         headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
         options: RequestOptions | None = None,
     ) -> PreparedRequest:
         options = options or RequestOptions()
@@ -345,6 +346,11 @@ class BaseClient:
         for key, value in (headers or {}).items():
             if not isinstance(value, Omit):
                 all_headers[key] = _query_text(to_jsonable(value))
+        cookie = "; ".join(
+            f"{k}={quote(_query_text(v), safe='')}" for k, v in (cookies or {}).items() if not isinstance(v, Omit)
+        )
+        if cookie:
+            all_headers["Cookie"] = cookie
         if method != "GET":
             # One key for the call, kept across retries, so the server can drop duplicates.
             import uuid
