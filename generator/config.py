@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,6 @@ class Settings:
     base_url_env: str = "OPENAI_BASE_URL"
     strict: bool = False
     allow_outside: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def read_pyproject(path: Path) -> dict[str, Any]:

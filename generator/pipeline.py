@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from .config import Settings, spec_files
 from .diagnostics import Diagnostic, Level, Location, SpecError, errors
@@ -72,5 +71,3 @@ def generate(settings: Settings) -> Result:
     write_tree(result.files, settings.out)
     return result
 
-
-__all__ = ["Path", "Result", "build", "generate", "load"]

@@ -13,8 +13,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, Level, Location, SpecError, pointer_join
-from .loader import MAX_NODES, Document, SpecSet, Target
+from .diagnostics import Diagnostic, Level, Location, pointer_join
+from .loader import MAX_NODES, Document, SpecSet
 
 SUPPORTED = ("3.0", "3.1")
 VALUE_KEYWORDS = ("default", "example", "enum", "const")
@@ -171,11 +171,3 @@ def validate(specset: SpecSet) -> list[Diagnostic]:
         if not ref_problems:
             diagnostics.extend(run_openapi_validator(specset, doc))
     return diagnostics
-
-
-def load_and_validate(paths: list[Path], *, allow_outside: bool = False) -> tuple[SpecSet, list[Diagnostic]]:
-    specset = SpecSet(paths, allow_outside=allow_outside)
-    return specset, validate(specset)
-
-
-__all__ = ["SpecError", "Target", "load_and_validate", "validate"]
