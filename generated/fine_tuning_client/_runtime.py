@@ -390,6 +390,9 @@ class BaseClient:
             timeout=timeout,
         )
 
+    def _attach(self) -> None:
+        """Called at the end of construction; the generated client adds its resources here."""
+
     def retry_delay(self, attempt: int, response: httpx.Response | None) -> float | None:
         """Seconds to wait before retry number `attempt` (1-based), or None for no retry."""
         if attempt > self.max_retries:
@@ -456,6 +459,7 @@ class SyncAPIClient(BaseClient):
         import httpx
 
         self._http = http_client or httpx.Client()
+        self._attach()
 
     def close(self) -> None:
         self._http.close()
@@ -524,6 +528,7 @@ class AsyncAPIClient(BaseClient):
         import httpx
 
         self._http = http_client or httpx.AsyncClient()
+        self._attach()
 
     async def close(self) -> None:
         await self._http.aclose()

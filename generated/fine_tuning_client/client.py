@@ -627,24 +627,7 @@ class Client(_rt.SyncAPIClient):
 
     The API key comes from `api_key` or the OPENAI_API_KEY environment variable; the base URL from `base_url`, OPENAI_BASE_URL, or https://api.openai.com/v1."""
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: _rt.Timeout = _rt.DEFAULT_TIMEOUT,
-        max_retries: int = _rt.DEFAULT_MAX_RETRIES,
-        default_headers: _rt.Headers | None = None,
-        http_client: httpx.Client | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            http_client=http_client,
-        )
+    def _attach(self) -> None:
         self._client = self
         self.fine_tunes = FineTunes(self)
         self.fine_tuning = FineTuning(self)
@@ -1257,24 +1240,7 @@ class AsyncClient(_rt.AsyncAPIClient):
 
     The API key comes from `api_key` or the OPENAI_API_KEY environment variable; the base URL from `base_url`, OPENAI_BASE_URL, or https://api.openai.com/v1."""
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: _rt.Timeout = _rt.DEFAULT_TIMEOUT,
-        max_retries: int = _rt.DEFAULT_MAX_RETRIES,
-        default_headers: _rt.Headers | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            http_client=http_client,
-        )
+    def _attach(self) -> None:
         self._client = self
         self.fine_tunes = AsyncFineTunes(self)
         self.fine_tuning = AsyncFineTuning(self)
