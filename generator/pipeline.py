@@ -70,4 +70,3 @@ def generate(settings: Settings) -> Result:
     result = build(settings)
     write_tree(result.files, settings.out)
     return result
-

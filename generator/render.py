@@ -301,7 +301,9 @@ def wait_view(api: Api, resource: Resource) -> WaitView | None:
     if not terminal or not isinstance(listing.pagination.item if listing.pagination else None, Ref):
         return None
     assert listing.pagination is not None
-    return WaitView(retrieve.parameters[0].name, MODEL_OUT(retrieve.response), MODEL_OUT(listing.pagination.item), terminal)
+    return WaitView(
+        retrieve.parameters[0].name, MODEL_OUT(retrieve.response), MODEL_OUT(listing.pagination.item), terminal
+    )
 
 
 def resource_views(api: Api, root: Resource, is_async: bool) -> list[ResourceView]:

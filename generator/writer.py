@@ -42,11 +42,16 @@ def _used_names(tree: ast.Module) -> set[str]:
 
 
 def prune_imports(text: str) -> str:
-    """Drop the module-level imports a file never uses: templates import what any file might."""
+    """Drop the module-level imports a file never uses: templates import what any file might.
+
+    Imports directly under a top-level `if` (the `if TYPE_CHECKING:` block) count as module-level.
+    """
     tree = ast.parse(text)
     used = _used_names(tree)
     lines = text.split("\n")
-    for node in reversed(tree.body):
+    blocks = [tree.body] + [node.body for node in tree.body if isinstance(node, ast.If)]
+    statements = sorted((node for body in blocks for node in body), key=lambda node: node.lineno)
+    for node in reversed(statements):
         if not isinstance(node, (ast.Import, ast.ImportFrom)) or (
             isinstance(node, ast.ImportFrom) and node.module == "__future__"
         ):
@@ -55,12 +60,15 @@ def prune_imports(text: str) -> str:
         if len(kept) == len(node.names):
             continue
         names = ", ".join(f"{a.name} as {a.asname}" if a.asname else a.name for a in kept)
+        indent = " " * node.col_offset
         if isinstance(node, ast.ImportFrom):
-            statement = f"from {'.' * node.level}{node.module or ''} import {names}"
+            statement = f"{indent}from {'.' * node.level}{node.module or ''} import {names}"
         else:
-            statement = f"import {names}"
+            statement = f"{indent}import {names}"
         start, end = node.lineno - 1, (node.end_lineno or node.lineno)
         replacement = [statement] if kept else []
+        if not kept and any(node in body and len(body) == 1 for body in blocks[1:]):
+            replacement = [f"{indent}pass"]  # an `if` block must keep a statement
         if not kept and start > 0 and end < len(lines) and not lines[start - 1].strip() and not lines[end].strip():
             end += 1  # do not leave two blank lines inside the import block
         lines[start:end] = replacement

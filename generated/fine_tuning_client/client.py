@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Dict, List, Literal
 from . import _runtime as _rt
 
 if TYPE_CHECKING:
-    import httpx
-
     from . import models as _models
     from . import params as _params
 else:
