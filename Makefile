@@ -23,7 +23,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests generated
-	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy generator
 
 typecheck: $(STAMP)

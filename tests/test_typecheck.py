@@ -30,6 +30,11 @@ def test_generator_itself_is_clean() -> None:
         [sys.executable, "-m", "ruff", "check", "generator", "tests"], cwd=ROOT, capture_output=True, text=True
     )
     assert ruff.returncode == 0, ruff.stdout
+    fmt = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "generator", "tests", "bench"],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
     mypy = subprocess.run(
         [sys.executable, "-m", "mypy", "--cache-dir=/dev/null", "generator"], cwd=ROOT, capture_output=True, text=True
     )
