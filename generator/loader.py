@@ -1,8 +1,8 @@
 """Stage 1, load: read YAML/JSON spec files and resolve `$ref`s between them.
 
 Only local files are read, and only inside the spec's folder, unless the caller allows more.
-Line numbers are not kept while loading (that would cost a slow pure-Python pass over a
-3 MB spec); a document composes its source map the first time a location is asked for.
+A YAML file is composed once into nodes, which give both the data and the line of every
+JSON pointer (the walk costs ~10% of the parse); JSON files find their lines on demand.
 """
 
 from __future__ import annotations
@@ -46,20 +46,20 @@ def split_pointer(pointer: str) -> list[str]:
 
 @dataclass
 class Document:
-    """One loaded file: its data and, on demand, where each JSON pointer sits in the text."""
+    """One loaded file: its data and where each JSON pointer sits in the text."""
 
     path: Path
     text: str
     data: Any
-    _lines: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+    lines: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
 
     def location(self, pointer: str = "#") -> Location:
-        if self._lines is None:
-            self._lines = _source_map(self.text)
+        if self.lines is None:
+            self.lines = _source_map(_compose(self.text))
         probe = pointer
         while True:
-            if probe in self._lines:
-                line, col = self._lines[probe]
+            if probe in self.lines:
+                line, col = self.lines[probe]
                 return Location(str(self.path), pointer, line, col)
             if "/" not in probe:
                 return Location(str(self.path), pointer)
@@ -79,12 +79,15 @@ class Document:
         return node
 
 
-def _source_map(text: str) -> dict[str, tuple[int, int]]:
-    """Map every JSON pointer to the 1-based line and column of its key (or item)."""
+def _compose(text: str) -> Any:
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        return yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError:
-        return {}
+        return None
+
+
+def _source_map(root: Any) -> dict[str, tuple[int, int]]:
+    """Map every JSON pointer to the 1-based line and column of its key (or item)."""
     lines: dict[str, tuple[int, int]] = {}
     stack: list[tuple[Any, str, Any]] = [(root, "#", None)]
     while stack and len(lines) < MAX_NODES:
@@ -102,12 +105,18 @@ def _source_map(text: str) -> dict[str, tuple[int, int]]:
     return lines
 
 
-def parse(path: Path, text: str) -> Any:
+def parse(path: Path, text: str) -> Document:
     """Parse one file; a syntax error becomes a SpecError with the line it is on."""
     try:
         if path.suffix == ".json":
-            return json.loads(text)
-        return yaml.load(text, Loader=_Loader)
+            return Document(path, text, json.loads(text))
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+        return Document(path, text, data, _source_map(root))
     except json.JSONDecodeError as exc:
         loc = Location(str(path), "#", exc.lineno, exc.colno)
         raise SpecError([Diagnostic(Level.ERROR, loc, f"invalid JSON: {exc.msg}", "json-syntax")]) from None
@@ -159,7 +168,7 @@ class SpecSet:
             except (OSError, UnicodeDecodeError) as exc:
                 loc = Location(str(path))
                 raise SpecError([Diagnostic(Level.ERROR, loc, f"cannot read: {exc}", "unreadable")]) from None
-            self.documents[path] = Document(path, text, parse(path, text))
+            self.documents[path] = parse(path, text)
         return self.documents[path]
 
     def root_documents(self) -> list[Document]:

@@ -203,6 +203,8 @@ def method_view(op: Operation, is_async: bool) -> MethodView:
     other_params = [p for p in op.parameters if p.location != "path"]
     body_fields: tuple[Field, ...] = op.body.fields if op.body else ()
     args: list[str] = [f"{p.name}: {PARAM(p.type)}" for p in path_params]
+    if path_params:
+        args.append("/")  # positional-only: renaming a path parameter in the spec breaks no caller
     args.append("*")
     keyword_args: list[tuple[bool, str]] = []
     for p in other_params:

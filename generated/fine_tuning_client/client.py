@@ -31,6 +31,7 @@ class FineTuningJobsCheckpoints:
     def list(
         self,
         fine_tuning_job_id: str,
+        /,
         *,
         after: str | _rt.Omit = _rt.OMIT,
         limit: int | _rt.Omit = _rt.OMIT,
@@ -71,6 +72,7 @@ class FineTuningJobsEvents:
     def list(
         self,
         fine_tuning_job_id: str,
+        /,
         *,
         after: str | _rt.Omit = _rt.OMIT,
         limit: int | _rt.Omit = _rt.OMIT,
@@ -111,6 +113,7 @@ class FineTunesEvents:
     def list(
         self,
         fine_tune_id: str,
+        /,
         *,
         stream: bool | _rt.Omit = _rt.OMIT,
         extra_headers: _rt.Headers | None = None,
@@ -268,6 +271,7 @@ class FineTuningJobs:
     def retrieve(
         self,
         fine_tuning_job_id: str,
+        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -294,6 +298,7 @@ class FineTuningJobs:
     def cancel(
         self,
         fine_tuning_job_id: str,
+        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -320,6 +325,7 @@ class FineTuningJobs:
     def pause(
         self,
         fine_tuning_job_id: str,
+        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -346,6 +352,7 @@ class FineTuningJobs:
     def resume(
         self,
         fine_tuning_job_id: str,
+        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -370,7 +377,7 @@ class FineTuningJobs:
         )
 
     def wait(
-        self, fine_tuning_job_id: str, *, interval: float = 5.0, timeout: float | None = None
+        self, fine_tuning_job_id: str, /, *, interval: float = 5.0, timeout: float | None = None
     ) -> _rt.JobWaiter[_models.FineTuningJob, _models.FineTuningJobEvent]:
         """Poll until the job is succeeded, failed, cancelled, every `interval` seconds, for at most `timeout` seconds (TimeoutError after).
 
@@ -562,6 +569,7 @@ class FineTunes:
     def retrieve(
         self,
         fine_tune_id: str,
+        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -589,6 +597,7 @@ class FineTunes:
     def cancel(
         self,
         fine_tune_id: str,
+        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -640,6 +649,7 @@ class AsyncFineTuningJobsCheckpoints:
     def list(
         self,
         fine_tuning_job_id: str,
+        /,
         *,
         after: str | _rt.Omit = _rt.OMIT,
         limit: int | _rt.Omit = _rt.OMIT,
@@ -680,6 +690,7 @@ class AsyncFineTuningJobsEvents:
     def list(
         self,
         fine_tuning_job_id: str,
+        /,
         *,
         after: str | _rt.Omit = _rt.OMIT,
         limit: int | _rt.Omit = _rt.OMIT,
@@ -720,6 +731,7 @@ class AsyncFineTunesEvents:
     async def list(
         self,
         fine_tune_id: str,
+        /,
         *,
         stream: bool | _rt.Omit = _rt.OMIT,
         extra_headers: _rt.Headers | None = None,
@@ -877,6 +889,7 @@ class AsyncFineTuningJobs:
     async def retrieve(
         self,
         fine_tuning_job_id: str,
+        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -903,6 +916,7 @@ class AsyncFineTuningJobs:
     async def cancel(
         self,
         fine_tuning_job_id: str,
+        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -929,6 +943,7 @@ class AsyncFineTuningJobs:
     async def pause(
         self,
         fine_tuning_job_id: str,
+        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -955,6 +970,7 @@ class AsyncFineTuningJobs:
     async def resume(
         self,
         fine_tuning_job_id: str,
+        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -979,7 +995,7 @@ class AsyncFineTuningJobs:
         )
 
     def wait(
-        self, fine_tuning_job_id: str, *, interval: float = 5.0, timeout: float | None = None
+        self, fine_tuning_job_id: str, /, *, interval: float = 5.0, timeout: float | None = None
     ) -> _rt.AsyncJobWaiter[_models.FineTuningJob, _models.FineTuningJobEvent]:
         """Poll until the job is succeeded, failed, cancelled, every `interval` seconds, for at most `timeout` seconds (TimeoutError after).
 
@@ -1175,6 +1191,7 @@ class AsyncFineTunes:
     async def retrieve(
         self,
         fine_tune_id: str,
+        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -1202,6 +1219,7 @@ class AsyncFineTunes:
     async def cancel(
         self,
         fine_tune_id: str,
+        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
