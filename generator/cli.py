@@ -1,15 +1,20 @@
-"""Command line: `ftgen generate`, `ftgen validate` (also `python -m generator ...`)."""
+"""Command line: `ftgen generate|validate|diff` (also `python -m generator ...`)."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import sys
+import tempfile
 from pathlib import Path
 
 from .config import Settings, read_pyproject
 from .diagnostics import Level, SpecError, errors
 from .pipeline import generate, load
+from .specdiff import Level as Severity
+from .specdiff import diff_paths
+from .specdiff.report import FORMATS
+from .specdiff.sides import specs_at
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +46,19 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--out", type=Path, help="output folder (replaced whole)")
             sub.add_argument("--client-package", help="name of the client package")
             sub.add_argument("--stubs-package", help="name of the stubs package ('' for none)")
+    sub = commands.add_parser(
+        "diff",
+        help="classify every change between two versions of a spec",
+        description="Compare two specs (files or folders). Exit 1 when a finding reaches --fail-on, 2 when a "
+        "spec cannot be read.",
+    )
+    sub.add_argument("specs", nargs="*", type=Path, metavar="OLD NEW", help="the two versions (NEW alone with --base)")
+    sub.add_argument("--base", metavar="REF", help="OLD is the configured spec as it was at this git ref")
+    sub.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="where [tool.ftgen] is read")
+    sub.add_argument("--format", choices=sorted(FORMATS), default="text")
+    sub.add_argument("--fail-on", choices=["breaking", "warning", "info", "never"], default="never")
+    sub.add_argument("--descriptions", action="store_true", help="also list description-only edits")
+    sub.add_argument("--allow-outside", action="store_true", help="let $ref reach files outside the spec's folder")
     return parser
 
 
@@ -61,7 +79,12 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "diff":
+        if len(args.specs) > 1 if args.base else len(args.specs) != 2:
+            parser.error("diff takes OLD and NEW, or --base REF and optionally NEW")
+        return _diff(args)
     try:
         settings = settings_from(args)
         if args.command == "validate":
@@ -94,3 +117,28 @@ def main(argv: list[str] | None = None) -> int:
         f"({len(result.files)} files, {len(result.diagnostics)} warning(s), {result.seconds:.2f} s)"
     )
     return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    names: dict[str, str] = {}  # extracted base files -> `REF:path`
+    try:
+        with tempfile.TemporaryDirectory(prefix="ftgen-base-") as base_dir:
+            if args.base:
+                configured = read_pyproject(args.config).get("specs") or (Path("spec"),)
+                new = (args.specs[0],) if args.specs else tuple(configured)
+                old, names = specs_at(args.base, new, Path(base_dir))
+            else:
+                old, new, names = (args.specs[0],), (args.specs[1],), {}
+            findings = diff_paths(old, new, args.allow_outside, names)
+    except SpecError as exc:
+        for d in exc.diagnostics:
+            file = names.get(d.location.file, d.location.file)
+            print(dataclasses.replace(d, location=dataclasses.replace(d.location, file=file)), file=sys.stderr)
+        print(f"{len(errors(exc.diagnostics))} error(s); cannot compare", file=sys.stderr)
+        return 2
+    shown = [f for f in findings if args.descriptions or f.rule != "description-changed"]
+    sys.stdout.write(FORMATS[args.format](shown, len(findings) - len(shown)))
+    if args.fail_on == "never":
+        return 0
+    threshold = Severity[args.fail_on.upper()]
+    return 1 if any(f.level >= threshold for f in shown) else 0

@@ -119,6 +119,9 @@ class _Missing:
     def __repr__(self) -> str:
         return "MISSING"
 
+    def __reduce__(self) -> str:
+        return "MISSING"  # unpickles as the module's singleton: `is MISSING` holds across processes
+
 
 MISSING = _Missing()
 

@@ -1,0 +1,489 @@
+"""Compare two IRs: operations by HTTP method and URL, types by shape, never by name.
+
+Models are paired where they are used (the body of the same operation, the same field of
+a paired model), so renaming a component or moving a schema inline is no change. Each
+pair of models is compared once per direction; that also ends recursion. A finding inside
+a model names the field (`FineTuningJob.result_files`); the operations that reach the
+model are added at the end (`fine_tuning.jobs.create(suffix=)` for a top-level body field).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+
+from ..diagnostics import Location
+from ..ir import (
+    MISSING,
+    NONE,
+    Array,
+    Constraints,
+    Field,
+    JsonValue,
+    Literal,
+    Map,
+    Model,
+    Operation,
+    Parameter,
+    Primitive,
+    Ref,
+    Source,
+    Type,
+    Union_,
+    _Missing,
+    nullable,
+    refs,
+    without_none,
+)
+from .rules import RULES, Level
+from .sides import Side
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    message: str
+    old: Location | None
+    new: Location | None
+    symbols: tuple[str, ...] = ()
+
+    @property
+    def level(self) -> Level:
+        return RULES[self.rule].level
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a compared type sits: its declarations on both sides and how to name it."""
+
+    direction: str  # request | response
+    label: str
+    old: Source | None
+    new: Source | None
+    symbols: tuple[str, ...] = ()
+    field: tuple[str, str, str] | None = None  # (old model, new model, wire name) inside a model
+
+    def inner(self, what: str) -> _Where:
+        return replace(self, label=f"{what} of {self.label}")
+
+
+_UPPER = {"max_length": "maxLength", "maximum": "maximum", "exclusive_maximum": "exclusiveMaximum",
+          "max_items": "maxItems", "max_properties": "maxProperties"}  # fmt: skip
+_LOWER = {"min_length": "minLength", "minimum": "minimum", "exclusive_minimum": "exclusiveMinimum",
+          "min_items": "minItems"}  # fmt: skip
+
+
+def operation_key(op: Operation) -> tuple[str, str]:
+    """Same method and URL is the same operation, whatever its path parameters are called."""
+    return op.http_method.upper(), re.sub(r"\{[^}]*\}", "{}", op.path)
+
+
+def symbol(op: Operation) -> str:
+    return ".".join((*op.resource, op.name))
+
+
+class _Differs(Exception):
+    """Stops a scratch comparison at its first real difference."""
+
+
+class Comparer:
+    def __init__(self, old: Side, new: Side, parent: Comparer | None = None) -> None:
+        self.old, self.new = old, new
+        self.scratch = parent is not None  # only asks "any difference?", records nothing
+        if parent is None:
+            self.old_models = {m.name: m for m in old.api.models}
+            self.new_models = {m.name: m for m in new.api.models}
+            self.equivalents: dict[tuple[Type, Type, str], bool] = {}
+            self.assumed: list[tuple[Type, Type, str]] = []
+        else:
+            self.old_models, self.new_models = parent.old_models, parent.new_models
+            self.equivalents, self.assumed = parent.equivalents, parent.assumed
+        self.found: dict[tuple[str, str, str, str], tuple[Finding, _Where]] = {}
+        self.compared: set[tuple[str, str, str]] = set()
+
+    # ------------------------------------------------------------ recording
+    def add(self, rule: str, message: str, where: _Where) -> None:
+        assert rule in RULES, rule
+        if self.scratch:
+            if rule != "description-changed":
+                raise _Differs
+            return
+        finding = Finding(rule, message, self.old.location(where.old), self.new.location(where.new), where.symbols)
+        key = (rule, message, str(where.old), str(where.new))
+        self.found.setdefault(key, (finding, where))
+
+    def side(self, where: _Where, rest: str) -> str:
+        return f"{where.direction}-{rest}"
+
+    # ------------------------------------------------------------ operations
+    def run(self) -> list[Finding]:
+        old_ops = {operation_key(op): op for op in self.old.api.operations}
+        new_ops = {operation_key(op): op for op in self.new.api.operations}
+        for key, op in old_ops.items():
+            if key not in new_ops:
+                where = _Where("request", "", op.source, None, (symbol(op) + "()",))
+                self.add("operation-removed", f"`{key[0]} {op.path}` was removed", where)
+        for key, op in new_ops.items():
+            if key not in old_ops:
+                where = _Where("request", "", None, op.source, (symbol(op) + "()",))
+                self.add("operation-added", f"`{key[0]} {op.path}` was added", where)
+            else:
+                self.operation(old_ops[key], op)
+        return self.attach_operations()
+
+    def operation(self, o: Operation, n: Operation) -> None:
+        sym = symbol(n)
+        where = _Where("request", f"`{n.http_method.upper()} {n.path}`", o.source, n.source, (sym + "()",))
+        if (o.resource, o.name) != (n.resource, n.name):
+            self.add("operation-renamed", f"{where.label} is now `{sym}()`, was `{symbol(o)}()`", where)
+        if n.deprecated and not o.deprecated:
+            self.add("operation-deprecated", f"{where.label} is deprecated", where)
+        self.description((o.summary, o.description), (n.summary, n.description), where)
+        self.parameters(o, n, sym)
+        self.body(o, n, where)
+        response = replace(where, direction="response", label=f"the response of `{sym}()`")
+        if o.response_kind != n.response_kind:
+            self.add("response-kind-changed", f"{response.label}: {o.response_kind} -> {n.response_kind}", response)
+        elif o.response is not None and n.response is not None:
+            self.type(o.response, n.response, response)
+        if o.status_code != n.status_code:
+            self.add("response-status-changed", f"{response.label}: {o.status_code} -> {n.status_code}", response)
+        if (o.pagination is None) != (n.pagination is None):
+            change = "now returns pages" if n.pagination else "no longer returns pages"
+            self.add("pagination-changed", f"`{sym}()` {change}", where)
+
+    def parameters(self, o: Operation, n: Operation, sym: str) -> None:
+        old_path = [p for p in o.parameters if p.location == "path"]
+        new_path = [p for p in n.parameters if p.location == "path"]
+        for was, now in zip(old_path, new_path, strict=False):  # same URL: the same count
+            where = _Where("request", f"`{sym}({now.name})`", was.source, now.source, (f"{sym}({now.name})",))
+            if was.wire_name != now.wire_name:
+                self.add("path-parameter-renamed", f"path parameter `{was.wire_name}` is now `{now.wire_name}`", where)
+            self.type(was.type, now.type, where)
+        old = {(p.location, p.wire_name): p for p in o.parameters if p.location != "path"}
+        new = {(p.location, p.wire_name): p for p in n.parameters if p.location != "path"}
+        for key in sorted(old.keys() | new.keys()):
+            po, pn = old.get(key), new.get(key)
+            either = pn or po
+            assert either is not None
+            label = f"{key[0]} parameter `{key[1]}` of `{sym}()`"
+            old_source, new_source = po.source if po else o.source, pn.source if pn else n.source
+            self.member(po, pn, _Where("request", label, old_source, new_source, (f"{sym}({either.name}=)",)))
+
+    def body(self, o: Operation, n: Operation, where: _Where) -> None:
+        ob, nb = o.body, n.body
+        if ob is None and nb is not None:
+            rule = "request-body-added-required" if nb.required else "request-body-added"
+            self.add(rule, f"{where.label} now takes a {'required ' if nb.required else ''}body", where)
+        elif ob is not None and nb is None:
+            self.add("request-body-removed", f"{where.label} no longer takes a body", where)
+        elif ob is not None and nb is not None:
+            if ob.content_type != nb.content_type:
+                message = f"the body of {where.label}: {ob.content_type} -> {nb.content_type}"
+                self.add("request-content-type-changed", message, where)
+            if nb.required and not ob.required:
+                self.add("request-body-made-required", f"the body of {where.label} is now required", where)
+            self.type(ob.type, nb.type, where.inner("the body"))
+
+    # ------------------------------------------------------------ models and fields
+    def model(self, old_name: str, new_name: str, direction: str) -> None:
+        if self.scratch:  # through the shared cache, so each pair of models is walked once
+            if not self.equivalent(Ref(old_name), Ref(new_name), direction, walk=True):
+                raise _Differs
+            return
+        if (old_name, new_name, direction) not in self.compared:
+            self.compared.add((old_name, new_name, direction))
+            self._fields(old_name, new_name, direction)
+
+    def _fields(self, old_name: str, new_name: str, direction: str) -> None:
+        mo, mn = self.old_models[old_name], self.new_models[new_name]
+        where = _Where(direction, f"`{new_name}`", mo.source, mn.source, (new_name,))
+        self.description((mo.description,), (mn.description,), where)
+        old = {f.wire_name: f for f in mo.fields}
+        new = {f.wire_name: f for f in mn.fields}
+        for wire in [*old, *(w for w in new if w not in old)]:
+            fo, fn = old.get(wire), new.get(wire)
+            either = fn or fo
+            assert either is not None
+            name = either.name
+            field = _Where(
+                direction,
+                f"`{new_name}.{name}`",
+                fo.source if fo else mo.source,
+                fn.source if fn else mn.source,
+                (f"{new_name}.{name}",),
+                (old_name, new_name, wire),
+            )
+            self.member(fo, fn, field)
+        if mo.extra is not None and mn.extra is not None:
+            self.type(mo.extra, mn.extra, where.inner("additional properties"))
+
+    def member(self, o: Field | Parameter | None, n: Field | Parameter | None, where: _Where) -> None:
+        """A field or parameter on either side: added, removed, or compared."""
+        request = where.direction == "request"
+        if o is None and n is not None:
+            rule = "request-field-added-required" if request and n.required else self.side(where, "field-added")
+            self.add(rule, f"{where.label} was added{' as required' if n.required else ''}", where)
+            return
+        if n is None or o is None:
+            self.add(self.side(where, "field-removed"), f"{where.label} was removed", where)
+            return
+        if o.required != n.required:
+            change = "required" if n.required else "optional"
+            self.add(self.side(where, f"field-made-{change}"), f"{where.label} is now {change}", where)
+        if n.deprecated and not o.deprecated:
+            self.add(self.side(where, "field-deprecated"), f"{where.label} is deprecated", where)
+        if not _same_default(o.default, n.default):
+            message = f"{where.label}: default {_show(o.default)} -> {_show(n.default)}"
+            self.add(self.side(where, "default-changed"), message, where)
+        self.description((o.description,), (n.description,), where)
+        self.type(o.type, n.type, where)
+
+    def description(self, old: tuple[str, ...], new: tuple[str, ...], where: _Where) -> None:
+        if old != new:
+            self.add("description-changed", f"the description of {where.label} changed", where)
+
+    # ------------------------------------------------------------ types
+    def type(self, o: Type, n: Type, where: _Where) -> None:
+        if nullable(o) != nullable(n) and NONE not in (o, n):
+            change = "nullable" if nullable(n) else "non-nullable"
+            self.add(self.side(where, f"field-made-{change}"), f"{where.label} is now {change}", where)
+        self.shape(without_none(o), without_none(n), where)
+
+    def shape(self, o: Type, n: Type, where: _Where) -> None:
+        if isinstance(o, Ref) and isinstance(n, Ref):
+            self.model(o.name, n.name, where.direction)
+        elif isinstance(o, Array) and isinstance(n, Array):
+            self.constraints(o.constraints, n.constraints, where)
+            self.type(o.item, n.item, where.inner("the items"))
+        elif isinstance(o, Map) and isinstance(n, Map):
+            self.constraints(o.constraints, n.constraints, where)
+            self.type(o.value, n.value, where.inner("the values"))
+        elif isinstance(o, Primitive) and isinstance(n, Primitive) and o.kind == n.kind:
+            self.constraints(o.constraints, n.constraints, where)
+        elif isinstance(o, Literal) and isinstance(n, Literal):
+            self.enum(o, n, where)
+        elif isinstance(o, Union_) or isinstance(n, Union_):  # a member may have become a union
+            self.union(_members(o), _members(n), where)
+        else:
+            self.relation(o, n, where)
+
+    def relation(self, o: Type, n: Type, where: _Where) -> None:
+        """Two different shapes: the new one accepts more (widened), less (narrowed), or other."""
+        wider, narrower = self.covers(n, o, where.direction, True), self.covers(o, n, where.direction, False)
+        if wider and narrower:
+            return
+        change = "widened" if wider else "narrowed" if narrower else "changed"
+        self.add(self.side(where, f"type-{change}"), f"{where.label}: {describe(o)} -> {describe(n)}", where)
+
+    def union(self, o: tuple[Type, ...], n: tuple[Type, ...], where: _Where) -> None:
+        direction = where.direction
+        gone = [x for x in o if not any(self.equivalent(x, y, direction) for y in n)]
+        new = [y for y in n if not any(self.equivalent(x, y, direction) for x in o)]
+        # A changed member pairs with its successor, so its own changes are reported precisely:
+        # the same model name, else the same tag value, else the only member of its shape.
+        for pairing in (self._same_name, self._same_tag, _same_shape):
+            for x in list(gone):
+                matches = [y for y in new if pairing(x, y)]
+                if len(matches) == 1 and sum(pairing(z, matches[0]) for z in gone) == 1:
+                    gone.remove(x)
+                    new.remove(matches[0])
+                    self.shape(x, matches[0], where)
+        if gone and new:
+            self.relation(_one(gone), _one(new), where)
+        elif gone or new:
+            change = "widened" if new else "narrowed"
+            message = f"{where.label}: {describe(_one(list(o)))} -> {describe(_one(list(n)))}"
+            self.add(self.side(where, f"type-{change}"), message, where)
+
+    def _same_name(self, x: Type, y: Type) -> bool:
+        return isinstance(x, Ref) and isinstance(y, Ref) and x.name == y.name
+
+    def _same_tag(self, x: Type, y: Type) -> bool:
+        if not (isinstance(x, Ref) and isinstance(y, Ref)):
+            return False
+        tag = _tag(self.old_models[x.name])
+        return tag is not None and tag == _tag(self.new_models[y.name])
+
+    def enum(self, o: Literal, n: Literal, where: _Where) -> None:
+        removed = [v for v in o.values if v not in n.values]
+        added = [v for v in n.values if v not in o.values]
+        # An open enum's values are hints: losing one in a request, or gaining one in a
+        # response, still type-checks; the closed-enum rules are the ones that break.
+        if removed:
+            rule = "enum-value-removed" if where.direction == "response" or not n.open else "open-enum-value-removed"
+            self.add(self.side(where, rule), f"{where.label} loses {_values(removed)}", where)
+        if added:
+            rule = "enum-value-added" if where.direction == "request" or not n.open else "open-enum-value-added"
+            self.add(self.side(where, rule), f"{where.label} gains {_values(added)}", where)
+        if o.open != n.open:
+            self.relation(o, n, where)
+
+    def constraints(self, o: Constraints, n: Constraints, where: _Where) -> None:
+        for attr, keyword in _UPPER.items():
+            a, b = getattr(o, attr), getattr(n, attr)
+            if a != b:
+                change = "lowered" if b is not None and (a is None or b < a) else "raised"
+                message = f"{where.label}: {keyword} {_show(a)} -> {_show(b)}"
+                self.add(self.side(where, f"max-{change}"), message, where)
+        for attr, keyword in _LOWER.items():
+            a, b = getattr(o, attr), getattr(n, attr)
+            if a != b:
+                change = "raised" if b is not None and (a is None or b > a) else "lowered"
+                message = f"{where.label}: {keyword} {_show(a)} -> {_show(b)}"
+                self.add(self.side(where, f"min-{change}"), message, where)
+        if o.pattern != n.pattern:
+            message = f"{where.label}: pattern {_show(o.pattern)} -> {_show(n.pattern)}"
+            self.add(self.side(where, "pattern-changed"), message, where)
+
+    # ------------------------------------------------------------ shape relations
+    def equivalent(self, o: Type, n: Type, direction: str, walk: bool = False) -> bool:
+        """No difference but wording? Asked of a scratch comparer; answers are shared and cached.
+
+        A pair under comparison counts as equal meanwhile (a recursive type reaching itself). A
+        question that fails drops the answers assumed on its way; `walk` is a step inside a
+        question (one model pair), whose failure fails the question.
+        """
+        key = (o, n, direction)
+        if key in self.equivalents:
+            return self.equivalents[key]
+        mark = len(self.assumed)
+        self.equivalents[key] = True
+        self.assumed.append(key)
+        try:
+            if walk and isinstance(o, Ref) and isinstance(n, Ref):
+                self._fields(o.name, n.name, direction)
+            else:
+                Comparer(self.old, self.new, self).type(o, n, _Where(direction, "", None, None))
+        except _Differs:
+            self.equivalents[key] = False
+            if walk:
+                raise
+            for assumed in self.assumed[mark:]:
+                if self.equivalents.get(assumed) and assumed != key:
+                    del self.equivalents[assumed]
+            del self.assumed[mark:]
+            return False
+        return True
+
+    def covers(self, a: Type, b: Type, direction: str, a_is_new: bool) -> bool:
+        """Does type `a` (from one side) accept every value of `b` (from the other)?"""
+        if isinstance(b, Union_):
+            return all(self.covers(a, m, direction, a_is_new) for m in b.members)
+        if isinstance(a, Union_):
+            return any(self.covers(m, b, direction, a_is_new) for m in a.members)
+        if isinstance(a, Primitive) and a.kind == "any":
+            return True
+        if isinstance(a, Primitive) and isinstance(b, Primitive):
+            return a.kind == b.kind or (a.kind, b.kind) == ("float", "int")
+        if isinstance(a, Primitive) and isinstance(b, Literal):
+            return all(_kind(v) == a.kind or (a.kind, _kind(v)) == ("float", "int") for v in b.values)
+        if isinstance(a, Literal) and isinstance(b, Literal):
+            return a.open or (not b.open and set(b.values) <= set(a.values))
+        if isinstance(a, Literal) and isinstance(b, Primitive):
+            return a.open and b.kind == "str"
+        if isinstance(a, Ref) and isinstance(b, Ref):
+            return self.equivalent(b, a, direction) if a_is_new else self.equivalent(a, b, direction)
+        if isinstance(a, Array) and isinstance(b, Array):
+            return self.covers(a.item, b.item, direction, a_is_new)
+        if isinstance(a, Map) and isinstance(b, Map):
+            return self.covers(a.value, b.value, direction, a_is_new)
+        return False
+
+    # ------------------------------------------------------------ symbols
+    def attach_operations(self) -> list[Finding]:
+        """Name the operations each model finding reaches, then order the findings."""
+        reach = {side: _reach(api_side.api.operations, api_side.api.models) for side, api_side in
+                 (("old", self.old), ("new", self.new))}  # fmt: skip
+        findings = []
+        for finding, where in self.found.values():
+            if where.field is not None:
+                old_model, new_model, wire = where.field
+                extra: set[str] = set()
+                for side, model in (("old", old_model), ("new", new_model)):
+                    for op in reach[side].get((model, where.direction), ()):
+                        arg = None
+                        if where.direction == "request" and op.body is not None and op.body.model == model:
+                            arg = next((f.name for f in op.body.fields if f.wire_name == wire), None)
+                        extra.add(f"{symbol(op)}({arg}=)" if arg else f"{symbol(op)}()")
+                finding = replace(finding, symbols=(*finding.symbols, *sorted(extra)))
+            findings.append(finding)
+        return sorted(findings, key=lambda f: (-f.level, f.rule, f.symbols, f.message))
+
+
+def _reach(operations: tuple[Operation, ...], models: tuple[Model, ...]) -> dict[tuple[str, str], list[Operation]]:
+    """(model name, direction) -> the operations whose request or response contains it."""
+    by_name = {m.name: m for m in models}
+    out: dict[tuple[str, str], list[Operation]] = {}
+    for op in operations:
+        request = [p.type for p in op.parameters] + ([op.body.type] if op.body else [])
+        for direction, types in (("request", request), ("response", [op.response] if op.response else [])):
+            todo = set().union(*(refs(t) for t in types)) if types else set()
+            seen: set[str] = set()
+            while todo:
+                name = todo.pop()
+                if name in seen or name not in by_name:
+                    continue
+                seen.add(name)
+                out.setdefault((name, direction), []).append(op)
+                model = by_name[name]
+                for f in model.fields:
+                    todo |= refs(f.type)
+                if model.extra is not None:
+                    todo |= refs(model.extra)
+    return out
+
+
+def _same_shape(x: Type, y: Type) -> bool:
+    """Could `y` be `x` changed? Same shape (and, for primitives, the same kind)."""
+    if isinstance(x, Primitive) and isinstance(y, Primitive):
+        return x.kind == y.kind
+    return type(x) is type(y)
+
+
+def _tag(model: Model) -> tuple[str, str | int | float | bool] | None:
+    """The (field, value) a variant is told apart by: its one-value `type`-like field."""
+    for f in model.fields:
+        if f.required and isinstance(f.type, Literal) and len(f.type.values) == 1 and not f.type.open:
+            return f.wire_name, f.type.values[0]
+    return None
+
+
+def _members(t: Type) -> tuple[Type, ...]:
+    return t.members if isinstance(t, Union_) else (t,)
+
+
+def _one(types: list[Type]) -> Type:
+    return types[0] if len(types) == 1 else Union_(tuple(types))
+
+
+def _kind(value: object) -> str:
+    return {bool: "bool", int: "int", float: "float", str: "str"}.get(type(value), "any")
+
+
+def _values(values: list[str | int | float | bool]) -> str:
+    return ", ".join(repr(v) for v in values)
+
+
+def _same_default(a: JsonValue | _Missing, b: JsonValue | _Missing) -> bool:
+    return (a is MISSING) == (b is MISSING) and (a is MISSING or a == b)
+
+
+def _show(value: JsonValue | _Missing | float | None) -> str:
+    return "unset" if value is MISSING or value is None else json.dumps(value)
+
+
+def describe(t: Type) -> str:
+    """A short human spelling of a type, for messages."""
+    if isinstance(t, Primitive):
+        return {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}.get(t.kind, t.kind)
+    if isinstance(t, Literal):
+        return ("one of " if not t.open else "a string like ") + _values(list(t.values))
+    if isinstance(t, Array):
+        return f"array of {describe(t.item)}"
+    if isinstance(t, Map):
+        return f"map of {describe(t.value)}"
+    if isinstance(t, Ref):
+        return t.name
+    return " | ".join(describe(m) for m in t.members) or "nothing"

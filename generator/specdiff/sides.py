@@ -1,0 +1,121 @@
+"""Load the two sides of a diff: each a normalized IR plus the line of every pointer.
+
+Only the structural checks run (version, `$ref`s): the diff compares IRs, and the full
+schema validator would cost ~20 s on a 3 MB spec. Two large sides load in parallel.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import subprocess
+import tarfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import spec_files
+from ..diagnostics import Diagnostic, Level, Location, SpecError, errors
+from ..ir import Api, Source
+from ..loader import SpecSet
+from ..normalize import normalize
+from ..validate import check_refs, check_version
+
+PARALLEL_BYTES = 1_000_000  # below this a second process costs more than it saves
+
+
+@dataclass(frozen=True)
+class Side:
+    api: Api
+    lines: dict[str, dict[str, tuple[int, int]]]  # file -> pointer -> (line, column)
+    names: dict[str, str] = field(default_factory=dict)  # file -> how to show it (a git ref, say)
+
+    def location(self, source: Source | None) -> Location | None:
+        if source is None:
+            return None
+        lines = self.lines.get(source.file, {})
+        probe = source.pointer
+        while probe not in lines and "/" in probe:
+            probe = probe.rsplit("/", 1)[0]
+        line, col = lines.get(probe, (None, None))
+        return Location(self.names.get(source.file, source.file), source.pointer, line, col)
+
+
+EMPTY = Side(Api("", "", "", "", (), (), ()), {})
+
+
+def load_side(paths: tuple[Path, ...], allow_outside: bool = False) -> Side | list[Diagnostic]:
+    """A Side, or the errors that stop the spec from being read (a value: it crosses processes)."""
+    if not paths:
+        return EMPTY  # no spec at the base ref yet
+    files = spec_files(paths)
+    if not files:
+        where = str(paths[0]) if paths else "."
+        return [Diagnostic(Level.ERROR, Location(where), "no OpenAPI document found", "no-spec")]
+    try:
+        specset = SpecSet(files, allow_outside=allow_outside)
+        diagnostics: list[Diagnostic] = []
+        for doc in specset.root_documents():
+            problem = check_version(doc)
+            diagnostics.extend([problem] if problem else check_refs(specset, doc))
+        if errors(diagnostics):
+            return errors(diagnostics)
+        api = normalize(specset, diagnostics)
+    except SpecError as exc:
+        return errors(exc.diagnostics)
+    if errors(diagnostics):
+        return errors(diagnostics)
+    lines = {}
+    for path, doc in specset.documents.items():
+        doc.location("#")  # JSON documents map their lines on demand
+        lines[str(path)] = doc.lines or {}
+    return Side(api, lines)
+
+
+def load_pair(old: tuple[Path, ...], new: tuple[Path, ...], allow_outside: bool = False) -> tuple[Side, Side]:
+    """Both sides, or a SpecError with every problem of either."""
+    size = sum(p.stat().st_size for p in spec_files(old + new) if p.is_file())
+    if size > PARALLEL_BYTES and "fork" in multiprocessing.get_all_start_methods():
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            pending = pool.submit(load_side, old, allow_outside)
+            new_side = load_side(new, allow_outside)
+            old_side = pending.result()
+    else:
+        old_side, new_side = load_side(old, allow_outside), load_side(new, allow_outside)
+    problems = [d for side in (old_side, new_side) if isinstance(side, list) for d in side]
+    if problems:
+        raise SpecError(problems)
+    assert isinstance(old_side, Side) and isinstance(new_side, Side)
+    return old_side, new_side
+
+
+def specs_at(ref: str, specs: tuple[Path, ...], into: Path) -> tuple[tuple[Path, ...], dict[str, str]]:
+    """The spec files as they were at git `ref`, extracted under `into`, and their display names.
+
+    Whole folders are extracted, so `$ref`s between files still resolve. A spec that did not
+    exist at `ref` yet is no paths: every operation is then new.
+    """
+
+    def git(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(["git", *args], capture_output=True, check=False)
+
+    top = git("rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        raise SpecError([Diagnostic(Level.ERROR, Location("."), "--base needs a git checkout", "git")])
+    root = Path(top.stdout.decode().strip())
+    if git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
+        raise SpecError([Diagnostic(Level.ERROR, Location("."), f"unknown git ref {ref!r}", "git")])
+    relative = [p.resolve().relative_to(root) for p in specs]
+    folders = sorted({str(p if (root / p).is_dir() else p.parent) for p in relative})
+    archive = git("-C", str(root), "archive", "--format=tar", ref, "--", *folders)
+    if archive.returncode != 0:
+        return (), {}  # the folders did not exist at `ref`
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(into, filter="data")
+    paths = tuple(into / p for p in relative if (into / p).exists())
+    names = {str((into / p).resolve()): f"{ref}:{p}" for p in _files_under(into)}
+    return paths, names
+
+
+def _files_under(folder: Path) -> list[Path]:
+    return [p.relative_to(folder) for p in folder.rglob("*") if p.is_file()]
