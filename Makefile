@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate test validate lint typecheck bench clean
+.PHONY: generate test validate spec-diff lint typecheck bench clean
+
+# spec-diff compares spec/ with its version at BASE: the merge base with main unless given.
+BASE ?= $(shell git merge-base HEAD origin/main 2>/dev/null || git merge-base HEAD main 2>/dev/null || echo HEAD)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +24,9 @@ validate: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+spec-diff: $(STAMP)
+	$(BIN)/python -m generator diff --base $(BASE) --fail-on breaking
+
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests generated
 	$(BIN)/ruff format --check generator tests bench
@@ -32,6 +38,7 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet openai
 	$(BIN)/python bench/client.py
+	$(BIN)/python bench/spec_diff.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache

@@ -115,3 +115,18 @@ def test_strict_turns_findings_into_errors() -> None:
         text=True,
     )
     assert result.returncode == 1 and "error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_spec_diff_retells_the_fine_tuning_history() -> None:
+    """2023-12-22 -> today: the legacy API went, `method` came, `hyperparameters` was deprecated."""
+    from generator.specdiff import diff_paths
+
+    findings = diff_paths((SPECS / CASES["2023"],), (SPECS / CASES["full"],))
+    found = {(f.rule, f.symbols[0]) for f in findings}
+    legacy = {s for rule, s in found if rule == "operation-removed" and s.startswith("fine_tunes.")}
+    assert legacy == {"fine_tunes.create()", "fine_tunes.list()", "fine_tunes.retrieve()", "fine_tunes.cancel()",
+                      "fine_tunes.events.list()"}  # fmt: skip
+    assert ("request-field-added", "CreateFineTuningJobRequest.method") in found
+    assert ("request-field-deprecated", "CreateFineTuningJobRequest.hyperparameters") in found
+    assert ("pagination-changed", "fine_tuning.jobs.events.list()") in found
+    assert not diff_paths((SPECS / CASES["full"],), (SPECS / CASES["full"],))

@@ -1,0 +1,64 @@
+"""Time `ftgen diff` end to end (a fresh interpreter, as CI runs it) on real specs.
+
+Pairs: the full OpenAI spec against itself, the 2023-12-22 spec against the full one (real
+history), and the full spec against an edited copy of itself (a few known changes).
+Needs ../shared/specs beside the project; prints wall-clock medians of 3 runs.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT.parent / "shared" / "specs"
+FULL, OLD = SPECS / "openai-openapi.yaml", SPECS / "openai-openapi-2023-12-22.yaml"
+RUNS = 3
+
+# Text edits to the full spec, each a change the diff must find.
+EDITS = [
+    ("          maxLength: 64\n", "          maxLength: 40\n"),  # a suffix-like bound lowered
+    ("  /fine_tuning/jobs/{fine_tuning_job_id}/pause:\n", "  /fine_tuning/jobs/{fine_tuning_job_id}/hold:\n"),
+    ("\n            - validating_files\n", "\n"),  # a status enum value removed
+]
+
+
+def run(old: Path, new: Path) -> tuple[float, str]:
+    samples, summary = [], ""
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "generator", "diff", str(old), str(new)], cwd=ROOT,
+                             capture_output=True, text=True, check=True)  # fmt: skip
+        samples.append(time.perf_counter() - started)
+        summary = out.stdout.strip().splitlines()[-1]
+    return statistics.median(samples), summary
+
+
+def main() -> None:
+    if not FULL.is_file():
+        print(f"spec diff: {FULL} not found; skipped", file=sys.stderr)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        edited = Path(folder) / "openai-openapi-edited.yaml"
+        text = FULL.read_text()
+        for before, after in EDITS:
+            assert before in text, before
+            text = text.replace(before, after, 1)
+        edited.write_text(text)
+        print(f"{'spec diff (wall clock, fresh interpreter)':44} {'seconds':>8}  findings")
+        for label, old, new in (
+            ("full spec vs itself (3 MB each)", FULL, FULL),
+            ("full spec vs an edited copy", FULL, edited),
+            ("2023-12-22 spec vs full spec", OLD, FULL),
+        ):
+            seconds, summary = run(old, new)
+            print(f"{label:44} {seconds:>8.2f}  {summary}")
+    print(f"(medians of {RUNS} runs)")
+
+
+if __name__ == "__main__":
+    main()
