@@ -2,14 +2,17 @@
 
 - model: pydantic models (responses); closed enums are lenient at run time.
 - param: request arguments; nested objects are TypedDicts (`FineTuneMethodParam`).
+- strict (`constrained=True`): what a server accepts; bounds, lengths and patterns become
+  `Field(...)` constraints and closed enums stay closed.
 Spec values reach code only through `repr`, which always yields a valid, inert literal.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from .ir import NONE, Array, Literal, Map, Primitive, Ref, Type, Union_
+from .ir import NONE, Array, Constraints, Literal, Map, Primitive, Ref, Type, Union_
 
 PRIMITIVES = {
     "str": "str",
@@ -22,8 +25,33 @@ PRIMITIVES = {
 }
 
 
+# IR constraint -> pydantic Field keyword (lengths of strings, lists and maps are all max_length)
+_FIELD_KEYWORDS = {
+    "min_length": "min_length", "max_length": "max_length", "min_items": "min_length", "max_items": "max_length",
+    "max_properties": "max_length", "minimum": "ge", "maximum": "le", "exclusive_minimum": "gt",
+    "exclusive_maximum": "lt",
+}  # fmt: skip
+
+
 def literal_values(values: tuple[object, ...]) -> str:
     return ", ".join(repr(v) for v in values)
+
+
+def field_arguments(c: Constraints) -> str:
+    """`Field(...)` keywords for constraints; values of the wrong type and patterns Python
+    cannot compile are left out rather than written into code."""
+    args = []
+    for attr, keyword in _FIELD_KEYWORDS.items():
+        value = getattr(c, attr)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            args.append(f"{keyword}={value!r}")
+    if isinstance(c.pattern, str):
+        try:
+            re.compile(c.pattern)
+            args.append(f"pattern={c.pattern!r}")
+        except re.error:
+            pass
+    return ", ".join(args)
 
 
 @dataclass(frozen=True)
@@ -35,16 +63,20 @@ class Annotator:
     file_type: str = "bytes"  # what binary fields accept (uploads take file objects too)
     list_name: str = "list"  # `List` where a method named `list` shadows the builtin in class scope
     dict_name: str = "dict"
+    constrained: bool = False  # write constraints as `Annotated[..., _Field(...)]`
 
     def __call__(self, t: Type) -> str:
         if isinstance(t, Primitive):
-            return self.file_type if t.kind == "bytes" else PRIMITIVES[t.kind]
+            return self._constrained(self.file_type if t.kind == "bytes" else PRIMITIVES[t.kind], t.constraints)
         if isinstance(t, Literal):
             return self._literal(t)
         if isinstance(t, Array):
-            return f"{self.list_name}[{self(t.item)}]"
+            return self._constrained(f"{self.list_name}[{self(t.item)}]", t.constraints)
         if isinstance(t, Map):
-            return f"{self.dict_name}[str, {self(t.value)}]"
+            key = "str"
+            if self.constrained and isinstance(t.key_max_length, int) and not isinstance(t.key_max_length, bool):
+                key = f"Annotated[str, _Field(max_length={t.key_max_length!r})]"
+            return self._constrained(f"{self.dict_name}[{key}, {self(t.value)}]", t.constraints)
         if isinstance(t, Ref):
             return f"{self.params}{t.name}Param" if self.flavour == "param" else f"{self.models}{t.name}"
         if isinstance(t, Union_):
@@ -57,6 +89,10 @@ class Annotator:
                 return "Any"
             return " | ".join(parts)
         raise TypeError(f"unknown IR type {t!r}")
+
+    def _constrained(self, annotation: str, c: Constraints) -> str:
+        arguments = field_arguments(c) if self.constrained and c and annotation != "Any" else ""
+        return f"Annotated[{annotation}, _Field({arguments})]" if arguments else annotation
 
     def _literal(self, t: Literal) -> str:
         if any(isinstance(v, float) for v in t.values):

@@ -155,6 +155,7 @@ class Model:
     source: Source | None = None
     tag: Tag | None = None
     extra: Type | None = None  # additionalProperties beside the named fields
+    closed: bool = False  # additionalProperties: false (a server rejects unknown fields)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import jinja2
 
-from .annotate import Annotator
-from .ir import MISSING, Api, Field, Literal, Model, Operation, Ref, Resource, Type, nullable, refs
+from .annotate import Annotator, field_arguments
+from .ir import MISSING, Api, Field, Literal, Model, Operation, Primitive, Ref, Resource, Type, nullable, refs
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 GENERATOR_NAME = "ftgen"
@@ -69,6 +69,7 @@ class ModelView:
     name: str
     doc: str
     fields: list[FieldView]
+    closed: bool = False  # unknown fields are an error (strict request bodies only)
 
 
 @dataclass
@@ -132,17 +133,22 @@ PARAM = Annotator(
     "param", models="_models.", params="_params.", file_type="_rt.FileInput", list_name="List", dict_name="Dict"
 )
 PARAM_IN_PARAMS = Annotator("param")  # inside params.py: TypedDicts by bare name
+# Server side: what a request may carry, constraints enforced (inside bodies.py, and beside it).
+STRICT = Annotator("model", constrained=True)
+STRICT_OUT = Annotator("model", models="_bodies.", constrained=True, list_name="List", dict_name="Dict")
 
 
 def _default_doc(default: object) -> str:
     return "" if default is MISSING else f"\n\nDefault: `{default!r}`."
 
 
-def model_view(model: Model) -> ModelView:
+def model_view(model: Model, strict: bool = False) -> ModelView:
+    """A model class; `strict` is the server's view of a request: absent means optional."""
+    annotate = STRICT if strict else MODEL
     fields = []
     for f in model.fields:
-        optional = not f.required or nullable(f.type)
-        annotation = MODEL.optional(f.type) if optional else MODEL(f.type)
+        optional = not f.required or (nullable(f.type) and not strict)
+        annotation = annotate.optional(f.type) if optional else annotate(f.type)
         alias = f", alias={f.wire_name!r}" if f.name != f.wire_name else ""
         default: str | None
         if optional:
@@ -160,7 +166,7 @@ def model_view(model: Model) -> ModelView:
         )
     if model.deprecated:
         doc = "Deprecated. " + doc
-    return ModelView(model.name, doc.strip() or model.name, fields)
+    return ModelView(model.name, doc.strip() or model.name, fields, strict and model.closed)
 
 
 def typed_dict_view(model: Model) -> TypedDictView:
@@ -335,14 +341,16 @@ def stub_view(op: Operation) -> StubView:
             continue
         kind = {"path": "_fa.Path", "query": "_fa.Query", "header": "_fa.Header", "cookie": "_fa.Cookie"}[p.location]
         default = "" if p.required else " = None"
-        handler_args.append(f"{p.name}: Annotated[{annotation}, {kind}(alias={p.wire_name!r})]{default}")
+        bounds = field_arguments(p.type.constraints) if isinstance(p.type, Primitive) else ""
+        options = ", ".join(filter(None, [f"alias={p.wire_name!r}", bounds]))
+        handler_args.append(f"{p.name}: Annotated[{annotation}, {kind}({options})]{default}")
     body_model = None
     if op.body:
         if op.body.content_type == "application/json":
-            annotation = MODEL_OUT(op.body.type) if op.body.required else MODEL_OUT.optional(op.body.type)
+            annotation = STRICT_OUT(op.body.type) if op.body.required else STRICT_OUT.optional(op.body.type)
             default = "" if op.body.required else " = None"
             # A lone model is a body to FastAPI already; other types need saying so.
-            plain = annotation.startswith("_models.") and " " not in annotation
+            plain = annotation.startswith("_bodies.") and " " not in annotation
             handler_args.append(
                 f"body: {annotation}{default}" if plain else f"body: Annotated[{annotation}, _fa.Body()]{default}"
             )
@@ -372,14 +380,15 @@ def stub_view(op: Operation) -> StubView:
     )
 
 
-def param_models(api: Api) -> list[Model]:
-    """Models a request can carry, transitively: each gets a TypedDict twin."""
+def param_models(api: Api, whole_bodies: bool = False) -> list[Model]:
+    """Models a request can carry, transitively: each gets a TypedDict twin (the body model
+    itself is unpacked into keyword arguments), and a strict twin in the stubs (`whole_bodies`)."""
     wanted: set[str] = set()
     todo: list[str] = []
     for op in api.operations:
         types: list[Type] = [p.type for p in op.parameters]
         if op.body:
-            types += [f.type for f in op.body.fields] if op.body.fields else [op.body.type]
+            types += [f.type for f in op.body.fields] if op.body.fields and not whole_bodies else [op.body.type]
         for t in types:
             todo.extend(refs(t))
     models = {m.name: m for m in api.models}
@@ -446,6 +455,9 @@ def render(api: Api, config: Config) -> dict[str, str]:
         stubs = [stub_view(op) for op in api.operations]
         for name in ("__init__.py", "service.py", "app.py"):
             files[f"{config.stubs_package}/{name}"] = env.get_template(f"stubs/{name}.j2").render(stubs=stubs, **common)
+        files[f"{config.stubs_package}/bodies.py"] = env.get_template("stubs/bodies.py.j2").render(
+            models=[model_view(m, strict=True) for m in param_models(api, whole_bodies=True)], **common
+        )
     return files
 
 

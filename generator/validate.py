@@ -144,7 +144,9 @@ def run_openapi_validator(specset: SpecSet, doc: Document) -> list[Diagnostic]:
             index = index or _PointerIndex(doc.data)
             tokens = index.find(tokens, error.instance) or tokens
         pointer = pointer_join("#", *tokens)
-        message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
+        # One line: some validator backends (jsonschema-rs) append the schema and instance.
+        message = next((line for line in str(error.message).splitlines() if line.strip()), "invalid")
+        message = message if len(message) <= 200 else message[:197] + "..."
         diagnostics.setdefault(
             (pointer, message), Diagnostic(Level.ERROR, doc.location(pointer), message, "openapi-schema")
         )

@@ -13,7 +13,7 @@ import uvicorn
 
 from conftest import seed_example
 from fine_tuning_client import BadRequestError, Client, NotFoundError, models
-from fine_tuning_stubs import APIException, create_app
+from fine_tuning_stubs import APIException, bodies, create_app
 
 
 class MemoryService:
@@ -23,7 +23,7 @@ class MemoryService:
         self.jobs: dict[str, models.FineTuningJob] = {}
         self.seen: list[tuple[str, Any]] = []
 
-    async def create_fine_tuning_job(self, *, body: models.CreateFineTuningJobRequest) -> models.FineTuningJob:
+    async def create_fine_tuning_job(self, *, body: bodies.CreateFineTuningJobRequest) -> models.FineTuningJob:
         self.seen.append(("create", body))
         job = models.FineTuningJob.model_validate(
             {**seed_example("job_cancelled"), "id": f"ftjob-{len(self.jobs)}", "status": "queued", "model": body.model}
@@ -86,7 +86,7 @@ def test_client_and_stubs_round_trip(served: tuple[Client, MemoryService]) -> No
     job = client.fine_tuning.jobs.create(**request)
     assert job.status == "queued" and job.model == "gpt-4o-mini"
     body = service.seen[0][1]
-    assert isinstance(body, models.CreateFineTuningJobRequest)
+    assert isinstance(body, bodies.CreateFineTuningJobRequest)
     assert body.to_dict() == request
     for _ in range(4):
         client.fine_tuning.jobs.create(model="m", training_file="f")

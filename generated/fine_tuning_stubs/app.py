@@ -17,8 +17,7 @@ from fastapi.exceptions import RequestValidationError as _RequestValidationError
 from fastapi.responses import JSONResponse as _JSONResponse
 from fastapi.responses import Response as _Response
 
-from fine_tuning_client import models as _models
-
+from . import bodies as _bodies
 from .service import APIException, Service
 
 __all__ = ["create_app", "create_router"]
@@ -64,7 +63,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     async def create_fine_tuning_job(
         _request: _fa.Request,
         *,
-        body: _models.CreateFineTuningJobRequest,
+        body: _bodies.CreateFineTuningJobRequest,
     ) -> _Response:
         """Creates a fine-tuning job which begins the process of creating a new model from a given dataset.
 
@@ -167,7 +166,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     async def create_fine_tune(
         _request: _fa.Request,
         *,
-        body: _models.CreateFineTuneRequest,
+        body: _bodies.CreateFineTuneRequest,
     ) -> _Response:
         """Creates a job that fine-tunes a specified model from a given dataset.
 
@@ -223,17 +222,17 @@ async def _api_exception(request: _fa.Request, exc: Exception) -> _Response:
 
 
 async def _validation_error(request: _fa.Request, exc: Exception) -> _Response:
+    """400 in the API's error shape, naming the first offending parameter (`hyperparameters.n_epochs`)."""
     assert isinstance(exc, _RequestValidationError)
     first = exc.errors()[0] if exc.errors() else {}
-    location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path", "header")]
-    param = ".".join(location) or None
-    message = (
-        f"Invalid value for {param!r}: {first.get('msg', 'invalid request')}"
-        if param
-        else str(first.get("msg", "invalid request"))
-    )
-    body = APIException(400, message, param=param).body()
-    return _JSONResponse(body, status_code=400)
+    if first.get("type") == "json_invalid":
+        message = "We could not parse the JSON body of your request: " + str(first.get("ctx", {}).get("error", ""))
+        return _JSONResponse(APIException(400, message.rstrip(": ")).body(), status_code=400)
+    where = ("body", "query", "path", "header", "cookie", "[key]")  # locations and pydantic's key marker
+    param = ".".join(str(part) for part in first.get("loc", ()) if part not in where) or None
+    problem = str(first.get("msg", "invalid request"))
+    message = f"Invalid value for {param!r}: {problem}" if param else problem
+    return _JSONResponse(APIException(400, message, param=param).body(), status_code=400)
 
 
 def create_app(service: Service, **fastapi_kwargs: Any) -> _fa.FastAPI:

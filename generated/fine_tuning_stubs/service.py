@@ -13,6 +13,8 @@ from typing import Any, Dict, Protocol
 
 from fine_tuning_client import models as _models
 
+from . import bodies as _bodies
+
 __all__ = ["APIException", "Service"]
 
 
@@ -57,7 +59,7 @@ class Service(Protocol):
     async def create_fine_tuning_job(
         self,
         *,
-        body: _models.CreateFineTuningJobRequest,
+        body: _bodies.CreateFineTuningJobRequest,
     ) -> _models.FineTuningJob:
         """Creates a fine-tuning job which begins the process of creating a new model from a given dataset.
 
@@ -145,7 +147,7 @@ class Service(Protocol):
     async def create_fine_tune(
         self,
         *,
-        body: _models.CreateFineTuneRequest,
+        body: _bodies.CreateFineTuneRequest,
     ) -> _models.FineTune:
         """Creates a job that fine-tunes a specified model from a given dataset.
 

@@ -283,6 +283,7 @@ class SchemaNormalizer:
             source=Source(str(doc.path), pointer),
             tag=rules.detect_tag(fields),
             extra=extra_type,
+            closed=additional is False,
         )
 
 
