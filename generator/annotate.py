@@ -10,7 +10,7 @@ Spec values reach code only through `repr`, which always yields a valid, inert l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .ir import NONE, Array, Constraints, Literal, Map, Primitive, Ref, Type, Union_
 
@@ -31,6 +31,10 @@ _FIELD_KEYWORDS = {
     "max_properties": "max_length", "minimum": "ge", "maximum": "le", "exclusive_minimum": "gt",
     "exclusive_maximum": "lt",
 }  # fmt: skip
+
+
+# An absolute URI (RFC 3986): a scheme, then only characters a URI may hold.
+URI_PATTERN = r"^[A-Za-z][A-Za-z0-9+.\-]*:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*$"
 
 
 def literal_values(values: tuple[object, ...]) -> str:
@@ -67,7 +71,10 @@ class Annotator:
 
     def __call__(self, t: Type) -> str:
         if isinstance(t, Primitive):
-            return self._constrained(self.file_type if t.kind == "bytes" else PRIMITIVES[t.kind], t.constraints)
+            constraints = t.constraints
+            if t.format == "uri" and constraints.pattern is None:  # JSON Schema's format, as a pattern
+                constraints = replace(constraints, pattern=URI_PATTERN)
+            return self._constrained(self.file_type if t.kind == "bytes" else PRIMITIVES[t.kind], constraints)
         if isinstance(t, Literal):
             return self._literal(t)
         if isinstance(t, Array):

@@ -149,6 +149,8 @@ def model_view(model: Model, strict: bool = False) -> ModelView:
     for f in model.fields:
         optional = not f.required or (nullable(f.type) and not strict)
         annotation = annotate.optional(f.type) if optional else annotate(f.type)
+        if strict and optional and not nullable(f.type):
+            annotation = f"Annotated[{annotation}, _NotNull]"  # may be left out, not sent as null
         alias = f", alias={f.wire_name!r}" if f.name != f.wire_name else ""
         default: str | None
         if optional:

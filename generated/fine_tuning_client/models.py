@@ -588,9 +588,9 @@ class FineTuningJob(_Model):
     """The compiled results file ID(s) for the fine-tuning job. You can retrieve the results with the [Files API](/docs/api-reference/files/retrieve-contents)."""
 
     status: Annotated[
-        Literal["validating_files", "queued", "running", "succeeded", "failed", "cancelled"], _LenientEnum
+        Literal["validating_files", "queued", "running", "paused", "succeeded", "failed", "cancelled"], _LenientEnum
     ]
-    """The current status of the fine-tuning job, which can be either `validating_files`, `queued`, `running`, `succeeded`, `failed`, or `cancelled`."""
+    """The current status of the fine-tuning job, which can be either `validating_files`, `queued`, `running`, `paused` (after a pause, until resumed), `succeeded`, `failed`, or `cancelled`."""
 
     trained_tokens: int | None = None
     """The total number of billable tokens processed by this fine-tuning job. The value will be null if the fine-tuning job is still running."""

@@ -16,6 +16,7 @@ import pydantic as _pd
 from fastapi.exceptions import RequestValidationError as _RequestValidationError
 from fastapi.responses import JSONResponse as _JSONResponse
 from fastapi.responses import Response as _Response
+from starlette.exceptions import HTTPException as _HTTPException
 
 from . import bodies as _bodies
 from .service import APIException, Service
@@ -235,10 +236,20 @@ async def _validation_error(request: _fa.Request, exc: Exception) -> _Response:
     return _JSONResponse(APIException(400, message, param=param).body(), status_code=400)
 
 
+async def _http_error(request: _fa.Request, exc: Exception) -> _Response:
+    """FastAPI's own errors (an unknown route, an unreadable body) in the API's error shape too."""
+    assert isinstance(exc, _HTTPException)
+    status = exc.status_code
+    kind = "invalid_request_error" if status < 500 else "server_error"
+    body = APIException(status, str(exc.detail), type=kind).body()
+    return _JSONResponse(body, status_code=status, headers=getattr(exc, "headers", None))
+
+
 def create_app(service: Service, **fastapi_kwargs: Any) -> _fa.FastAPI:
     """A FastAPI app serving every operation through `service`."""
     app = _fa.FastAPI(title="Fine-tuning API", version="2.3.0", **fastapi_kwargs)
     app.include_router(create_router(service))
     app.add_exception_handler(APIException, _api_exception)
     app.add_exception_handler(_RequestValidationError, _validation_error)
+    app.add_exception_handler(_HTTPException, _http_error)
     return app

@@ -1,0 +1,44 @@
+"""`python -m reference_server`: serve the reference implementation on 127.0.0.1.
+
+Prints the base URL first (the port is chosen when --port 0), then serves until interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import warnings
+
+import uvicorn
+from pydantic.warnings import UnsupportedFieldAttributeWarning
+
+from .service import create_server_app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m reference_server", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    parser.add_argument("--db", default="fine_tuning.sqlite3", help="SQLite file (':memory:' keeps nothing)")
+    parser.add_argument("--job-seconds", type=float, default=60.0, help="time scale: creation to success, in seconds")
+    parser.add_argument("--file", action="append", dest="files", metavar="ID",
+                        help="a training file that exists (repeatable); default: any id starting with file-")  # fmt: skip
+    args = parser.parse_args(argv)
+    # FastAPI's own body handling trips this pydantic warning (pydantic issue 12356); not ours.
+    warnings.filterwarnings("ignore", category=UnsupportedFieldAttributeWarning)
+    app = create_server_app(args.db, job_seconds=args.job_seconds, files=args.files)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as exc:
+        sys.exit(f"cannot listen on {args.host}:{args.port}: {exc.strerror}")
+    host, port = sock.getsockname()[:2]
+    print(f"Fine-tuning API reference server: http://{host}:{port}/v1  (SQLite: {args.db})", flush=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server.run(sockets=[sock])
+
+
+if __name__ == "__main__":
+    main()

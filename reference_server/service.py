@@ -1,0 +1,330 @@
+"""The reference implementation of the generated `Service`: jobs that run on a simulated clock.
+
+Requests arrive already validated by the generated stubs (strict bodies); what is left here
+is the API's behaviour: ids, the lifecycle (see timeline.py), state rules (only a running
+job pauses), cursor pagination, and answers in the API's error shape.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable, Collection
+from typing import Any
+
+import fastapi
+
+from fine_tuning_client import models
+from fine_tuning_stubs import APIException, bodies, create_app, create_router
+
+from . import timeline
+from .store import Job, Store
+
+TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
+LEGACY_STATUS = {"validating_files": "pending", "queued": "pending"}  # /fine-tunes spells these `pending`
+DEFAULT_EPOCHS = 3
+MAX_LIMIT = 100
+
+
+def _id(prefix: str) -> str:
+    return prefix + secrets.token_hex(12)
+
+
+def _limit(limit: int | None, default: int) -> int:
+    return max(0, min(MAX_LIMIT, default if limit is None else limit))
+
+
+def _n_epochs(*hyperparameters: Any) -> int:
+    """The first explicit `n_epochs` among hyperparameter objects; 'auto' or absent means the default."""
+    for h in hyperparameters:
+        value = getattr(h, "n_epochs", None)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return DEFAULT_EPOCHS
+
+
+class ReferenceService:
+    """Implements every operation of both documents over a `Store`.
+
+    `job_seconds` is the time scale: how long a job takes from creation to success (1.0 in
+    tests). A training file exists if it is in `files`; without a list, if its id starts
+    with `file-`.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        job_seconds: float = 60.0,
+        files: Collection[str] | None = None,
+        organization_id: str = "org-reference",
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.job_seconds = job_seconds
+        self.files = None if files is None else frozenset(files)
+        self.organization_id = organization_id
+        self.clock = clock
+
+    def file_exists(self, file_id: str) -> bool:
+        return file_id in self.files if self.files is not None else file_id.startswith("file-")
+
+    # ------------------------------------------------------------ the simulation
+    def _load(self, job_id: str, kind: str, param: str) -> Job:
+        job = self.store.job(job_id, kind)
+        if job is None:
+            raise APIException(404, f"No fine-tuning job found with id {job_id!r}", param=param, code="not_found")
+        return self._advance(job)
+
+    def _advance(self, job: Job) -> Job:
+        """Apply every step of the plan whose time has come; a paused job's clock stands still."""
+        sim = job.sim
+        if sim["state"] in TERMINAL or sim["paused"]:
+            return job
+        now = self.clock()
+        sim["progress"] = min(1.0, sim["progress"] + (now - sim["clock"]) / self.job_seconds)
+        sim["clock"] = now
+        steps = timeline.plan(sim["training_file"], sim["file_exists"], sim["n_epochs"])
+        with self.store.transaction():
+            while sim["done"] < len(steps) and steps[sim["done"]].at <= sim["progress"]:
+                step = steps[sim["done"]]
+                sim["done"] += 1
+                self._apply(job, step, int(now - (sim["progress"] - step.at) * self.job_seconds))
+            self.store.save_job(job)
+        return job
+
+    def _apply(self, job: Job, step: timeline.Step, when: int) -> None:
+        data, sim = job.data, job.sim
+        if step.status:
+            sim["state"] = step.status
+            data["status"] = LEGACY_STATUS.get(step.status, step.status) if job.kind == "legacy" else step.status
+            self._on_status(job, step, when)
+        if job.kind == "legacy":
+            self._event(job, when, step.message, step.level)
+            data["updated_at"] = when
+            return
+        self._event(job, when, step.message, step.level, step.metrics)
+        if step.checkpoint is not None:
+            name = data["fine_tuned_model"] or self._model_name(job)
+            self.store.add_checkpoint(
+                job.id,
+                {
+                    "object": "fine_tuning.job.checkpoint",
+                    "id": _id("ftckpt-"),
+                    "created_at": when,
+                    "fine_tuned_model_checkpoint": f"{name}:ckpt-step-{step.step_number}",
+                    "step_number": step.step_number,
+                    "metrics": step.checkpoint,
+                    "fine_tuning_job_id": job.id,
+                },
+            )
+
+    def _on_status(self, job: Job, step: timeline.Step, when: int) -> None:
+        data = job.data
+        if step.status == "failed":
+            message = f"Training file {job.sim['training_file']} does not exist"
+            if job.kind == "job":
+                data["error"] = {"code": "invalid_training_file", "message": message, "param": "training_file"}
+        if step.status == "succeeded":
+            data["fine_tuned_model"] = self._model_name(job)
+            tokens = job.sim["n_epochs"] * timeline.STEPS_PER_EPOCH * 1000
+            if job.kind == "job":
+                data["result_files"] = [_id("file-")]
+                data["trained_tokens"] = tokens
+            else:
+                data["result_files"] = [self._file(_id("file-"), "fine-tune-results", when)]
+        if step.status in TERMINAL and job.kind == "job":
+            data["finished_at"] = when
+            data["estimated_finish"] = None
+
+    def _event(self, job: Job, when: int, message: str, level: str = "info", metrics: Any = None) -> None:
+        if job.kind == "legacy":
+            event = {"object": "fine-tune-event", "created_at": when, "level": level, "message": message}
+            self.store.add_event(job.id, {**event, "id": _id("ftevent-")})
+            return
+        event = {"object": "fine_tuning.job.event", "id": _id("ftevent-"), "created_at": when, "level": level,
+                 "message": message, "type": "metrics" if metrics else "message", "data": metrics or {}}  # fmt: skip
+        self.store.add_event(job.id, event)
+
+    def _model_name(self, job: Job) -> str:
+        suffix = job.sim.get("suffix") or ""
+        return f"ft:{job.data['model']}:{self.organization_id}:{suffix}:{job.id[-8:]}"
+
+    def _file(self, file_id: str, purpose: str, when: int) -> dict[str, Any]:
+        return {"object": "file", "id": file_id, "bytes": 0, "created_at": when, "filename": f"{file_id}.jsonl",
+                "purpose": purpose, "status": "processed"}  # fmt: skip
+
+    def _new(self, kind: str, data: dict[str, Any], training_file: str, n_epochs: int, suffix: str | None) -> Job:
+        now = self.clock()
+        sim = {"state": "new", "progress": 0.0, "clock": now, "done": 0, "paused": False, "n_epochs": n_epochs,
+               "file_exists": self.file_exists(training_file), "training_file": training_file, "suffix": suffix}  # fmt: skip
+        job = Job(data["id"], kind, data, sim)
+        with self.store.transaction():
+            self.store.add_job(job)
+            self._event(job, int(now), f"Created fine-tuning job: {job.id}")
+        return self._advance(job)
+
+    # ------------------------------------------------------------ /fine_tuning/jobs
+    async def create_fine_tuning_job(self, *, body: bodies.CreateFineTuningJobRequest) -> models.FineTuningJob:
+        method = body.method
+        chosen = getattr(method, method.type, None) if method is not None else None
+        n_epochs = _n_epochs(getattr(chosen, "hyperparameters", None), body.hyperparameters)
+        if method is None:  # the deprecated top-level hyperparameters mean supervised training
+            given = body.hyperparameters.to_dict() if body.hyperparameters else {}
+            method_data: dict[str, Any] = {"type": "supervised", "supervised": {"hyperparameters": given}}
+        else:
+            method_data = method.to_dict()
+        hyperparameters = {"n_epochs": n_epochs, "batch_size": "auto", "learning_rate_multiplier": "auto"}
+        now = int(self.clock())
+        data = {
+            "object": "fine_tuning.job",
+            "id": _id("ftjob-"),
+            "created_at": now,
+            "error": None,
+            "fine_tuned_model": None,
+            "finished_at": None,
+            "hyperparameters": hyperparameters,
+            "model": body.model,
+            "organization_id": self.organization_id,
+            "result_files": [],
+            "status": "validating_files",
+            "trained_tokens": None,
+            "training_file": body.training_file,
+            "validation_file": body.validation_file,
+            "integrations": [i.to_dict() for i in body.integrations] if body.integrations else None,
+            "seed": body.seed if body.seed is not None else secrets.randbelow(2**31),
+            "estimated_finish": now + round(self.job_seconds),
+            "method": method_data,
+            "metadata": body.metadata,
+        }
+        job = self._new("job", data, body.training_file, n_epochs, body.suffix)
+        return models.FineTuningJob.model_validate(job.data)
+
+    async def list_paginated_fine_tuning_jobs(
+        self, *, after: str | None, limit: int | None, metadata: dict[str, str] | None
+    ) -> models.ListPaginatedFineTuningJobsResponse:
+        jobs = self.store.jobs("job")
+        if metadata:
+            jobs = [j for j in jobs if all((j.data.get("metadata") or {}).get(k) == v for k, v in metadata.items())]
+        ids = [j.id for j in jobs]
+        start = (ids.index(after) + 1 if after in ids else len(ids)) if after is not None else 0
+        size = _limit(limit, 20)
+        chunk = [self._advance(j).data for j in jobs[start : start + size]]
+        return models.ListPaginatedFineTuningJobsResponse.model_validate(
+            {"object": "list", "data": chunk, "has_more": start + size < len(jobs)}
+        )
+
+    async def retrieve_fine_tuning_job(self, *, fine_tuning_job_id: str) -> models.FineTuningJob:
+        return models.FineTuningJob.model_validate(self._load(fine_tuning_job_id, "job", "fine_tuning_job_id").data)
+
+    async def cancel_fine_tuning_job(self, *, fine_tuning_job_id: str) -> models.FineTuningJob:
+        return self._change(fine_tuning_job_id, "cancel")
+
+    async def pause_fine_tuning_job(self, *, fine_tuning_job_id: str) -> models.FineTuningJob:
+        return self._change(fine_tuning_job_id, "pause")
+
+    async def resume_fine_tuning_job(self, *, fine_tuning_job_id: str) -> models.FineTuningJob:
+        return self._change(fine_tuning_job_id, "resume")
+
+    def _change(self, job_id: str, action: str) -> models.FineTuningJob:
+        job = self._load(job_id, "job", "fine_tuning_job_id")
+        self._transition(job, action)
+        return models.FineTuningJob.model_validate(job.data)
+
+    def _transition(self, job: Job, action: str) -> None:
+        """cancel (any live job), pause (a running job), resume (a paused job); else a 400."""
+        sim, status = job.sim, job.data["status"]
+        allowed = {"cancel": status not in TERMINAL, "pause": status == "running", "resume": status == "paused"}
+        if not allowed[action]:
+            raise APIException(400, f"Job {job.id} cannot be {action}ed: its status is {status!r}", code="invalid_state")
+        now = self.clock()
+        job.data["status"] = {"cancel": "cancelled", "pause": "paused", "resume": "running"}[action]
+        sim["paused"] = action == "pause"
+        sim["clock"] = now  # a resumed job's clock restarts from now
+        if action == "cancel":
+            sim["state"] = "cancelled"
+            if job.kind == "job":
+                job.data["finished_at"] = int(now)
+                job.data["estimated_finish"] = None
+            else:
+                job.data["updated_at"] = int(now)
+        past = {"cancel": "cancelled", "pause": "paused", "resume": "resumed"}[action]
+        with self.store.transaction():
+            self._event(job, int(now), f"Fine-tuning job {past}")
+            self.store.save_job(job)
+
+    async def list_fine_tuning_events(
+        self, *, fine_tuning_job_id: str, after: str | None, limit: int | None
+    ) -> models.ListFineTuningJobEventsResponse:
+        self._load(fine_tuning_job_id, "job", "fine_tuning_job_id")
+        page = self.store.page("events", fine_tuning_job_id, after, _limit(limit, 20))
+        return models.ListFineTuningJobEventsResponse.model_validate(
+            {"object": "list", "data": page.items, "has_more": page.has_more}
+        )
+
+    async def list_fine_tuning_job_checkpoints(
+        self, *, fine_tuning_job_id: str, after: str | None, limit: int | None
+    ) -> models.ListFineTuningJobCheckpointsResponse:
+        self._load(fine_tuning_job_id, "job", "fine_tuning_job_id")
+        page = self.store.page("checkpoints", fine_tuning_job_id, after, _limit(limit, 10))
+        first, last = (page.items[0]["id"], page.items[-1]["id"]) if page.items else (None, None)
+        return models.ListFineTuningJobCheckpointsResponse.model_validate(
+            {"object": "list", "data": page.items, "first_id": first, "last_id": last, "has_more": page.has_more}
+        )
+
+    # ------------------------------------------------------------ /fine-tunes (legacy)
+    def _legacy(self, job: Job) -> models.FineTune:
+        events = [{k: v for k, v in e.items() if k != "id"} for e in self.store.events(job.id)]
+        return models.FineTune.model_validate({**job.data, "events": events})
+
+    async def create_fine_tune(self, *, body: bodies.CreateFineTuneRequest) -> models.FineTune:
+        n_epochs = _n_epochs(body.hyperparameters)
+        now = int(self.clock())
+        files = [self._file(body.training_file, "fine-tune", now)]
+        data = {
+            "object": "fine-tune",
+            "id": _id("ft-"),
+            "created_at": now,
+            "updated_at": now,
+            "model": body.model or "curie",
+            "fine_tuned_model": None,
+            "organization_id": self.organization_id,
+            "status": "pending",
+            "hyperparams": {
+                "n_epochs": n_epochs,
+                "batch_size": body.batch_size or 1,
+                "prompt_loss_weight": body.prompt_loss_weight if body.prompt_loss_weight is not None else 0.01,
+                "learning_rate_multiplier": body.learning_rate_multiplier or 0.1,
+            },
+            "training_files": files,
+            "validation_files": [self._file(body.validation_file, "fine-tune", now)] if body.validation_file else [],
+            "result_files": [],
+        }
+        return self._legacy(self._new("legacy", data, body.training_file, n_epochs, body.suffix))
+
+    async def list_fine_tunes(self) -> models.ListFineTunesResponse:
+        data = [self._advance(j).data for j in self.store.jobs("legacy")]
+        return models.ListFineTunesResponse.model_validate({"object": "list", "data": data})
+
+    async def retrieve_fine_tune(self, *, fine_tune_id: str) -> models.FineTune:
+        return self._legacy(self._load(fine_tune_id, "legacy", "fine_tune_id"))
+
+    async def cancel_fine_tune(self, *, fine_tune_id: str) -> models.FineTune:
+        job = self._load(fine_tune_id, "legacy", "fine_tune_id")
+        self._transition(job, "cancel")
+        return self._legacy(job)
+
+    async def list_fine_tune_events(self, *, fine_tune_id: str, stream: bool | None) -> models.ListFineTuneEventsResponse:
+        job = self._load(fine_tune_id, "legacy", "fine_tune_id")
+        return models.ListFineTuneEventsResponse.model_validate({"object": "list", "data": self._legacy(job).events})
+
+
+def create_server_app(
+    db: str = ":memory:", *, job_seconds: float = 60.0, files: Collection[str] | None = None
+) -> fastapi.FastAPI:
+    """The generated routes over a `ReferenceService` on a fresh or existing SQLite store,
+    at the root and under `/v1` (where the OpenAI SDK's default base URL puts them)."""
+    service = ReferenceService(Store(db), job_seconds=job_seconds, files=files)
+    app = create_app(service)
+    app.include_router(create_router(service), prefix="/v1")
+    return app
