@@ -236,7 +236,9 @@ class ReferenceService:
         sim, status = job.sim, job.data["status"]
         allowed = {"cancel": status not in TERMINAL, "pause": status == "running", "resume": status == "paused"}
         if not allowed[action]:
-            raise APIException(400, f"Job {job.id} cannot be {action}ed: its status is {status!r}", code="invalid_state")
+            raise APIException(
+                400, f"Job {job.id} cannot be {action}ed: its status is {status!r}", code="invalid_state"
+            )
         now = self.clock()
         job.data["status"] = {"cancel": "cancelled", "pause": "paused", "resume": "running"}[action]
         sim["paused"] = action == "pause"
@@ -314,7 +316,9 @@ class ReferenceService:
         self._transition(job, "cancel")
         return self._legacy(job)
 
-    async def list_fine_tune_events(self, *, fine_tune_id: str, stream: bool | None) -> models.ListFineTuneEventsResponse:
+    async def list_fine_tune_events(
+        self, *, fine_tune_id: str, stream: bool | None
+    ) -> models.ListFineTuneEventsResponse:
         job = self._load(fine_tune_id, "legacy", "fine_tune_id")
         return models.ListFineTuneEventsResponse.model_validate({"object": "list", "data": self._legacy(job).events})
 

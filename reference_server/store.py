@@ -65,10 +65,14 @@ class Store:
         )
 
     def save_job(self, job: Job) -> None:
-        self.db.execute("UPDATE jobs SET data = ?, sim = ? WHERE id = ?", (json.dumps(job.data), json.dumps(job.sim), job.id))
+        self.db.execute(
+            "UPDATE jobs SET data = ?, sim = ? WHERE id = ?", (json.dumps(job.data), json.dumps(job.sim), job.id)
+        )
 
     def job(self, job_id: str, kind: str) -> Job | None:
-        row = self.db.execute("SELECT id, kind, data, sim FROM jobs WHERE id = ? AND kind = ?", (job_id, kind)).fetchone()
+        row = self.db.execute(
+            "SELECT id, kind, data, sim FROM jobs WHERE id = ? AND kind = ?", (job_id, kind)
+        ).fetchone()
         return Job(row[0], row[1], json.loads(row[2]), json.loads(row[3])) if row else None
 
     def jobs(self, kind: str) -> list[Job]:
@@ -77,7 +81,9 @@ class Store:
         return [Job(r[0], r[1], json.loads(r[2]), json.loads(r[3])) for r in rows]
 
     def add_event(self, job_id: str, data: dict[str, Any]) -> None:
-        self.db.execute("INSERT INTO events (id, job_id, data) VALUES (?, ?, ?)", (data["id"], job_id, json.dumps(data)))
+        self.db.execute(
+            "INSERT INTO events (id, job_id, data) VALUES (?, ?, ?)", (data["id"], job_id, json.dumps(data))
+        )
 
     def add_checkpoint(self, job_id: str, data: dict[str, Any]) -> None:
         self.db.execute(
@@ -92,7 +98,7 @@ class Store:
     def page(self, table: str, job_id: str, after: str | None, limit: int) -> Page:
         """Newest first, starting after the item with id `after` (an unknown cursor: nothing)."""
         assert table in ("events", "checkpoints")
-        start = "(SELECT seq FROM {t} WHERE id = ? AND job_id = ?)".format(t=table)
+        start = f"(SELECT seq FROM {table} WHERE id = ? AND job_id = ?)"
         if after is None:
             query, args = f"SELECT data FROM {table} WHERE job_id = ? ORDER BY seq DESC LIMIT ?", (job_id, limit + 1)
         else:
