@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate test validate spec-diff lint typecheck bench clean
+.PHONY: generate test validate spec-diff serve fuzz lint typecheck bench clean
 
 # spec-diff compares spec/ with its version at BASE: the merge base with main unless given.
 BASE ?= $(shell git merge-base HEAD origin/main 2>/dev/null || git merge-base HEAD main 2>/dev/null || echo HEAD)
@@ -24,12 +24,23 @@ validate: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The reference server (reference_server/) over the generated stubs; PORT, DB, JOB_SECONDS to change.
+PORT ?= 8000
+DB ?= fine_tuning.sqlite3
+JOB_SECONDS ?= 60
+serve: $(STAMP)
+	PYTHONPATH=generated:. $(BIN)/python -m reference_server --port $(PORT) --db $(DB) --job-seconds $(JOB_SECONDS)
+
+# Every schemathesis phase against a fresh in-memory reference server, both documents.
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest tests/test_reference_server.py -k schemathesis --fuzz-all
+
 spec-diff: $(STAMP)
 	$(BIN)/python -m generator diff --base $(BASE) --fail-on breaking
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests generated
-	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/ruff check generator tests generated reference_server
+	$(BIN)/ruff format --check generator tests bench reference_server
 	$(BIN)/mypy generator
 
 typecheck: $(STAMP)

@@ -235,10 +235,9 @@ class ReferenceService:
         """cancel (any live job), pause (a running job), resume (a paused job); else a 400."""
         sim, status = job.sim, job.data["status"]
         allowed = {"cancel": status not in TERMINAL, "pause": status == "running", "resume": status == "paused"}
+        past = {"cancel": "cancelled", "pause": "paused", "resume": "resumed"}[action]
         if not allowed[action]:
-            raise APIException(
-                400, f"Job {job.id} cannot be {action}ed: its status is {status!r}", code="invalid_state"
-            )
+            raise APIException(400, f"Job {job.id} cannot be {past}: its status is {status!r}", code="invalid_state")
         now = self.clock()
         job.data["status"] = {"cancel": "cancelled", "pause": "paused", "resume": "running"}[action]
         sim["paused"] = action == "pause"
@@ -250,7 +249,6 @@ class ReferenceService:
                 job.data["estimated_finish"] = None
             else:
                 job.data["updated_at"] = int(now)
-        past = {"cancel": "cancelled", "pause": "paused", "resume": "resumed"}[action]
         with self.store.transaction():
             self._event(job, int(now), f"Fine-tuning job {past}")
             self.store.save_job(job)

@@ -98,10 +98,10 @@ class Store:
     def page(self, table: str, job_id: str, after: str | None, limit: int) -> Page:
         """Newest first, starting after the item with id `after` (an unknown cursor: nothing)."""
         assert table in ("events", "checkpoints")
-        start = f"(SELECT seq FROM {table} WHERE id = ? AND job_id = ?)"
-        if after is None:
-            query, args = f"SELECT data FROM {table} WHERE job_id = ? ORDER BY seq DESC LIMIT ?", (job_id, limit + 1)
-        else:
+        query = f"SELECT data FROM {table} WHERE job_id = ? ORDER BY seq DESC LIMIT ?"
+        args: tuple[str | int, ...] = (job_id, limit + 1)
+        if after is not None:
+            start = f"(SELECT seq FROM {table} WHERE id = ? AND job_id = ?)"
             query = f"SELECT data FROM {table} WHERE job_id = ? AND seq < {start} ORDER BY seq DESC LIMIT ?"
             args = (job_id, after, job_id, limit + 1)
         rows = [json.loads(r[0]) for r in self.db.execute(query, args)]

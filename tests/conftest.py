@@ -94,3 +94,7 @@ def server() -> Iterator[RecordingServer]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fuzz-all", action="store_true", help="schemathesis: every phase, more examples (make fuzz)")
