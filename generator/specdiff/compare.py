@@ -198,7 +198,7 @@ class Comparer:
 
     def _fields(self, old_name: str, new_name: str, direction: str) -> None:
         mo, mn = self.old_models[old_name], self.new_models[new_name]
-        where = _Where(direction, f"`{new_name}`", mo.source, mn.source, (new_name,))
+        where = _Where(direction, f"`{new_name}`", mo.source, mn.source, (new_name,), (old_name, new_name, ""))
         self.description((mo.description,), (mn.description,), where)
         old = {f.wire_name: f for f in mo.fields}
         new = {f.wire_name: f for f in mn.fields}
@@ -218,6 +218,10 @@ class Comparer:
             self.member(fo, fn, field)
         if mo.extra is not None and mn.extra is not None:
             self.type(mo.extra, mn.extra, where.inner("additional properties"))
+        if mo.closed != mn.closed:  # additionalProperties: false added or dropped
+            change = "narrowed" if mn.closed else "widened"
+            message = f"{where.label} {'now rejects' if mn.closed else 'now accepts'} unknown fields"
+            self.add(self.side(where, f"type-{change}"), message, where)
 
     def member(self, o: Field | Parameter | None, n: Field | Parameter | None, where: _Where) -> None:
         """A field or parameter on either side: added, removed, or compared."""

@@ -50,6 +50,7 @@ EXPECTED: dict[str, set[str]] = {
     "request-type-changed": {"request-type-changed", "request-default-changed"},
     "request-type-narrowed": {"request-type-narrowed"},
     "request-type-widened": {"request-type-widened"},
+    "request-body-closed": {"request-type-narrowed"},  # additionalProperties: false added
     "request-enum-value-removed": {"request-enum-value-removed"},
     "request-open-enum-value-removed": {"request-open-enum-value-removed"},
     "request-enum-value-added": {"request-enum-value-added"},
