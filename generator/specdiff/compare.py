@@ -62,7 +62,7 @@ class _Where:
     old: Source | None
     new: Source | None
     symbols: tuple[str, ...] = ()
-    field: tuple[str, str, str] | None = None  # (old model, new model, wire name) inside a model
+    field: tuple[str, str, str] | None = None  # (old model, new model, wire name; "" for the model itself)
 
     def inner(self, what: str) -> _Where:
         return replace(self, label=f"{what} of {self.label}")
