@@ -56,14 +56,7 @@ class Document:
     def location(self, pointer: str = "#") -> Location:
         if self.lines is None:
             self.lines = _source_map(_compose(self.text))
-        probe = pointer
-        while True:
-            if probe in self.lines:
-                line, col = self.lines[probe]
-                return Location(str(self.path), pointer, line, col)
-            if "/" not in probe:
-                return Location(str(self.path), pointer)
-            probe = probe.rsplit("/", 1)[0]
+        return Location(str(self.path), pointer, *line_of(self.lines, pointer))
 
     def get(self, pointer: str) -> Any:
         node = self.data
@@ -77,6 +70,14 @@ class Document:
             else:
                 raise KeyError(pointer)
         return node
+
+
+def line_of(lines: dict[str, tuple[int, int]], pointer: str) -> tuple[int, int] | tuple[None, None]:
+    """(line, column) of `pointer`, or of its nearest enclosing node that has one."""
+    probe = pointer
+    while probe not in lines and "/" in probe:
+        probe = probe.rsplit("/", 1)[0]
+    return lines.get(probe, (None, None))
 
 
 def _compose(text: str) -> Any:

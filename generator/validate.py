@@ -160,8 +160,9 @@ def _same(a: Any, b: Any) -> bool:
         return False
 
 
-def validate(specset: SpecSet) -> list[Diagnostic]:
-    """All diagnostics for the spec set; structural errors stop before the schema validator."""
+def validate(specset: SpecSet, schema: bool = True) -> list[Diagnostic]:
+    """All diagnostics for the spec set; structural errors stop before the schema validator,
+    which `schema=False` skips (the spec diff needs only what normalization needs)."""
     diagnostics: list[Diagnostic] = []
     for doc in specset.root_documents():
         problem = check_version(doc)
@@ -170,6 +171,6 @@ def validate(specset: SpecSet) -> list[Diagnostic]:
             continue
         ref_problems = check_refs(specset, doc)
         diagnostics.extend(ref_problems)
-        if not ref_problems:
+        if schema and not ref_problems:
             diagnostics.extend(run_openapi_validator(specset, doc))
     return diagnostics

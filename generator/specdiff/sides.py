@@ -17,9 +17,9 @@ from pathlib import Path
 from ..config import spec_files
 from ..diagnostics import Diagnostic, Level, Location, SpecError, errors
 from ..ir import Api, Source
-from ..loader import SpecSet
+from ..loader import SpecSet, line_of
 from ..normalize import normalize
-from ..validate import check_refs, check_version
+from ..validate import validate
 
 PARALLEL_BYTES = 1_000_000  # below this a second process costs more than it saves
 
@@ -33,12 +33,8 @@ class Side:
     def location(self, source: Source | None) -> Location | None:
         if source is None:
             return None
-        lines = self.lines.get(source.file, {})
-        probe = source.pointer
-        while probe not in lines and "/" in probe:
-            probe = probe.rsplit("/", 1)[0]
-        line, col = lines.get(probe, (None, None))
-        return Location(self.names.get(source.file, source.file), source.pointer, line, col)
+        where = line_of(self.lines.get(source.file, {}), source.pointer)
+        return Location(self.names.get(source.file, source.file), source.pointer, *where)
 
 
 EMPTY = Side(Api("", "", "", "", (), (), ()), {})
@@ -54,10 +50,7 @@ def load_side(paths: tuple[Path, ...], allow_outside: bool = False) -> Side | li
         return [Diagnostic(Level.ERROR, Location(where), "no OpenAPI document found", "no-spec")]
     try:
         specset = SpecSet(files, allow_outside=allow_outside)
-        diagnostics: list[Diagnostic] = []
-        for doc in specset.root_documents():
-            problem = check_version(doc)
-            diagnostics.extend([problem] if problem else check_refs(specset, doc))
+        diagnostics = validate(specset, schema=False)
         if errors(diagnostics):
             return errors(diagnostics)
         api = normalize(specset, diagnostics)
