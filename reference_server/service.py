@@ -98,7 +98,7 @@ class ReferenceService:
         if step.status:
             sim["state"] = step.status
             data["status"] = LEGACY_STATUS.get(step.status, step.status) if job.kind == "legacy" else step.status
-            self._on_status(job, step, when)
+            self._on_status(job, step.status, when)
         if job.kind == "legacy":
             self._event(job, when, step.message, step.level)
             data["updated_at"] = when
@@ -119,13 +119,14 @@ class ReferenceService:
                 },
             )
 
-    def _on_status(self, job: Job, step: timeline.Step, when: int) -> None:
+    def _on_status(self, job: Job, status: str, when: int) -> None:
+        """What reaching `status` sets besides the status: an error, the results, the finish time."""
         data = job.data
-        if step.status == "failed":
+        if status == "failed":
             message = f"Training file {job.sim['training_file']} does not exist"
             if job.kind == "job":
                 data["error"] = {"code": "invalid_training_file", "message": message, "param": "training_file"}
-        if step.status == "succeeded":
+        if status == "succeeded":
             data["fine_tuned_model"] = self._model_name(job)
             tokens = job.sim["n_epochs"] * timeline.STEPS_PER_EPOCH * 1000
             if job.kind == "job":
@@ -133,9 +134,11 @@ class ReferenceService:
                 data["trained_tokens"] = tokens
             else:
                 data["result_files"] = [self._file(_id("file-"), "fine-tune-results", when)]
-        if step.status in TERMINAL and job.kind == "job":
+        if status in TERMINAL and job.kind == "job":
             data["finished_at"] = when
             data["estimated_finish"] = None
+        elif status in TERMINAL:
+            data["updated_at"] = when
 
     def _event(self, job: Job, when: int, message: str, level: str = "info", metrics: Any = None) -> None:
         if job.kind == "legacy":
@@ -244,11 +247,7 @@ class ReferenceService:
         sim["clock"] = now  # a resumed job's clock restarts from now
         if action == "cancel":
             sim["state"] = "cancelled"
-            if job.kind == "job":
-                job.data["finished_at"] = int(now)
-                job.data["estimated_finish"] = None
-            else:
-                job.data["updated_at"] = int(now)
+            self._on_status(job, "cancelled", int(now))
         with self.store.transaction():
             self._event(job, int(now), f"Fine-tuning job {past}")
             self.store.save_job(job)
