@@ -3,7 +3,7 @@
 - model: pydantic models (responses); closed enums are lenient at run time.
 - param: request arguments; nested objects are TypedDicts (`FineTuneMethodParam`).
 - strict (`constrained=True`): what a server accepts; bounds, lengths and patterns become
-  `Field(...)` constraints and closed enums stay closed.
+  `Field(...)` constraints, closed enums stay closed, and unions with a discriminator dispatch on it.
 Spec values reach code only through `repr`, which always yields a valid, inert literal.
 """
 
@@ -94,6 +94,11 @@ class Annotator:
                     parts.append(text)
             if "Any" in parts:
                 return "Any"
+            tagged = [m for m in t.members if m != NONE]
+            if self.constrained and t.discriminator and all(isinstance(m, Ref) for m in tagged):
+                # Dispatch on the tag: one member is tried, and its errors are the ones reported.
+                choice = f"Annotated[{' | '.join(self(m) for m in tagged)}, _Field(discriminator={t.discriminator!r})]"
+                return choice + (" | None" if NONE in t.members else "")
             return " | ".join(parts)
         raise TypeError(f"unknown IR type {t!r}")
 

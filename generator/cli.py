@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .config import Settings, read_pyproject
+from .config import SELECTION_KEYS, Settings, read_pyproject
 from .diagnostics import Level, SpecError, errors
 from .pipeline import generate, load
 from .specdiff import Level as Severity
@@ -42,6 +42,14 @@ def _parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("--allow-outside", action="store_true", help="let $ref reach files outside the spec's folder")
         sub.add_argument("--strict", action="store_true", help="treat validator findings as errors")
+        pick = sub.add_argument_group(
+            "slicing", "keep only some operations and the schemas they reach (replaces the configured selection)"
+        )
+        pick.add_argument("--include-tag", dest="include_tags", action="append", metavar="TAG", help="repeatable")
+        pick.add_argument(
+            "--include-path", dest="include_paths", action="append", metavar="GLOB", help="e.g. '/fine_tuning/*'"
+        )
+        pick.add_argument("--exclude-path", dest="exclude_paths", action="append", metavar="GLOB", help="repeatable")
         if name == "generate":
             sub.add_argument("--out", type=Path, help="output folder (replaced whole)")
             sub.add_argument("--client-package", help="name of the client package")
@@ -70,6 +78,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
     for key in ("out", "client_package", "stubs_package"):
         if getattr(args, key, None) is not None:
             values[key] = getattr(args, key)
+    if any(getattr(args, key) for key in SELECTION_KEYS):
+        for key in SELECTION_KEYS:
+            values[key] = tuple(getattr(args, key) or ())
     values["strict"] = args.strict
     values["allow_outside"] = args.allow_outside
     if not values.get("specs"):

@@ -20,6 +20,17 @@ class Settings:
     base_url_env: str = "OPENAI_BASE_URL"
     strict: bool = False
     allow_outside: bool = False
+    # Training files: the schema of one JSONL line per fine-tuning method, checked by the client.
+    training_formats: tuple[tuple[str, str], ...] = (
+        ("supervised", "FineTuneChatRequestInput"),
+        ("dpo", "FineTunePreferenceRequestInput"),
+        ("reinforcement", "FineTuneReinforcementRequestInput"),
+        ("completions", "FineTuneCompletionRequestInput"),
+    )
+    # Slicing (generator/selection.py): which operations to keep; empty keeps all.
+    include_tags: tuple[str, ...] = ()
+    include_paths: tuple[str, ...] = ()
+    exclude_paths: tuple[str, ...] = ()
 
 
 def read_pyproject(path: Path) -> dict[str, Any]:
@@ -40,7 +51,17 @@ def read_pyproject(path: Path) -> dict[str, Any]:
     for key in ("client_package", "stubs_package", "api_key_env", "base_url_env"):
         if key in table:
             out[key] = str(table[key])
+    formats = table.get("training_formats")
+    if isinstance(formats, dict):
+        out["training_formats"] = tuple((str(k), str(v)) for k, v in formats.items())
+    for key in SELECTION_KEYS:
+        if key in table:
+            value = table[key]
+            out[key] = tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
     return out
+
+
+SELECTION_KEYS = ("include_tags", "include_paths", "exclude_paths")
 
 
 def spec_files(paths: tuple[Path, ...]) -> list[Path]:

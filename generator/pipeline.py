@@ -1,4 +1,4 @@
-"""The pipeline, one direction: load -> validate -> normalize -> render -> format -> write."""
+"""The pipeline, one direction: load -> select -> validate -> normalize -> render -> format -> write."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from .loader import SpecSet
 from .names import snake
 from .normalize import normalize
 from .render import Config, render
+from .selection import Selection, select
 from .validate import validate
 from .writer import format_files, write_tree
 
@@ -41,6 +42,8 @@ def load(settings: Settings) -> tuple[SpecSet, list[Diagnostic]]:
             ]
         )
     specset = SpecSet(paths, allow_outside=settings.allow_outside)
+    lines = tuple(model for _, model in settings.training_formats)  # kept in a slice: the client checks files
+    select(specset, Selection(settings.include_tags, settings.include_paths, settings.exclude_paths, lines))
     return specset, validate(specset)
 
 
@@ -61,6 +64,7 @@ def build(settings: Settings) -> Result:
         stubs_package=(f"{base}_stubs" if settings.stubs_package is None else settings.stubs_package) or None,
         api_key_env=settings.api_key_env,
         base_url_env=settings.base_url_env,
+        training_formats=settings.training_formats,
     )
     files = format_files(render(api, config))
     return Result(api, files, diagnostics, time.perf_counter() - started)

@@ -54,6 +54,7 @@ class Config:
     stubs_package: str | None
     api_key_env: str = "OPENAI_API_KEY"
     base_url_env: str = "OPENAI_BASE_URL"
+    training_formats: tuple[tuple[str, str], ...] = ()  # (method, line-format schema name)
 
 
 @dataclass
@@ -385,22 +386,29 @@ def stub_view(op: Operation) -> StubView:
 def param_models(api: Api, whole_bodies: bool = False) -> list[Model]:
     """Models a request can carry, transitively: each gets a TypedDict twin (the body model
     itself is unpacked into keyword arguments), and a strict twin in the stubs (`whole_bodies`)."""
-    wanted: set[str] = set()
-    todo: list[str] = []
+    roots: list[str] = []
     for op in api.operations:
         types: list[Type] = [p.type for p in op.parameters]
         if op.body:
             types += [f.type for f in op.body.fields] if op.body.fields and not whole_bodies else [op.body.type]
         for t in types:
-            todo.extend(refs(t))
+            roots.extend(refs(t))
+    return closure(api, roots)
+
+
+def closure(api: Api, roots: list[str]) -> list[Model]:
+    """The models named in `roots` and every model their fields reach, in the API's order."""
+    wanted: set[str] = set()
+    todo = list(roots)
     models = {m.name: m for m in api.models}
     while todo:
         name = todo.pop()
         if name in wanted or name not in models:
             continue
         wanted.add(name)
-        for f in models[name].fields:
-            todo.extend(refs(f.type))
+        model = models[name]
+        for t in [f.type for f in model.fields] + ([model.extra] if model.extra else []):
+            todo.extend(refs(t))
     return [m for m in api.models if m.name in wanted]
 
 
@@ -453,6 +461,15 @@ def render(api: Api, config: Config) -> dict[str, str]:
         f"{client}/py.typed": "",
         "API.md": env.get_template("docs/API.md.j2").render(rows=_doc_rows(api), **common),
     }
+    names = {m.name for m in api.models}
+    formats = [(method, model) for method, model in config.training_formats if model in names]
+    if formats:  # the spec has line formats of training files: a checker for them
+        lines = closure(api, [model for _, model in formats])
+        files[f"{client}/training.py"] = env.get_template("client/training.py.j2").render(
+            models=[model_view(m, strict=True) for m in lines], formats=formats, **common
+        )
+        for name in ("_training.py", "__main__.py"):
+            files[f"{client}/{name}"] = env.get_template(f"client/{name}.j2").render(**common)
     if config.stubs_package:
         stubs = [stub_view(op) for op in api.operations]
         for name in ("__init__.py", "service.py", "app.py"):

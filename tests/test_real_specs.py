@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import re
 import subprocess
@@ -130,3 +131,82 @@ def test_spec_diff_retells_the_fine_tuning_history() -> None:
     assert ("request-field-deprecated", "CreateFineTuningJobRequest.hyperparameters") in found
     assert ("pagination-changed", "fine_tuning.jobs.events.list()") in found
     assert not diff_paths((SPECS / CASES["full"],), (SPECS / CASES["full"],))
+
+
+def _definitions(source: str) -> dict[str, str]:
+    """Top-level classes and aliases of a module: name -> source text."""
+    lines = source.splitlines()  # (ast.get_source_segment splits the whole module on every call)
+    out = {}
+    for node in ast.parse(source).body:
+        name = node.name if isinstance(node, ast.ClassDef) else None
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            name = node.target.id
+        if name:
+            out[name] = "\n".join(lines[node.lineno - 1 : node.end_lineno])
+    return out
+
+
+def _fine_tuning_methods(source: str) -> dict[str, str]:
+    """Client methods of /fine_tuning operations: `Class.method` -> source text."""
+    lines = source.splitlines()
+    out = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                doc = ast.get_docstring(item) if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+                if doc and re.search(r"^`[A-Z]+ /fine_tuning/", doc, re.M):
+                    out[f"{node.name}.{item.name}"] = "\n".join(lines[item.lineno - 1 : item.end_lineno])
+    return out
+
+
+def _names_used(source: str) -> set[str]:
+    tree = ast.parse(source)
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    return names | {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+
+
+def test_slice_to_fine_tuning_matches_the_whole(generated: Generated, tmp_path: Path) -> None:
+    """`--include-path '/fine_tuning/*'` keeps the same fine-tuning methods and types, and
+    exactly the models they reach: none missing (mypy), none unreachable."""
+    out = tmp_path / "slice"
+    args = ["generate", "--spec", str(generated.spec), "--out", str(out), "--client-package", generated.package]
+    args += ["--stubs-package", "", "--include-path", "/fine_tuning/*"]
+    result = subprocess.run([sys.executable, "-m", "generator", *args], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+    def read(root: Path, name: str) -> str:
+        return (root / generated.package / name).read_text()
+
+    doc = yaml.load(generated.spec.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    expected = sum(1 for path, item in doc["paths"].items() if path.startswith("/fine_tuning/") for m in item
+                   if m in {"get", "post", "delete", "patch", "put"})  # fmt: skip
+    whole_methods, slice_methods = (
+        _fine_tuning_methods(read(generated.out, "client.py")),
+        _fine_tuning_methods(read(out, "client.py")),
+    )
+    assert slice_methods == whole_methods and len(slice_methods) == 2 * expected  # sync and async
+    whole_models, slice_models = _definitions(read(generated.out, "models.py")), _definitions(read(out, "models.py"))
+    assert {name: whole_models.get(name) for name in slice_models} == slice_models  # same types, same text
+    # Exactly what the operations reach: follow names from the methods, their TypedDicts and
+    # their body schemas (whose fields the methods take one by one) through the models.
+    bodies = {op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+              for path, item in doc["paths"].items() if path.startswith("/fine_tuning/")
+              for op in item.values() if "requestBody" in op}  # fmt: skip
+    params = {name.removesuffix("Param") for name in _names_used(read(out, "params.py"))}
+    # (Aliases are written out where used, so only classes are followed.)
+    classes = {name for name, text in slice_models.items() if text.startswith("class ")}
+    reached: set[str] = set()
+    todo = (_names_used(read(out, "client.py")) | params | bodies) & classes
+    while todo:
+        name = todo.pop()
+        reached.add(name)
+        todo |= (_names_used(slice_models[name]) & classes) - reached
+    assert reached == classes
+    assert len(slice_models) < len(whole_models) / 10
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null", generated.package],
+        cwd=out,
+        capture_output=True,
+        text=True,
+    )
+    assert mypy.returncode == 0, mypy.stdout[-3000:]

@@ -130,9 +130,11 @@ def union(members: list[Type], discriminator: str | None = None) -> Type:
     return Union_(tuple(out), discriminator)
 
 
-def infer_discriminator(members: list[Type], models: dict[str, Model]) -> str | None:
-    """The property every member model pins to its own single literal value, if any:
-    `type: {enum: [string_check]}` in one grader, `[python]` in the next, and so on."""
+def discriminator(explicit: Any, members: list[Type], models: dict[str, Model]) -> str | None:
+    """The property that tells the members apart: the spec's `discriminator.propertyName`, or
+    one inferred (`type: {enum: [string_check]}` in one grader, `[python]` in the next). Kept
+    only when every member model has it as a required field pinned to its own single value,
+    named in Python as on the wire: then a strict validator can dispatch on it."""
     if len(members) < 2 or not all(isinstance(m, Ref) and m.name in models for m in members):
         return None
     candidates: set[str] | None = None
@@ -142,11 +144,18 @@ def infer_discriminator(members: list[Type], models: dict[str, Model]) -> str | 
         pinned = {
             f.wire_name: f.type.values[0]
             for f in models[m.name].fields
-            if isinstance(f.type, Literal) and len(f.type.values) == 1 and not f.type.open
+            if f.required
+            and f.name == f.wire_name
+            and isinstance(f.type, Literal)
+            and len(f.type.values) == 1
+            and not f.type.open
         }
         pinned_values.append(pinned)
         candidates = set(pinned) if candidates is None else candidates & set(pinned)
-    for name in sorted(candidates or ()):
+    names = [explicit] if isinstance(explicit, str) else sorted(candidates or ())
+    for name in names:
+        if name not in (candidates or ()):
+            continue
         values = [pinned[name] for pinned in pinned_values]
         if len(set(values)) == len(values):
             return name

@@ -178,10 +178,9 @@ class SchemaNormalizer:
             suffix = "" if alone else self._member_suffix(member, i, members)
             folded.append(self.type_of(doc, pointer_join(pointer, i), member, hint + suffix))
         explicit = parent.get("discriminator")
-        discriminator = explicit.get("propertyName") if isinstance(explicit, dict) else None
+        named = explicit.get("propertyName") if isinstance(explicit, dict) else None
         non_null = [m for m in folded if m != NONE]
-        discriminator = discriminator or rules.infer_discriminator(non_null, self.models)
-        return rules.union(folded, discriminator)
+        return rules.union(folded, rules.discriminator(named, non_null, self.models))
 
     @staticmethod
     def _member_suffix(member: Any, index: int, members: list[Any]) -> str:
@@ -216,14 +215,16 @@ class SchemaNormalizer:
 
     # ------------------------------------------------------------ models
     def _merged(
-        self, doc: Document, pointer: str, schema: dict[str, Any]
-    ) -> tuple[list[tuple[Document, str, str, Any]], set[str], dict[str, Any]]:
-        """Properties (with where each was written) and required names, allOf members merged in order."""
-        props: list[tuple[Document, str, str, Any]] = []
+        self, doc: Document, pointer: str, schema: dict[str, Any], owner: str
+    ) -> tuple[list[tuple[Document, str, str, Any, str]], set[str], dict[str, Any]]:
+        """Properties and required names, allOf members merged in order. Each property comes
+        with where it was written and the model that wrote it (`owner`): an inline object in a
+        property is named after its owner, so its name never depends on which model met it first."""
+        props: list[tuple[Document, str, str, Any, str]] = []
         required: set[str] = set(schema.get("required") or [])
         extra: dict[str, Any] = {}
         for i, member in enumerate(schema.get("allOf") or []):
-            mdoc, mptr, mschema = doc, pointer_join(pointer, "allOf", i), member
+            mdoc, mptr, mschema, mowner = doc, pointer_join(pointer, "allOf", i), member, owner
             seen: set[str] = set()
             while isinstance(mschema, dict) and "$ref" in mschema:
                 target = self.specset.resolve(mschema["$ref"], mdoc, mptr)
@@ -234,13 +235,14 @@ class SchemaNormalizer:
                     break
                 seen.add(target.key)
                 mdoc, mptr, mschema = target.document, target.pointer, target.value
+                mowner = class_name(_component_name(target), RESERVED)
             if isinstance(mschema, dict):
-                sub_props, sub_required, sub_extra = self._merged(mdoc, mptr, mschema)
+                sub_props, sub_required, sub_extra = self._merged(mdoc, mptr, mschema, mowner)
                 props.extend(sub_props)
                 required |= sub_required
                 extra.update(sub_extra)
         for prop, sub in (schema.get("properties") or {}).items():
-            props.append((doc, pointer_join(pointer, "properties", prop), str(prop), sub))
+            props.append((doc, pointer_join(pointer, "properties", prop), str(prop), sub, owner))
         for key in ("description", "deprecated", "additionalProperties"):
             if key in schema:
                 extra[key] = schema[key]
@@ -248,14 +250,14 @@ class SchemaNormalizer:
 
     def _build_model(self, doc: Document, pointer: str, schema: dict[str, Any], name: str) -> None:
         self.models[name] = Model(name, (), source=Source(str(doc.path), pointer))  # placeholder for recursion
-        props, required, extra = self._merged(doc, pointer, schema)
-        by_wire: dict[str, tuple[Document, str, str, Any]] = {}
+        props, required, extra = self._merged(doc, pointer, schema, name)
+        by_wire: dict[str, tuple[Document, str, str, Any, str]] = {}
         for entry in props:
             by_wire[entry[2]] = entry  # a later allOf member or the schema itself overrides
         fields: list[Field] = []
         taken: set[str] = set()
-        for pdoc, pptr, wire, sub in by_wire.values():
-            ftype = self.type_of(pdoc, pptr, sub, name + pascal(wire))
+        for pdoc, pptr, wire, sub, owner in by_wire.values():
+            ftype = self.type_of(pdoc, pptr, sub, owner + pascal(wire))
             sub = sub if isinstance(sub, dict) else {}
             fields.append(
                 Field(

@@ -34,11 +34,25 @@ def test_discriminator_is_inferred_from_pinned_tags(tmp_path: Path) -> None:
     assert t == Union_(tuple(Ref(name) for name in GRADERS), discriminator="type")
 
 
-def test_declared_discriminator_wins(tmp_path: Path) -> None:
-    union = {**GRADER_UNION, "discriminator": {"propertyName": "name"}}
-    api, _ = normalize_spec(tmp_path, spec({**GRADERS, "Method": {"type": "object", "properties": {"grader": union}}}))
+def test_declared_discriminator_is_kept_only_when_members_pin_it(tmp_path: Path) -> None:
+    """A strict validator dispatches on the discriminator, so every member must pin it to its
+    own value in a required field; `name` is a free string in each grader, so no dispatch."""
+    for declared, expected in (("type", "type"), ("name", None)):
+        union = {**GRADER_UNION, "discriminator": {"propertyName": declared}}
+        api, _ = normalize_spec(
+            tmp_path, spec({**GRADERS, "Method": {"type": "object", "properties": {"grader": union}}})
+        )
+        t = field_type(api, "Method", "grader")
+        assert isinstance(t, Union_) and t.discriminator == expected
+
+
+def test_an_optional_tag_is_no_discriminator(tmp_path: Path) -> None:
+    graders = {name: {**schema, "required": ["name"]} for name, schema in GRADERS.items()}
+    api, _ = normalize_spec(
+        tmp_path, spec({**graders, "Method": {"type": "object", "properties": {"grader": GRADER_UNION}}})
+    )
     t = field_type(api, "Method", "grader")
-    assert isinstance(t, Union_) and t.discriminator == "name"
+    assert isinstance(t, Union_) and t.discriminator is None
 
 
 def test_grader_union_parses_each_member(tmp_path: Path) -> None:
