@@ -50,6 +50,8 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet openai
 	$(BIN)/python bench/client.py
 	$(BIN)/python bench/spec_diff.py
+	$(BIN)/python bench/slice.py
+	$(BIN)/python bench/training_file.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache

@@ -160,3 +160,14 @@ def test_cli_flags_and_config(tmp_path: Path) -> None:
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "spec.yaml:5:1  #/paths  error: the selection (--include-tag fine-tuning) matches none" in result.stderr
     assert "nothing was written" in result.stderr and result.stdout == ""
+
+
+def test_a_slice_keeps_the_training_line_formats(tmp_path: Path) -> None:
+    """The client checks training files against the line formats, so a slice keeps them."""
+    settings = Settings(
+        specs=(write_spec(tmp_path, DOC),), client_package="c", stubs_package="", include_tags=("pets",),
+        training_formats=(("supervised", "Training"),),
+    )  # fmt: skip
+    result = build(settings)
+    assert {m.name for m in result.api.models} == {"Cat", "Dog", "Training", "Deep"}
+    assert "c/training.py" in result.files and "LINE_FORMATS" in result.files["c/training.py"]
