@@ -141,7 +141,7 @@ def _check_line(
         yield "", "an empty line: every line must hold one example"
         return
     try:
-        data = json.loads(raw)
+        data = json.loads(raw.rstrip(b"\r\n"))  # so that a column past the end is on this line
     except UnicodeDecodeError as exc:
         yield "", f"not UTF-8 text (byte {exc.start + 1})"
         return
