@@ -66,7 +66,7 @@ def build(settings: Settings) -> Result:
         base_url_env=settings.base_url_env,
         training_formats=settings.training_formats,
     )
-    files = format_files(render(api, config))
+    files = format_files(render(api, config), tuple(filter(None, (config.client_package, config.stubs_package))))
     return Result(api, files, diagnostics, time.perf_counter() - started)
 
 

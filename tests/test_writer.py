@@ -1,11 +1,11 @@
-"""Import pruning: templates import what any file might need, the writer keeps what a file uses."""
+"""Formatting: templates import what any file might need; the writer keeps what a file uses."""
 
-from generator.writer import prune_imports
+from generator.writer import format_python
 
 
 def test_unused_module_level_imports_are_dropped() -> None:
     source = "import json\nimport os\nfrom typing import Any, Dict\n\nx: Any = os.sep\n"
-    assert prune_imports(source) == "import os\nfrom typing import Any\n\nx: Any = os.sep\n"
+    assert format_python(source) == "import os\nfrom typing import Any\n\nx: Any = os.sep\n"
 
 
 def test_type_checking_imports_are_pruned_and_the_block_stays_valid() -> None:
@@ -13,13 +13,24 @@ def test_type_checking_imports_are_pruned_and_the_block_stays_valid() -> None:
         "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import httpx\n    from . import models\n\n"
         "y: models.Job\n"
     )
-    assert "httpx" not in prune_imports(source)
-    assert "    from . import models" in prune_imports(source)
+    assert "httpx" not in format_python(source)
+    assert "    from . import models" in format_python(source)
     emptied = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import httpx\n"
-    compile(prune_imports(emptied), "<pruned>", "exec")
-    assert "    pass" in prune_imports(emptied)
+    compile(format_python(emptied), "<pruned>", "exec")
 
 
-def test_names_used_only_in_string_annotations_are_kept() -> None:
-    source = "from typing import Any\n\ndef f(x: 'Any') -> None: ...\n"
-    assert prune_imports(source) == source
+def test_names_used_only_in_string_annotations_or_all_are_kept() -> None:
+    source = "from typing import Any\n\n\ndef f(x: \"Any\") -> None: ...\n"
+    assert format_python(source) == source
+    source = 'from .client import Client\n\n__all__ = ["Client"]\n'
+    assert format_python(source) == source
+
+
+def test_names_in_docstrings_do_not_keep_an_import() -> None:
+    source = 'from typing import Any\n\n\ndef f() -> None:\n    """Returns Any thing."""\n'
+    assert "import" not in format_python(source)
+
+
+def test_generated_packages_get_their_own_import_section() -> None:
+    source = "import pydantic\nfrom pkg import models\n\nx = pydantic, models\n"
+    assert format_python(source, ("pkg",)) == "import pydantic\n\nfrom pkg import models\n\nx = pydantic, models\n"
