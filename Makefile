@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/spec_diff.py
 	$(BIN)/python bench/slice.py
 	$(BIN)/python bench/training_file.py
+	$(BIN)/python bench/peers.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache

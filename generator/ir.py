@@ -219,13 +219,6 @@ class Operation:
     tags: tuple[str, ...] = ()
     source: Source | None = None
 
-    @property
-    def python_id(self) -> str:
-        """A module-unique snake_case name (service methods, route handlers)."""
-        from .names import snake
-
-        return snake(self.operation_id)
-
 
 @dataclass(frozen=True)
 class Resource:

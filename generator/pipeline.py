@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
 
 from .config import Settings, spec_files
 from .diagnostics import Diagnostic, Level, Location, SpecError, errors
@@ -11,9 +15,9 @@ from .ir import Api
 from .loader import SpecSet
 from .names import snake
 from .normalize import normalize
-from .render import Config, render
+from .render import USER_OWNED, Config, render
 from .selection import Selection, select
-from .validate import validate
+from .validate import schema_checks, structural_checks, validate
 from .writer import format_files, write_tree
 
 # Problems the generator can work around: reported as warnings unless --strict.
@@ -28,49 +32,98 @@ class Result:
     seconds: float
 
 
-def load(settings: Settings) -> tuple[SpecSet, list[Diagnostic]]:
+def read(settings: Settings) -> SpecSet:
+    """The documents, sliced to the configured selection."""
     paths = spec_files(settings.specs)
     if not paths:
-        raise SpecError(
-            [
-                Diagnostic(
-                    Level.ERROR,
-                    Location(str(settings.specs[0]) if settings.specs else "."),
-                    "no OpenAPI document found",
-                    "no-spec",
-                )
-            ]
-        )
+        location = Location(str(settings.specs[0]) if settings.specs else ".")
+        raise SpecError([Diagnostic(Level.ERROR, location, "no OpenAPI document found", "no-spec")])
     specset = SpecSet(paths, allow_outside=settings.allow_outside)
     lines = tuple(model for _, model in settings.training_formats)  # kept in a slice: the client checks files
     select(specset, Selection(settings.include_tags, settings.include_paths, settings.exclude_paths, lines))
+    return specset
+
+
+def load(settings: Settings) -> tuple[SpecSet, list[Diagnostic]]:
+    """The documents and every diagnostic of the validate stage."""
+    specset = read(settings)
     return specset, validate(specset)
 
 
 def build(settings: Settings) -> Result:
     """Everything but writing: the IR and the formatted files, or a SpecError."""
     started = time.perf_counter()
-    specset, diagnostics = load(settings)
+    specset = read(settings)
+    structural = structural_checks(specset)
+    diagnostics = [d for problems in structural.values() for d in problems]
+    if errors(diagnostics):
+        raise SpecError(diagnostics)
+    # openapi-spec-validator is the slowest stage and normalization does not depend on it.
+    schema_findings = _beside(lambda: schema_checks(specset, structural), specset)
+    found: list[Diagnostic] = []
+    try:
+        api = normalize(specset, found)
+    except RecursionError:  # nesting within bounds per document, but deep across a chain of $refs
+        where = specset.root_documents()[0].location("#")
+        message = "schemas nest too deeply (through a long chain of $refs?) to be normalized"
+        raise SpecError([Diagnostic(Level.ERROR, where, message, "nesting-too-deep")]) from None
+    files: dict[str, str] = {}
+    if not errors(found):
+        base = snake(api.title.removesuffix(" API").removesuffix(" api")) or "api"
+        config = Config(
+            client_package=settings.client_package or f"{base}_client",
+            stubs_package=(f"{base}_stubs" if settings.stubs_package is None else settings.stubs_package) or None,
+            api_key_env=settings.api_key_env,
+            base_url_env=settings.base_url_env,
+            training_formats=settings.training_formats,
+        )
+        packages = tuple(filter(None, (config.client_package, config.stubs_package)))
+        files = format_files(render(api, config), packages)
+    diagnostics += schema_findings()
     if not settings.strict:
         diagnostics = [d.as_warning() if d.rule in LENIENT_RULES else d for d in diagnostics]
+    diagnostics += found
     if errors(diagnostics):
         raise SpecError(diagnostics)
-    api = normalize(specset, diagnostics)
-    if errors(diagnostics):
-        raise SpecError(diagnostics)
-    base = snake(api.title.removesuffix(" API").removesuffix(" api")) or "api"
-    config = Config(
-        client_package=settings.client_package or f"{base}_client",
-        stubs_package=(f"{base}_stubs" if settings.stubs_package is None else settings.stubs_package) or None,
-        api_key_env=settings.api_key_env,
-        base_url_env=settings.base_url_env,
-        training_formats=settings.training_formats,
-    )
-    files = format_files(render(api, config), tuple(filter(None, (config.client_package, config.stubs_package))))
     return Result(api, files, diagnostics, time.perf_counter() - started)
+
+
+PARALLEL_FROM = 256 * 1024  # characters of spec text; below this a process costs more than it saves
+
+
+def _beside(work: Callable[[], list[Diagnostic]], specset: SpecSet) -> Callable[[], list[Diagnostic]]:
+    """Run `work` in a forked process while the caller goes on; the result waits for it.
+    Small specs, and systems without fork, run it at once instead."""
+    size = sum(len(doc.text) for doc in specset.documents.values())
+    if size < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        done = work()
+        return lambda: done
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_send, args=(work, send), daemon=True)
+    child.start()
+    send.close()
+
+    def result() -> list[Diagnostic]:
+        try:
+            found: list[Diagnostic] = receive.recv()
+        except EOFError:  # the child died without a word: report it rather than hide it
+            where = specset.root_documents()[0].location("#")
+            found = [Diagnostic(Level.ERROR, where, "the schema validator process died", "validator-crash")]
+        child.join()
+        return found
+
+    return result
+
+
+def _send(work: Callable[[], list[Diagnostic]], send: Connection) -> None:
+    send.send(work())
+    send.close()
 
 
 def generate(settings: Settings) -> Result:
     result = build(settings)
-    write_tree(result.files, settings.out)
+    # A user-owned file that exists is the user's: carried over as it is, never replaced.
+    owned = {path for path in result.files if Path(path).name == USER_OWNED and (settings.out / path).is_file()}
+    write_tree({k: v for k, v in result.files.items() if k not in owned}, settings.out, keep=owned)
     return result

@@ -8,6 +8,7 @@ templates only loop and print. Spec text reaches code through two filters only: 
 from __future__ import annotations
 
 import keyword
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,8 +16,10 @@ import jinja2
 
 from .annotate import Annotator, field_arguments
 from .ir import MISSING, Api, Field, Literal, Model, Operation, Primitive, Ref, Resource, Type, nullable, refs
+from .names import field_name, unique
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+USER_OWNED = "custom.py"  # in the client package: written when missing, never overwritten
 GENERATOR_NAME = "ftgen"
 
 
@@ -143,23 +146,34 @@ def _default_doc(default: object) -> str:
     return "" if default is MISSING else f"\n\nDefault: `{default!r}`."
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
 def model_view(model: Model, strict: bool = False) -> ModelView:
     """A model class; `strict` is the server's view of a request: absent means optional."""
     annotate = STRICT if strict else MODEL
-    fields = []
+    annotations = []
     for f in model.fields:
         optional = not f.required or (nullable(f.type) and not strict)
         annotation = annotate.optional(f.type) if optional else annotate(f.type)
         if strict and optional and not nullable(f.type):
             annotation = f"Annotated[{annotation}, _NotNull]"  # may be left out, not sent as null
-        alias = f", alias={f.wire_name!r}" if f.name != f.wire_name else ""
+        annotations.append((optional, annotation))
+    # A field named like something the class's annotations use (`list: list[str]`) would
+    # shadow it when pydantic evaluates them in the class namespace.
+    used = set(_IDENTIFIER.findall(_STRING_LITERAL.sub("", " ".join(a for _, a in annotations))))
+    fields = []
+    for f, (optional, annotation) in zip(model.fields, annotations, strict=True):
+        name = f.name + "_" if f.name in used else f.name
+        alias = f", alias={f.wire_name!r}" if name != f.wire_name else ""
         default: str | None
         if optional:
             default = f"_Field(default=None{alias})" if alias else "None"
         else:
             default = f"_Field({alias[2:]})" if alias else None
         doc = f.description + (" (deprecated)" if f.deprecated else "")
-        fields.append(FieldView(f.name, annotation, default, doc))
+        fields.append(FieldView(name, annotation, default, doc))
     doc = model.description
     if model.tag:
         doc += (
@@ -330,7 +344,7 @@ def resource_views(api: Api, root: Resource, is_async: bool) -> list[ResourceVie
     return out
 
 
-def stub_view(op: Operation) -> StubView:
+def stub_view(op: Operation, name: str) -> StubView:
     handler_args: list[str] = []
     service_args: list[str] = []
     call_args: list[str] = []
@@ -369,7 +383,7 @@ def stub_view(op: Operation) -> StubView:
     returns = "bytes" if returns == "str" else returns
     doc = (op.summary or op.operation_id) + f"\n\n`{op.http_method} {op.path}`"
     return StubView(
-        op.python_id,
+        name,
         op.http_method.lower(),
         op.path,
         doc,
@@ -459,6 +473,7 @@ def render(api: Api, config: Config) -> dict[str, str]:
             **common,
         ),
         f"{client}/py.typed": "",
+        f"{client}/{USER_OWNED}": env.get_template("client/custom.py.j2").render(**common),
         "API.md": env.get_template("docs/API.md.j2").render(rows=_doc_rows(api), **common),
     }
     names = {m.name for m in api.models}
@@ -471,7 +486,8 @@ def render(api: Api, config: Config) -> dict[str, str]:
         for name in ("_training.py", "__main__.py"):
             files[f"{client}/{name}"] = env.get_template(f"client/{name}.j2").render(**common)
     if config.stubs_package:
-        stubs = [stub_view(op) for op in api.operations]
+        taken: set[str] = set()  # operationIds are unique, their snake_case forms need not be
+        stubs = [stub_view(op, unique(field_name(op.operation_id), taken)) for op in api.operations]
         for name in ("__init__.py", "service.py", "app.py"):
             files[f"{config.stubs_package}/{name}"] = env.get_template(f"stubs/{name}.j2").render(stubs=stubs, **common)
         files[f"{config.stubs_package}/bodies.py"] = env.get_template("stubs/bodies.py.j2").render(

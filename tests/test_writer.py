@@ -20,7 +20,7 @@ def test_type_checking_imports_are_pruned_and_the_block_stays_valid() -> None:
 
 
 def test_names_used_only_in_string_annotations_or_all_are_kept() -> None:
-    source = "from typing import Any\n\n\ndef f(x: \"Any\") -> None: ...\n"
+    source = 'from typing import Any\n\n\ndef f(x: "Any") -> None: ...\n'
     assert format_python(source) == source
     source = 'from .client import Client\n\n__all__ = ["Client"]\n'
     assert format_python(source) == source

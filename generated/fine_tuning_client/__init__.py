@@ -26,6 +26,7 @@ from ._runtime import (
     raw_response,
 )
 from .client import AsyncClient, Client
+from .custom import *  # noqa: F403 - hand-written extensions (custom.py is never regenerated)
 
 if TYPE_CHECKING:
     from ._base import APIModel

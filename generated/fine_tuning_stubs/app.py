@@ -48,7 +48,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     router = _fa.APIRouter()
 
     @router.get("/fine_tuning/jobs", response_model=None)
-    async def list_paginated_fine_tuning_jobs(
+    async def handle_list_paginated_fine_tuning_jobs(
         _request: _fa.Request,
         *,
         after: Annotated[str | None, _fa.Query(alias="after")] = None,
@@ -61,7 +61,7 @@ def create_router(service: Service) -> _fa.APIRouter:
         return _respond(await service.list_paginated_fine_tuning_jobs(after=after, limit=limit, metadata=metadata), 200)
 
     @router.post("/fine_tuning/jobs", response_model=None)
-    async def create_fine_tuning_job(
+    async def handle_create_fine_tuning_job(
         _request: _fa.Request,
         *,
         body: _bodies.CreateFineTuningJobRequest,
@@ -76,7 +76,7 @@ def create_router(service: Service) -> _fa.APIRouter:
         return _respond(await service.create_fine_tuning_job(body=body), 200)
 
     @router.get("/fine_tuning/jobs/{fine_tuning_job_id}", response_model=None)
-    async def retrieve_fine_tuning_job(
+    async def handle_retrieve_fine_tuning_job(
         _request: _fa.Request,
         *,
         fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
@@ -89,7 +89,7 @@ def create_router(service: Service) -> _fa.APIRouter:
         return _respond(await service.retrieve_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id), 200)
 
     @router.post("/fine_tuning/jobs/{fine_tuning_job_id}/cancel", response_model=None)
-    async def cancel_fine_tuning_job(
+    async def handle_cancel_fine_tuning_job(
         _request: _fa.Request,
         *,
         fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
@@ -100,7 +100,7 @@ def create_router(service: Service) -> _fa.APIRouter:
         return _respond(await service.cancel_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id), 200)
 
     @router.get("/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints", response_model=None)
-    async def list_fine_tuning_job_checkpoints(
+    async def handle_list_fine_tuning_job_checkpoints(
         _request: _fa.Request,
         *,
         fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
@@ -118,7 +118,7 @@ def create_router(service: Service) -> _fa.APIRouter:
         )
 
     @router.get("/fine_tuning/jobs/{fine_tuning_job_id}/events", response_model=None)
-    async def list_fine_tuning_events(
+    async def handle_list_fine_tuning_events(
         _request: _fa.Request,
         *,
         fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
@@ -133,7 +133,7 @@ def create_router(service: Service) -> _fa.APIRouter:
         )
 
     @router.post("/fine_tuning/jobs/{fine_tuning_job_id}/pause", response_model=None)
-    async def pause_fine_tuning_job(
+    async def handle_pause_fine_tuning_job(
         _request: _fa.Request,
         *,
         fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
@@ -144,7 +144,7 @@ def create_router(service: Service) -> _fa.APIRouter:
         return _respond(await service.pause_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id), 200)
 
     @router.post("/fine_tuning/jobs/{fine_tuning_job_id}/resume", response_model=None)
-    async def resume_fine_tuning_job(
+    async def handle_resume_fine_tuning_job(
         _request: _fa.Request,
         *,
         fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
@@ -155,7 +155,7 @@ def create_router(service: Service) -> _fa.APIRouter:
         return _respond(await service.resume_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id), 200)
 
     @router.get("/fine-tunes", response_model=None)
-    async def list_fine_tunes(
+    async def handle_list_fine_tunes(
         _request: _fa.Request,
     ) -> _Response:
         """List your organization's fine-tuning jobs
@@ -164,7 +164,7 @@ def create_router(service: Service) -> _fa.APIRouter:
         return _respond(await service.list_fine_tunes(), 200)
 
     @router.post("/fine-tunes", response_model=None)
-    async def create_fine_tune(
+    async def handle_create_fine_tune(
         _request: _fa.Request,
         *,
         body: _bodies.CreateFineTuneRequest,
@@ -179,7 +179,7 @@ def create_router(service: Service) -> _fa.APIRouter:
         return _respond(await service.create_fine_tune(body=body), 200)
 
     @router.get("/fine-tunes/{fine_tune_id}", response_model=None)
-    async def retrieve_fine_tune(
+    async def handle_retrieve_fine_tune(
         _request: _fa.Request,
         *,
         fine_tune_id: Annotated[str, _fa.Path(alias="fine_tune_id")],
@@ -192,7 +192,7 @@ def create_router(service: Service) -> _fa.APIRouter:
         return _respond(await service.retrieve_fine_tune(fine_tune_id=fine_tune_id), 200)
 
     @router.post("/fine-tunes/{fine_tune_id}/cancel", response_model=None)
-    async def cancel_fine_tune(
+    async def handle_cancel_fine_tune(
         _request: _fa.Request,
         *,
         fine_tune_id: Annotated[str, _fa.Path(alias="fine_tune_id")],
@@ -203,7 +203,7 @@ def create_router(service: Service) -> _fa.APIRouter:
         return _respond(await service.cancel_fine_tune(fine_tune_id=fine_tune_id), 200)
 
     @router.get("/fine-tunes/{fine_tune_id}/events", response_model=None)
-    async def list_fine_tune_events(
+    async def handle_list_fine_tune_events(
         _request: _fa.Request,
         *,
         fine_tune_id: Annotated[str, _fa.Path(alias="fine_tune_id")],

@@ -32,6 +32,8 @@ RESERVED = frozenset(
         "Field",
         "Union",
         "Optional",
+        "List",
+        "Dict",
     }
 )
 

@@ -1,0 +1,131 @@
+"""This generator against openapi-python-client and datamodel-code-generator.
+
+Each peer is installed from the package index into its own virtual environment under
+`.bench/` (once; delete the folder to refresh). Inputs: `spec/fine_tuning.yaml` and the full
+`../shared/specs/openai-openapi.yaml`. For each tool and input: median wall time and peak
+memory (max RSS of the process tree, from GNU time) over RUNS runs, the operations generated
+(openapi-python-client drops the ones it cannot parse, and says so), and the import time of
+the generated package (median of 5 fresh interpreters). Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENVS = ROOT / ".bench"
+INPUTS = {"fine-tuning spec": ROOT / "spec" / "fine_tuning.yaml",
+          "full OpenAI spec": ROOT.parent / "shared" / "specs" / "openai-openapi.yaml"}  # fmt: skip
+PEERS = {"openapi-python-client": "openapi-python-client", "datamodel-code-generator": "datamodel-code-generator"}
+RUNS = int(os.environ.get("PEER_BENCH_RUNS", "3"))
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+def venv_bin(peer: str) -> Path:
+    folder = VENVS / peer
+    if not (folder / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+        subprocess.run([str(folder / "bin" / "pip"), "install", "--quiet", PEERS[peer]], check=True)
+    return folder / "bin"
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """(seconds, peak MB, result) of one run under GNU time."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M", *command], cwd=cwd, capture_output=True, text=True)
+    seconds, kilobytes = result.stderr.strip().splitlines()[-1].split()
+    return float(seconds), int(kilobytes) / 1024, result
+
+
+def operations_in(spec: Path) -> int:
+    import yaml
+
+    doc = yaml.load(spec.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return sum(1 for item in doc["paths"].values() for method in item if method in METHODS)
+
+
+def import_ms(python: Path, folder: Path, module: str) -> float:
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    samples = []
+    for _ in range(5):
+        out = subprocess.run([str(python), "-c", code], cwd=folder, capture_output=True, text=True,
+                             env={**os.environ, "PYTHONPATH": str(folder)})  # fmt: skip
+        if out.returncode != 0:
+            return float("nan")
+        samples.append(float(out.stdout))
+    return statistics.median(samples) * 1000
+
+
+def run_ours(spec: Path, out: Path) -> tuple[list[float], list[float], str, float]:
+    times, peaks, ops = [], [], ""
+    args = [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--out", str(out)]
+    args += ["--client-package", "bench_client", "--stubs-package", "bench_stubs"]
+    for _ in range(RUNS):
+        seconds, peak, result = timed(args, ROOT)
+        times.append(seconds)
+        peaks.append(peak)
+        match = re.search(r"generated (\d+) operations", result.stdout)
+        ops = match.group(1) if match else "failed"
+    code = "bench_client.models, bench_client.client"
+    return times, peaks, ops, import_ms(Path(sys.executable), out, f"bench_client, {code}")
+
+
+def run_opc(spec: Path, out: Path) -> tuple[list[float], list[float], str, float]:
+    binaries = venv_bin("openapi-python-client")
+    times, peaks, ops = [], [], ""
+    for _ in range(RUNS):
+        shutil.rmtree(out, ignore_errors=True)
+        command = [str(binaries / "openapi-python-client"), "generate", "--path", str(spec), "--output-path", str(out)]
+        seconds, peak, result = timed([*command, "--overwrite"], out.parent)
+        times.append(seconds)
+        peaks.append(peak)
+        dropped = (result.stdout + result.stderr).count("Endpoint will not be generated")
+        ops = f"{operations_in(spec) - dropped} ({dropped} dropped)"
+    package = next(p.name for p in out.iterdir() if (p / "__init__.py").exists())
+    return times, peaks, ops, import_ms(binaries / "python", out, f"{package}, {package}.models, {package}.client")
+
+
+def run_dcg(spec: Path, out: Path) -> tuple[list[float], list[float], str, float]:
+    binaries = venv_bin("datamodel-code-generator")
+    out.mkdir(parents=True, exist_ok=True)
+    times, peaks = [], []
+    command = [str(binaries / "datamodel-codegen"), "--input", str(spec), "--input-file-type", "openapi",
+               "--output", str(out / "dcg_models.py"), "--output-model-type", "pydantic_v2.BaseModel"]  # fmt: skip
+    for _ in range(RUNS):
+        seconds, peak, _ = timed(command, out)
+        times.append(seconds)
+        peaks.append(peak)
+    return times, peaks, "0 (models only)", import_ms(binaries / "python", out, "dcg_models")
+
+
+def main() -> None:
+    tools = {"ftgen (this project)": run_ours, "openapi-python-client": run_opc, "datamodel-code-generator": run_dcg}
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="ftgen-peers-") as folder:
+        for label, spec in INPUTS.items():
+            for tool, run in tools.items():
+                out = Path(folder) / f"{tool.split()[0]}-{spec.stem}" / "out"
+                out.parent.mkdir(parents=True, exist_ok=True)
+                times, peaks, ops, imported = run(spec, out)
+                rows.append((label, tool, statistics.median(times), max(peaks), ops, operations_in(spec), imported))
+                print(f"  {label}, {tool}: {statistics.median(times):.2f} s", file=sys.stderr)
+    print(
+        f"| input | tool | median wall time (s, {RUNS} runs) | peak memory (MB) | operations generated | import (ms) |"
+    )
+    print("| --- | --- | --- | --- | --- | --- |")
+    for label, tool, seconds, peak, ops, total, imported in rows:
+        print(f"| {label} | {tool} | {seconds:.2f} | {peak:.0f} | {ops} of {total} | {imported:.0f} |")
+    for label in INPUTS:
+        ours = next(r[2] for r in rows if r[0] == label and r[1].startswith("ftgen"))
+        fastest = min(r[2] for r in rows if r[0] == label and not r[1].startswith("ftgen"))
+        print(f"\n{label}: ftgen {ours:.2f} s, fastest peer {fastest:.2f} s, {fastest / ours:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
