@@ -60,7 +60,7 @@ def select(specset: SpecSet, selection: Selection) -> None:
         for path, item in paths.items() if isinstance(paths, dict) else ():
             pointer = pointer_join("#/paths", str(path))
             # A path item behind a $ref is kept or dropped whole: cutting it would move its own refs.
-            idoc, ipointer, resolved = _follow(specset, doc, pointer, item)
+            resolved = _follow(specset, doc, pointer, item)
             operations = {m: op for m, op in resolved.items() if m in HTTP_METHODS and isinstance(op, dict)}
             total += len(operations)
             for op in operations.values():
@@ -80,14 +80,17 @@ def select(specset: SpecSet, selection: Selection) -> None:
         message = (
             f"the selection ({selection.describe()}) matches none of the {total} operations; tags in the spec: {tags}"
         )
-        raise SpecError([Diagnostic(Level.ERROR, roots[0].location("#/paths"), message, "empty-selection")])
+        where = next((doc for doc in roots if isinstance(doc.data, dict)), roots[0]).location("#/paths")
+        raise SpecError([Diagnostic(Level.ERROR, where, message, "empty-selection")])
     for doc in roots:
-        for name in selection.keep_schemas:
+        for name in selection.keep_schemas if isinstance(doc.data, dict) else ():
             schemas = (doc.data.get("components") or {}).get("schemas")
             if isinstance(schemas, dict) and name in schemas:
                 kept.append((doc, "#", {"$ref": pointer_join("#/components/schemas", name)}))
     reached = _reached_components(specset, kept)
     for doc in roots:
+        if not isinstance(doc.data, dict):
+            continue  # not a document: validation says so
         data = {k: v for k, v in doc.data.items() if k not in ("webhooks", "x-webhooks")}
         data["paths"] = new_paths[str(doc.path)]
         components = data.get("components")
@@ -101,15 +104,16 @@ def select(specset: SpecSet, selection: Selection) -> None:
         specset.documents[doc.path] = dataclasses.replace(doc, data=data)
 
 
-def _follow(specset: SpecSet, doc: Document, pointer: str, node: Any) -> tuple[Document, str, dict[str, Any]]:
+def _follow(specset: SpecSet, doc: Document, pointer: str, node: Any) -> dict[str, Any]:
+    """The path item behind any `$ref`s ({} when broken: validation reports it)."""
     seen: set[str] = set()
     while isinstance(node, dict) and isinstance(node.get("$ref"), str):
         target = specset.resolve(node["$ref"], doc, pointer)
         if isinstance(target, Diagnostic) or target.key in seen:
-            return doc, pointer, {}  # validation reports it
+            return {}
         seen.add(target.key)
         doc, pointer, node = target.document, target.pointer, target.value
-    return doc, pointer, node if isinstance(node, dict) else {}
+    return node if isinstance(node, dict) else {}
 
 
 def _reached_components(specset: SpecSet, start: list[tuple[Document, str, Any]]) -> set[tuple[str, str, str]]:
