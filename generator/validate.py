@@ -49,6 +49,7 @@ def check_refs(specset: SpecSet, doc: Document) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     seen: set[str] = set()
     budget = MAX_NODES
+    too_deep = False
     stack: list[tuple[Document, str, Any]] = [(doc, "#", doc.data)]
     while stack:
         budget -= 1
@@ -58,9 +59,10 @@ def check_refs(specset: SpecSet, doc: Document) -> list[Diagnostic]:
             break
         document, pointer, node = stack.pop()
         if pointer.count("/") > MAX_DEPTH:  # every later stage recurses; real specs nest ~20 deep
-            if not any(d.rule == "nesting-too-deep" for d in diagnostics):
+            if not too_deep:  # one report: the first node too deep
                 message = f"nested more than {MAX_DEPTH} levels deep; refusing to read further"
                 diagnostics.append(Diagnostic(Level.ERROR, document.location(pointer), message, "nesting-too-deep"))
+            too_deep = True
             continue
         if isinstance(node, dict):
             ref = node.get("$ref")

@@ -123,7 +123,7 @@ def check_file(
                 report(number, where, message)
     if progress is not None:
         progress(summary.bytes, total)
-    if summary.bytes == 0 or (count == 0 and summary.examples == 0):
+    if summary.bytes == 0:  # any line read is an example or a problem
         report(0, "", "the file is empty: a training file holds one JSON object per line")
     warnings = []
     if 0 < summary.examples < MIN_EXAMPLES:
