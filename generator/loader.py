@@ -2,7 +2,7 @@
 
 Only local files are read, and only inside the spec's folder, unless the caller allows more.
 A YAML file is composed once into nodes, which give both the data and the line of every
-JSON pointer (the walk costs ~10% of the parse); JSON files find their lines on demand.
+JSON pointer; JSON files find their lines on demand.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Document:
 
     def location(self, pointer: str = "#") -> Location:
         if self.lines is None:
-            self.lines = _source_map(_compose(self.text))
+            self.lines = _lines_of(self.text)
         return Location(str(self.path), pointer, *line_of(self.lines, pointer))
 
     def get(self, pointer: str) -> Any:
@@ -63,8 +63,6 @@ class Document:
         for token in split_pointer(pointer):
             if isinstance(node, dict) and token in node:
                 node = node[token]
-            elif isinstance(node, dict) and token.isdigit() and int(token) in node:
-                node = node[int(token)]  # YAML turns unquoted `200:` into an int key
             elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
                 node = node[int(token)]
             else:
@@ -80,30 +78,68 @@ def line_of(lines: dict[str, tuple[int, int]], pointer: str) -> tuple[int, int] 
     return lines.get(probe, (None, None))
 
 
-def _compose(text: str) -> Any:
+def _lines_of(text: str) -> dict[str, tuple[int, int]]:
     try:
-        return yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError:
-        return None
+        return _read_yaml(text)[1]
+    except (yaml.YAMLError, RecursionError):
+        return {}
 
 
-def _source_map(root: Any) -> dict[str, tuple[int, int]]:
-    """Map every JSON pointer to the 1-based line and column of its key (or item)."""
-    lines: dict[str, tuple[int, int]] = {}
-    stack: list[tuple[Any, str, Any]] = [(root, "#", None)]
-    while stack and len(lines) < MAX_NODES:
-        node, pointer, mark = stack.pop()
-        if node is None:
-            continue
-        mark = mark or node.start_mark
-        lines[pointer] = (mark.line + 1, mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.append((value, f"{pointer}/{escape_pointer_token(key.value)}", key.start_mark))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                stack.append((item, f"{pointer}/{i}", None))
-    return lines
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _read_yaml(text: str) -> tuple[Any, dict[str, tuple[int, int]]]:
+    """The data and the 1-based (line, column) of every JSON pointer's key or item, in one pass
+    over libyaml's nodes: ~2x faster than PyYAML's constructor followed by a walk for lines.
+    Mapping keys are the text written (`200:` is "200", as in JSON); a node reached again
+    through an alias is the same object, and its lines are those of the alias."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, {}
+        lines = {"#": (root.start_mark.line + 1, root.start_mark.column + 1)}
+        built: dict[int, Any] = {}
+        pending: list[tuple[Any, Any, str]] = []  # (node, its empty container, pointer)
+
+        def value(node: Any, pointer: str) -> Any:
+            if id(node) in built:
+                return built[id(node)]
+            if isinstance(node, yaml.ScalarNode):
+                return node.value if node.tag == _STR else loader.construct_object(node)
+            if node.tag not in (_MAP, _SEQ):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"unsupported YAML tag {node.tag!r}", node.start_mark
+                )
+            container: Any = {} if isinstance(node, yaml.MappingNode) else [None] * len(node.value)
+            built[id(node)] = container
+            pending.append((node, container, pointer))
+            return container
+
+        data = value(root, "#")
+        while pending:
+            node, container, pointer = pending.pop()
+            if isinstance(container, list):
+                for i, item in enumerate(node.value):
+                    here = f"{pointer}/{i}"
+                    lines[here] = (item.start_mark.line + 1, item.start_mark.column + 1)
+                    container[i] = value(item, here)
+                continue
+            if any(key.tag == _MERGE for key, _ in node.value):
+                loader.flatten_mapping(node)  # `<<: *base`, resolved as PyYAML does
+            for key, item in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    problem = "a mapping key must be a string, number or boolean, not a collection"
+                    raise yaml.constructor.ConstructorError(None, None, problem, key.start_mark)
+                here = f"{pointer}/{escape_pointer_token(key.value)}"
+                lines[here] = (key.start_mark.line + 1, key.start_mark.column + 1)
+                container[key.value] = value(item, here)
+        return data, lines
+    finally:
+        loader.dispose()
 
 
 def parse(path: Path, text: str) -> Document:
@@ -111,13 +147,7 @@ def parse(path: Path, text: str) -> Document:
     try:
         if path.suffix == ".json":
             return Document(path, text, json.loads(text))
-        loader = _Loader(text)
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
-        return Document(path, text, data, _source_map(root))
+        return Document(path, text, *_read_yaml(text))
     except json.JSONDecodeError as exc:
         loc = Location(str(path), "#", exc.lineno, exc.colno)
         raise SpecError([Diagnostic(Level.ERROR, loc, f"invalid JSON: {exc.msg}", "json-syntax")]) from None

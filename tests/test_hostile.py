@@ -26,7 +26,8 @@ ERRORS = {
     "deep_nesting": ["6:2062  #/components/schemas/Deep" + "/items" * 98
                      + "  error: nested more than 100 levels deep; refusing to read further  [nesting-too-deep]"],
     "duplicate_operation_ids": [
-        "1:1  #  warning: Operation ID 'getThing' for 'get' in '/b' is not unique  [openapi-schema]",
+        "10:7  #/paths/~1b/get/operationId  warning: Operation ID 'getThing' for 'get' in '/b' is not unique  "
+        "[openapi-schema]",
         "9:5  #/paths/~1b/get  error: operationId 'getThing' is used twice: here and at #/paths/~1a/get  "
         "[duplicate-operation]",
     ],
@@ -43,17 +44,19 @@ ERRORS = {
 
 # name -> (the summary line on stdout, the warnings on stderr)
 GENERATED = {
-    "keywords": ("generated 2 operations and 2 models", ["1:1  #  warning: Path parameter 'from' for 'post' operation "
-                 "in '/class/{from}' was not resolved  [openapi-schema]"]),
+    "keywords": ("generated 2 operations and 2 models", ["18:5  #/paths/~1class~1{from}/post  warning: Path parameter "
+                 "'from' for 'post' operation in '/class/{from}' was not resolved  [openapi-schema]"]),
     "odd_names": ("generated 1 operations and 7 models", []),
     "recursion": ("generated 1 operations and 2 models", [
-        "1:1  #  warning: openapi-spec-validator stopped early: RecursionError: maximum recursion depth exceeded "
-        "while calling a Python object  [validator-crash]",
         "24:5  #/components/schemas/Loop  warning: this schema refers to itself without an object in between; "
         "typed as Any  [recursive-alias]",
     ]),
-    "text_payloads": ("generated 1 operations and 1 models", ["19:32  #/paths/~1x/get/parameters/0/schema/default  "
-                      "warning: '\"\"\"\\\\x00\\\\' does not match '^[a-z\"\\']+\\\\\\\\$'  [openapi-schema]"]),
+    "text_payloads": ("generated 1 operations and 1 models", [
+        "19:32  #/paths/~1x/get/parameters/0/schema/default  warning: "
+        '"\\"\\"\\"\\\\x00\\\\" does not match "^[a-z\"\']+\\\\$"  [openapi-schema]',
+        '40:11  #/components/schemas/Payload/properties/code/pattern  warning: "\\"\\"\\"\\\\" is not a "regex"  '
+        "[openapi-schema]",
+    ]),
 }  # fmt: skip
 
 

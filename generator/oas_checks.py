@@ -1,0 +1,333 @@
+"""The checks of openapi-spec-validator, made over the loaded data, each at its exact pointer.
+
+openapi-spec-validator walks a document through jsonschema-path proxies: ~4 s on the full
+OpenAI spec, nearly all of it proxy overhead, and a problem inside a schema comes back without
+the schema's place. The same checks here, in the same order, over plain dicts, with
+jsonschema-rs for every JSON Schema evaluation:
+- the document against the official OpenAPI 3.0 / 3.1 JSON Schema (the copy that ships with
+  openapi-spec-validator, read from its folder without importing the package);
+then, only if that passes,
+- duplicate tag names; per operation: duplicate parameters, duplicate operationIds, path
+  parameters missing from the path template or named there but never declared;
+- every schema reached from parameters, response content and components/schemas: checked once
+  against its dialect's meta-schema, `required` naming properties that an allOf composition
+  never defines, and `default` values against their own schema.
+tests/test_oas_checks.py holds these to openapi-spec-validator's findings on every spec we have.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import string
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+
+from .diagnostics import Diagnostic, Level, pointer_join
+from .loader import Document, SpecSet
+
+RULE = "openapi-schema"
+OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+OAS31_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
+DRAFT4 = "http://json-schema.org/draft-04/schema#"
+DRAFT2020 = "https://json-schema.org/draft/2020-12/schema"
+# A schema's dialect -> the meta-schema it is checked against (jsonschema-rs knows these offline).
+META_SCHEMAS = {
+    OAS31_DIALECT: DRAFT2020,  # the OAS dialect only adds annotation keywords to 2020-12
+    DRAFT2020: DRAFT2020,
+    "https://json-schema.org/draft/2019-09/schema": "https://json-schema.org/draft/2019-09/schema",
+    "http://json-schema.org/draft-07/schema#": "http://json-schema.org/draft-07/schema#",
+    "http://json-schema.org/draft-06/schema#": "http://json-schema.org/draft-06/schema#",
+    DRAFT4: DRAFT4,
+}
+
+
+def check(specset: SpecSet, doc: Document) -> list[Diagnostic]:
+    """Every finding for one root document, sorted by line."""
+    version = "3.0" if str(doc.data["openapi"]).startswith("3.0") else "3.1"
+    found = [
+        Diagnostic(Level.ERROR, doc.location(pointer_join("#", *error.instance_path)), _line(error.message), RULE)
+        for error in _document_validator(version).iter_errors(doc.data)
+    ]
+    if not found:  # the semantic checks assume a document of the right shape, as upstream's do
+        checks = _Checks(specset, doc, version)
+        try:
+            checks.run()
+        except RecursionError:  # a chain of $refs deeper than the interpreter's stack
+            message = "schemas nest too deeply (through a long chain of $refs?) to be checked further"
+            checks.found.append(Diagnostic(Level.ERROR, doc.location("#"), message, RULE))
+        found = checks.found
+    unique = {(d.location, d.message): d for d in found}
+    return sorted(unique.values(), key=lambda d: (d.location.file, d.location.line or 0, d.location.pointer, d.message))
+
+
+@cache
+def _document_validator(version: str) -> Any:
+    origin = importlib.util.find_spec("openapi_spec_validator")
+    if origin is None or not origin.submodule_search_locations:
+        raise RuntimeError("openapi-spec-validator is not installed: it provides the OpenAPI JSON Schemas")
+    schema = Path(origin.submodule_search_locations[0]) / "resources" / "schemas" / f"v{version}" / "schema.json"
+    return jsonschema_rs.validator_for(json.loads(schema.read_text(encoding="utf-8")))
+
+
+@cache
+def _meta_validator(meta_schema: str) -> Any:
+    return jsonschema_rs.validator_for({"$schema": meta_schema, "$ref": meta_schema}, validate_formats=True)
+
+
+def _line(message: str) -> str:
+    """One line, bounded: jsonschema-rs may append the schema and the instance."""
+    line = next((part for part in message.splitlines() if part.strip()), "invalid")
+    return line if len(line) <= 200 else line[:197] + "..."
+
+
+@dataclass(frozen=True)
+class _Node:
+    """A value in a document and where it is, after following any `$ref` it is."""
+
+    document: Document
+    pointer: str
+    value: Any
+
+    def has(self, key: str) -> bool:
+        return isinstance(self.value, dict) and key in self.value
+
+
+class _Checks:
+    def __init__(self, specset: SpecSet, doc: Document, version: str) -> None:
+        self.specset = specset
+        self.doc = doc
+        self.version = version
+        self.found: list[Diagnostic] = []
+        # As upstream: each schema object (by identity) is meta-checked once and walked once.
+        self.meta_checked: set[int] = set()
+        self.visited: set[int] = set()
+        self.operation_ids: set[str] = set()
+        dialect = doc.data.get("jsonSchemaDialect", OAS31_DIALECT) if version == "3.1" else DRAFT4
+        self.dialect = dialect
+        self._defaults: _DefaultChecks | None = None
+
+    # -- walking ------------------------------------------------------------------------
+
+    def report(self, node: _Node, message: str, *tokens: str | int) -> None:
+        where = node.document.location(pointer_join(node.pointer, *tokens))
+        self.found.append(Diagnostic(Level.ERROR, where, message, RULE))
+
+    def deref(self, node: _Node) -> _Node:
+        seen: set[int] = set()
+        while isinstance(node.value, dict) and "$ref" in node.value and id(node.value) not in seen:
+            seen.add(id(node.value))
+            target = self.specset.resolve(node.value["$ref"], node.document, node.pointer)
+            if isinstance(target, Diagnostic):  # the structural checks report broken $refs
+                return node
+            node = _Node(target.document, target.pointer, target.value)
+        return node
+
+    def child(self, node: _Node, key: str | int) -> _Node:
+        return self.deref(_Node(node.document, pointer_join(node.pointer, key), node.value[key]))
+
+    def entries(self, node: _Node) -> Iterator[tuple[str, _Node]]:
+        if isinstance(node.value, dict):
+            for key in node.value:
+                yield str(key), self.child(node, key)
+
+    def elements(self, node: _Node) -> Iterator[_Node]:
+        if isinstance(node.value, list):
+            for i in range(len(node.value)):
+                yield self.child(node, i)
+
+    # -- the document ---------------------------------------------------------------------
+
+    def run(self) -> None:
+        root = _Node(self.doc, "#", self.doc.data)
+        if root.has("tags"):
+            seen: set[Any] = set()
+            for tag in self.elements(self.child(root, "tags")):
+                name = tag.value.get("name") if isinstance(tag.value, dict) else None
+                if name in seen:
+                    self.report(tag, f"Duplicate tag name '{name}'", "name")
+                seen.add(name)
+        if root.has("paths"):
+            for url, item in self.entries(self.child(root, "paths")):
+                self.path(url, item)
+        if root.has("components"):
+            components = self.child(root, "components")
+            if components.has("schemas"):
+                for _, schema in self.entries(self.child(components, "schemas")):
+                    self.schema(schema)
+
+    def path(self, url: str, item: _Node) -> None:
+        shared = self.child(item, "parameters") if item.has("parameters") else None
+        if shared is not None:
+            self.parameters(shared)
+        for method, operation in self.entries(item):
+            if method in OPERATIONS:
+                self.operation(url, method, operation, shared)
+
+    def operation(self, url: str, method: str, operation: _Node, shared: _Node | None) -> None:
+        operation_id = operation.value.get("operationId") if isinstance(operation.value, dict) else None
+        if operation_id is not None:
+            if operation_id in self.operation_ids:
+                self.report(operation, f"Operation ID '{operation_id}' for '{method}' in '{url}' is not unique",
+                            "operationId")  # fmt: skip
+            self.operation_ids.add(operation_id)
+        if operation.has("responses"):
+            for _, response in self.entries(self.child(operation, "responses")):
+                if response.has("content"):
+                    for _, media in self.entries(self.child(response, "content")):
+                        if media.has("schema"):
+                            self.schema(self.child(media, "schema"))
+        declared: dict[str, _Node] = {}  # path parameters: the operation's, then the path item's
+        for group in (self.child(operation, "parameters") if operation.has("parameters") else None, shared):
+            if group is not None:
+                if group is not shared:
+                    self.parameters(group)
+                for parameter in self.elements(group):
+                    if isinstance(parameter.value, dict) and parameter.value.get("in") == "path":
+                        declared.setdefault(str(parameter.value.get("name")), parameter)
+        try:
+            in_template = {field for _, field, _, _ in string.Formatter().parse(url) if field}
+        except ValueError as exc:  # unbalanced braces
+            self.report(operation, f"Path template '{url}' is malformed: {exc}")
+            return
+        message = "Path parameter '{}' for '{}' operation in '{}' was not resolved"
+        for name in sorted(in_template - declared.keys()):
+            self.report(operation, message.format(name, method, url))
+        for name in sorted(declared.keys() - in_template):
+            self.report(declared[name], message.format(name, method, url))
+
+    def parameters(self, group: _Node) -> None:
+        seen: set[tuple[Any, Any]] = set()
+        for parameter in self.elements(group):
+            if parameter.has("schema"):
+                self.schema(self.child(parameter, "schema"))
+            value = parameter.value if isinstance(parameter.value, dict) else {}
+            key = (value.get("name"), value.get("in"))
+            if key in seen:
+                self.report(parameter, f"Duplicate parameter '{key[0]}'")
+            seen.add(key)
+
+    # -- schemas ----------------------------------------------------------------------------
+
+    def schema(self, node: _Node, require_properties: bool = True, meta_checked: bool = False) -> None:
+        value = node.value
+        if not isinstance(value, (dict, bool)):
+            self.report(node, f"{value!r} is not of type 'object', 'boolean'")
+            return
+        if not meta_checked and id(value) not in self.meta_checked:
+            self.meta_checked.add(id(value))
+            if self.meta_problem(node):
+                return
+        if id(value) in self.visited or not isinstance(value, dict):
+            return
+        self.visited.add(id(value))
+        defined: set[str] = set()  # properties of the allOf parts, for `required`
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            if keyword in value:
+                for part in self.elements(self.child(node, keyword)):
+                    self.schema(part, require_properties=False, meta_checked=True)
+                    if keyword == "allOf":
+                        defined |= self.properties_of(part, set())
+        for keyword in ("not", "items"):
+            if keyword in value:
+                self.schema(self.child(node, keyword), require_properties=False, meta_checked=True)
+        if "properties" in value:
+            for _, prop in self.entries(self.child(node, "properties")):
+                self.schema(prop, require_properties=False, meta_checked=True)
+        if "allOf" in value and require_properties and isinstance(value.get("required"), list):
+            own = value["properties"] if isinstance(value.get("properties"), dict) else {}
+            missing = sorted({str(name) for name in value["required"]} - own.keys() - defined)
+            if missing:
+                self.report(node, f"Required list has not defined properties: {missing}", "required")
+        if "default" in value and (value["default"] is not None or value.get("nullable") is not True):
+            self.defaults().check(node, self.report)
+
+    def meta_problem(self, node: _Node) -> bool:
+        """Check a schema against its dialect's meta-schema; report the first problem."""
+        value = node.value
+        dialect = (
+            value.get("$schema", self.dialect) if isinstance(value, dict) and self.version == "3.1" else self.dialect
+        )
+        meta = META_SCHEMAS.get(dialect) if isinstance(dialect, str) else None
+        if meta is None:
+            self.report(node, f"Unknown JSON Schema dialect: {dialect!r}")
+            return True
+        error = next(iter(_meta_validator(meta).iter_errors(value)), None)
+        if error is not None:
+            self.report(node, _line(error.message), *error.instance_path)
+        return error is not None
+
+    def properties_of(self, node: _Node, seen: set[int]) -> set[str]:
+        """Every property name a schema defines, through compositions, items and not."""
+        value = node.value
+        if not isinstance(value, dict) or id(value) in seen:
+            return set()
+        seen.add(id(value))
+        names = {str(name) for name in value["properties"]} if isinstance(value.get("properties"), dict) else set()
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            if keyword in value:
+                for part in self.elements(self.child(node, keyword)):
+                    names |= self.properties_of(part, seen)
+        for keyword in ("items", "not"):
+            if keyword in value:
+                names |= self.properties_of(self.child(node, keyword), seen)
+        return names
+
+    def defaults(self) -> _DefaultChecks:
+        if self._defaults is None:
+            self._defaults = _DefaultChecks(self.specset, self.version)
+        return self._defaults
+
+
+class _DefaultChecks:
+    """`default` values against the schema they sit in, `$ref`s resolved through a registry of
+    the loaded documents. OpenAPI 3.0 schemas are draft 4 plus `nullable`, which becomes a
+    `null` type here; formats are not checked."""
+
+    def __init__(self, specset: SpecSet, version: str) -> None:
+        self.specset = specset
+        self.draft4 = version == "3.0"
+        resources = [(d.path.as_uri(), self.contents(d)) for d in specset.documents.values()]
+        self.registry = jsonschema_rs.Registry(resources, draft=4 if self.draft4 else 20, retriever=self.retrieve)
+
+    def contents(self, document: Document) -> Any:
+        return _with_null_types(document.data) if self.draft4 else document.data
+
+    def retrieve(self, uri: str) -> Any:
+        """A document not loaded yet (the structural checks load every one a `$ref` reaches)."""
+        parts = urllib.parse.urlsplit(uri)
+        if parts.scheme != "file":
+            raise ValueError(f"refusing to fetch {uri}")
+        return self.contents(self.specset.load(Path(urllib.request.url2pathname(parts.path))))
+
+    def check(self, node: _Node, report: Any) -> None:
+        fragment = urllib.parse.quote(node.pointer[1:], safe="/~")
+        reference = {
+            "$schema": DRAFT4 if self.draft4 else DRAFT2020,
+            "$ref": f"{node.document.path.as_uri()}#{fragment}",
+        }
+        try:
+            validator = jsonschema_rs.validator_for(reference, registry=self.registry)
+        except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError):
+            return  # the schema, or one it reaches, is invalid or missing: reported as such elsewhere
+        for error in validator.iter_errors(node.value["default"]):
+            report(node, _line(error.message), "default", *error.instance_path)
+
+
+def _with_null_types(value: Any) -> Any:
+    """A copy where `nullable: true` beside a `type` adds "null" to it (OpenAPI 3.0)."""
+    if isinstance(value, list):
+        return [_with_null_types(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    copy = {key: _with_null_types(item) for key, item in value.items()}
+    if copy.get("nullable") is True and isinstance(copy.get("type"), str):
+        copy["type"] = [copy["type"], "null"]
+    return copy
