@@ -15,7 +15,7 @@ from pathlib import Path
 
 LINE_LENGTH = 120
 # --isolated: the output must not depend on whatever ruff configuration surrounds it.
-_RUFF_ARGS = ("format", "--isolated", f"--line-length={LINE_LENGTH}", "--target-version=py311", "-")
+_RUFF_ARGS = ("format", "--isolated", "--quiet", f"--line-length={LINE_LENGTH}", "--target-version=py311")
 
 
 @cache
@@ -26,22 +26,32 @@ def _ruff() -> str:
 
 
 def format_python(text: str, first_party: tuple[str, ...] = ()) -> str:
-    """Formatted source without the imports it never uses (templates import what any file
-    might). ruff does both, ~200x faster than black on a 30k-line module; `first_party` are
-    the generated packages, which isort puts in their own section as the lint does."""
-    known = ", ".join(repr(p) for p in first_party)
-    fix = ("check", "--isolated", f"--line-length={LINE_LENGTH}", "--select=F401,I001", "--fix", "--unsafe-fixes",
-           "--exit-zero", "--quiet", "--config", f"lint.isort.known-first-party = [{known}]", "-")  # fmt: skip
-    for args in (fix, _RUFF_ARGS):
-        result = subprocess.run([_ruff(), *args], input=text, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"ruff {args[0]} failed on generated code: {result.stderr.strip()}")
-        text = result.stdout
-    return text
+    """One module's source, formatted as `format_files` formats a package."""
+    return format_files({"module.py": text}, first_party)["module.py"]
 
 
 def format_files(files: dict[str, str], first_party: tuple[str, ...] = ()) -> dict[str, str]:
-    return {path: format_python(text, first_party) if path.endswith(".py") else text for path, text in files.items()}
+    """Every Python file formatted, without the imports it never uses (templates import what
+    any file might). ruff does both, ~200x faster than black on a 30k-line module, and over a
+    folder in two runs for all files, not two per file; `first_party` are the generated
+    packages, which isort puts in their own section as the lint does."""
+    python = sorted(path for path in files if path.endswith(".py"))
+    if not python:
+        return dict(files)
+    known = ", ".join(repr(p) for p in first_party)
+    fix = ("check", "--isolated", f"--line-length={LINE_LENGTH}", "--select=F401,I001", "--fix", "--unsafe-fixes",
+           "--exit-zero", "--quiet", "--config", f"lint.isort.known-first-party = [{known}]")  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="ftgen-format-") as folder:
+        for path in python:
+            (Path(folder) / path).parent.mkdir(parents=True, exist_ok=True)
+            (Path(folder) / path).write_text(files[path], encoding="utf-8", newline="\n")
+        for args in (fix, _RUFF_ARGS):
+            # Files named, not the folder: ruff's default excludes (`build`, `dist`, ...) then never apply.
+            result = subprocess.run([_ruff(), *args, *python], cwd=folder, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise RuntimeError(f"ruff {args[0]} failed on generated code: {result.stderr.strip()}")
+        formatted = {path: (Path(folder) / path).read_text(encoding="utf-8") for path in python}
+    return {path: formatted.get(path, text) for path, text in files.items()}
 
 
 def write_tree(files: dict[str, str], out: Path, keep: set[str] | None = None) -> None:
