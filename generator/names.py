@@ -16,6 +16,8 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-
 
 def _ascii(text: str) -> str:
     """Fold accents to ASCII; spell out what has no ASCII form as its code point."""
+    if text.isascii():
+        return text
     out = []
     for ch in unicodedata.normalize("NFKD", text):
         if ch.isascii():

@@ -21,7 +21,6 @@ import importlib.util
 import json
 import string
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -305,7 +304,7 @@ class _DefaultChecks:
         parts = urllib.parse.urlsplit(uri)
         if parts.scheme != "file":
             raise ValueError(f"refusing to fetch {uri}")
-        return self.contents(self.specset.load(Path(urllib.request.url2pathname(parts.path))))
+        return self.contents(self.specset.load(Path(urllib.parse.unquote(parts.path))))
 
     def check(self, node: _Node, report: Any) -> None:
         fragment = urllib.parse.quote(node.pointer[1:], safe="/~")
