@@ -1,0 +1,66 @@
+"""generator/loader.py reads YAML in one pass over libyaml's nodes: data, lines, and YAML's
+corners (merge keys, aliases, keys that are not text, tags) as PyYAML's safe loader has them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.diagnostics import SpecError
+from generator.loader import parse
+
+TEXT = """\
+openapi: 3.1.0
+base: &base {type: object, nullable: yes}
+merged:
+  <<: *base
+  type: array
+again: *base
+codes:
+  200: ok
+  3.5: half
+  true: yes
+  null: nothing
+  ~: tilde
+  '007': quoted
+version: 2023-12-22
+numbers: [0x1f, 1_000, 0o17, .inf, -2.5e3, 1:30]
+empty:
+"""
+
+
+def test_the_data_is_what_pyyaml_reads_with_keys_as_written() -> None:
+    doc = parse(Path("api.yaml"), TEXT)
+    reference = yaml.load(TEXT, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    reference["codes"] = {"200": "ok", "3.5": "half", "true": True, "null": "nothing", "~": "tilde", "007": "quoted"}
+    reference["version"] = "2023-12-22"  # a date stays text
+    assert doc.data == reference
+    assert doc.data["merged"] == {"type": "array", "nullable": True}
+    assert doc.data["again"] is doc.data["base"]  # an alias is the same object, not a copy
+
+
+def test_every_pointer_has_its_line() -> None:
+    doc = parse(Path("api.yaml"), TEXT)
+    assert doc.location("#/codes/200").line == 8
+    assert doc.location("#/codes/~0").line == 12  # "~" escaped in a pointer
+    assert doc.location("#/numbers/5").line == 15
+    assert doc.location("#/again/type").line == 6  # inside an alias: the alias's line
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("a: 1\n? [x, y]\n: 2\n", 2, "a mapping key must be a string, number or boolean, not a collection"),
+        ("a: !custom 1\n", 1, "could not determine a constructor for the tag '!custom'"),
+        ("a: !!set {x, y}\n", 1, "unsupported YAML tag 'tag:yaml.org,2002:set'"),
+        ("a:\n  <<: 5\n", 2, "expected a mapping or list of mappings for merging"),
+    ],
+)
+def test_what_json_cannot_hold_is_a_located_error(text: str, line: int, message: str) -> None:
+    with pytest.raises(SpecError) as raised:
+        parse(Path("api.yaml"), text)
+    (problem,) = raised.value.diagnostics
+    assert (problem.location.line, problem.rule) == (line, "yaml-syntax")
+    assert message in problem.message
