@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
+import sys
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 LINE_LENGTH = 120
 # --isolated: the output must not depend on whatever ruff configuration surrounds it.
@@ -60,6 +63,8 @@ def write_tree(files: dict[str, str], out: Path, keep: set[str] | None = None) -
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
+        # mkdtemp makes a private (0700) folder; the output keeps its mode, or gets mkdir's.
+        os.chmod(staging, stat.S_IMODE(out.stat().st_mode) if out.is_dir() else 0o777 & ~_umask())
         for rel, text in sorted(files.items()):
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -69,6 +74,8 @@ def write_tree(files: dict[str, str], out: Path, keep: set[str] | None = None) -
             if source.is_file() and rel not in files:
                 (staging / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, staging / rel)
+        if out.exists() and _exchange(staging, out):
+            return  # `staging` now holds the old tree, removed below
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
         if out.exists():
             os.replace(out, old)
@@ -77,3 +84,36 @@ def write_tree(files: dict[str, str], out: Path, keep: set[str] | None = None) -
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+
+
+@cache
+def _renameat2() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a libc without it (glibc < 2.28, some musl)
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE), so a kill at any instant
+    leaves a whole tree at each name. False where the system or filesystem cannot: the caller
+    then renames twice, and a kill between the two leaves the old tree beside the output."""
+    function = _renameat2()
+    return function is not None and function(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0

@@ -90,3 +90,33 @@ def test_a_killed_generator_leaves_the_output_whole(tmp_path: Path) -> None:
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert snapshot(out) == before  # same spec, so old and new trees are identical
+
+
+def test_the_swap_is_one_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the system can exchange two folders atomically, the old tree never leaves `out`,
+    not even between two renames."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    if not writer._exchange(tmp_path / "a", tmp_path / "b"):
+        pytest.skip("no renameat2(RENAME_EXCHANGE) on this system or filesystem")
+    out = tmp_path / "out"
+    writer.write_tree({"pkg/a.py": "A = 1\n"}, out)
+
+    def no_rename(*args: object) -> None:
+        raise AssertionError("the output was moved aside: a kill now would leave no output")
+
+    monkeypatch.setattr(os, "replace", no_rename)
+    writer.write_tree({"pkg/a.py": "A = 2\n"}, out)
+    assert snapshot(out) == {"pkg/a.py": b"A = 2\n"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "out"]  # the old tree is gone
+
+
+def test_the_output_folder_keeps_its_mode(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    writer.write_tree({"a.txt": "1"}, out)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~umask  # as mkdir would make it, not mkdtemp's 0700
+    out.chmod(0o750)
+    writer.write_tree({"a.txt": "2"}, out)
+    assert out.stat().st_mode & 0o777 == 0o750
