@@ -109,8 +109,7 @@ class _Checks:
         self.meta_checked: set[int] = set()
         self.visited: set[int] = set()
         self.operation_ids: set[str] = set()
-        dialect = doc.data.get("jsonSchemaDialect", OAS31_DIALECT) if version == "3.1" else DRAFT4
-        self.dialect = dialect
+        self.dialect = doc.data.get("jsonSchemaDialect", OAS31_DIALECT) if version == "3.1" else DRAFT4
         self._defaults: _DefaultChecks | None = None
 
     # -- walking ------------------------------------------------------------------------
@@ -183,14 +182,14 @@ class _Checks:
                     for _, media in self.entries(self.child(response, "content")):
                         if media.has("schema"):
                             self.schema(self.child(media, "schema"))
+        own = self.child(operation, "parameters") if operation.has("parameters") else None
+        if own is not None:
+            self.parameters(own)
         declared: dict[str, _Node] = {}  # path parameters: the operation's, then the path item's
-        for group in (self.child(operation, "parameters") if operation.has("parameters") else None, shared):
-            if group is not None:
-                if group is not shared:
-                    self.parameters(group)
-                for parameter in self.elements(group):
-                    if isinstance(parameter.value, dict) and parameter.value.get("in") == "path":
-                        declared.setdefault(str(parameter.value.get("name")), parameter)
+        for group in filter(None, (own, shared)):
+            for parameter in self.elements(group):
+                if isinstance(parameter.value, dict) and parameter.value.get("in") == "path":
+                    declared.setdefault(str(parameter.value.get("name")), parameter)
         try:
             in_template = {field for _, field, _, _ in string.Formatter().parse(url) if field}
         except ValueError as exc:  # unbalanced braces
