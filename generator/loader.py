@@ -8,6 +8,7 @@ JSON pointer; JSON files find their lines on demand.
 from __future__ import annotations
 
 import json
+import math
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
+_JSON_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null"))
 
 
 # The libyaml loader is ~5x faster; plain PyYAML is the fallback where it is not built.
@@ -116,12 +118,17 @@ def _read_yaml(text: str) -> tuple[Any, dict[str, tuple[int, int]]]:
         def value(node: Any, pointer: str) -> Any:
             if id(node) in built:
                 return built[id(node)]
+            if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
+                return node.value
+            if node.tag not in (_MAP, _SEQ, *_JSON_SCALARS):  # !!binary, !!set, !!timestamp, !custom: not JSON
+                problem = f"unsupported YAML tag {node.tag!r}"
+                raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
             if isinstance(node, yaml.ScalarNode):
-                return node.value if node.tag == _STR else loader.construct_object(node)
-            if node.tag not in (_MAP, _SEQ):
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"unsupported YAML tag {node.tag!r}", node.start_mark
-                )
+                scalar = loader.construct_object(node)
+                if isinstance(scalar, float) and not math.isfinite(scalar):
+                    problem = f"{node.value} is not a number JSON can hold"
+                    raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+                return scalar
             container: Any = {} if isinstance(node, yaml.MappingNode) else [None] * len(node.value)
             built[id(node)] = container
             pending.append((node, container, pointer))
@@ -150,15 +157,25 @@ def _read_yaml(text: str) -> tuple[Any, dict[str, tuple[int, int]]]:
         loader.dispose()
 
 
+class _NotJsonNumber(ValueError):
+    pass
+
+
+def _not_json_number(constant: str) -> Any:
+    raise _NotJsonNumber(f"{constant} is not a number JSON can hold")
+
+
 def parse(path: Path, text: str) -> Document:
     """Parse one file; a syntax error becomes a SpecError with the line it is on."""
     try:
-        if path.suffix == ".json":
-            return Document(path, text, json.loads(text))
+        if path.suffix == ".json":  # Python's json reads NaN and Infinity, which JSON has not
+            return Document(path, text, json.loads(text, parse_constant=_not_json_number))
         return Document(path, text, *_read_yaml(text))
     except json.JSONDecodeError as exc:
         loc = Location(str(path), "#", exc.lineno, exc.colno)
         raise SpecError([Diagnostic(Level.ERROR, loc, f"invalid JSON: {exc.msg}", "json-syntax")]) from None
+    except _NotJsonNumber as exc:
+        raise SpecError([Diagnostic(Level.ERROR, Location(str(path)), f"invalid JSON: {exc}", "json-syntax")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)

@@ -26,7 +26,7 @@ codes:
   ~: tilde
   '007': quoted
 version: 2023-12-22
-numbers: [0x1f, 1_000, 0o17, .inf, -2.5e3, 1:30]
+numbers: [0x1f, 1_000, 0o17, -2.5e3, 1:30, 1.5]
 empty:
 """
 
@@ -45,7 +45,7 @@ def test_every_pointer_has_its_line() -> None:
     doc = parse(Path("api.yaml"), TEXT)
     assert doc.location("#/codes/200").line == 8
     assert doc.location("#/codes/~0").line == 12  # "~" escaped in a pointer
-    assert doc.location("#/numbers/5").line == 15
+    assert doc.location("#/numbers/4").line == 15
     assert doc.location("#/again/type").line == 6  # inside an alias: the alias's line
 
 
@@ -53,8 +53,11 @@ def test_every_pointer_has_its_line() -> None:
     ("text", "line", "message"),
     [
         ("a: 1\n? [x, y]\n: 2\n", 2, "a mapping key must be a string, number or boolean, not a collection"),
-        ("a: !custom 1\n", 1, "could not determine a constructor for the tag '!custom'"),
+        ("a: !custom 1\n", 1, "unsupported YAML tag '!custom'"),
         ("a: !!set {x, y}\n", 1, "unsupported YAML tag 'tag:yaml.org,2002:set'"),
+        ("a: !!binary aGVsbG8=\n", 1, "unsupported YAML tag 'tag:yaml.org,2002:binary'"),
+        ("a: 1\nb: [1, .inf]\n", 2, ".inf is not a number JSON can hold"),
+        ("a: .NaN\n", 1, ".NaN is not a number JSON can hold"),
         ("a:\n  <<: 5\n", 2, "expected a mapping or list of mappings for merging"),
     ],
 )
@@ -64,3 +67,10 @@ def test_what_json_cannot_hold_is_a_located_error(text: str, line: int, message:
     (problem,) = raised.value.diagnostics
     assert (problem.location.line, problem.rule) == (line, "yaml-syntax")
     assert message in problem.message
+
+
+def test_json_has_no_nan() -> None:
+    with pytest.raises(SpecError) as raised:
+        parse(Path("api.json"), '{"a": [1, NaN]}')
+    (problem,) = raised.value.diagnostics
+    assert (problem.message, problem.rule) == ("invalid JSON: NaN is not a number JSON can hold", "json-syntax")
