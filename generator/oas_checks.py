@@ -67,24 +67,33 @@ def check(specset: SpecSet, doc: Document) -> list[Diagnostic]:
     return sorted(unique.values(), key=lambda d: (d.location.file, d.location.line or 0, d.location.pointer, d.message))
 
 
+def _package_file(package: str, *parts: str) -> Path:
+    """A data file shipped inside an installed package, found without importing it."""
+    origin = importlib.util.find_spec(package)
+    if origin is None or not origin.submodule_search_locations:
+        raise RuntimeError(f"{package} is not installed: ftgen reads {'/'.join(parts)} from it")
+    return Path(origin.submodule_search_locations[0]).joinpath(*parts)
+
+
 @cache
 def _document_validator(version: str) -> Any:
-    origin = importlib.util.find_spec("openapi_spec_validator")
-    if origin is None or not origin.submodule_search_locations:
-        raise RuntimeError("openapi-spec-validator is not installed: it provides the OpenAPI JSON Schemas")
-    schema = Path(origin.submodule_search_locations[0]) / "resources" / "schemas" / f"v{version}" / "schema.json"
+    schema = _package_file("openapi_spec_validator", "resources", "schemas", f"v{version}", "schema.json")
     return jsonschema_rs.validator_for(json.loads(schema.read_text(encoding="utf-8")))
 
 
 @cache
 def _meta_validator(meta_schema: str) -> Any:
+    if meta_schema == DRAFT4:  # jsonschema-rs's own copy lets `enum` repeat values and be empty
+        official = _package_file("jsonschema_specifications", "schemas", "draft4", "metaschema.json")
+        return jsonschema_rs.Draft4Validator(json.loads(official.read_text(encoding="utf-8")), validate_formats=True)
     return jsonschema_rs.validator_for({"$schema": meta_schema, "$ref": meta_schema}, validate_formats=True)
 
 
 def _line(message: str) -> str:
-    """One line, bounded: jsonschema-rs may append the schema and the instance."""
+    """One line, bounded: jsonschema-rs may append the schema and the instance. A long one
+    loses its middle, not its end: messages start with the value and end with what is wrong."""
     line = next((part for part in message.splitlines() if part.strip()), "invalid")
-    return line if len(line) <= 200 else line[:197] + "..."
+    return line if len(line) <= 200 else f"{line[:80]} ... {line[-115:]}"
 
 
 @dataclass(frozen=True)
@@ -287,36 +296,64 @@ class _Checks:
 class _DefaultChecks:
     """`default` values against the schema they sit in, `$ref`s resolved through a registry of
     the loaded documents. OpenAPI 3.0 schemas are draft 4 plus `nullable`, which becomes a
-    `null` type here; formats are not checked."""
+    `null` type here; formats are not checked. jsonschema-rs compiles only valid schemas; for
+    a default whose schema reaches an invalid one (reported by its own meta-schema check),
+    openapi-spec-validator's own validators evaluate it as upstream does."""
 
     def __init__(self, specset: SpecSet, version: str) -> None:
         self.specset = specset
         self.draft4 = version == "3.0"
         resources = [(d.path.as_uri(), self.contents(d)) for d in specset.documents.values()]
         self.registry = jsonschema_rs.Registry(resources, draft=4 if self.draft4 else 20, retriever=self.retrieve)
+        self._python: Any = None
 
     def contents(self, document: Document) -> Any:
         return _with_null_types(document.data) if self.draft4 else document.data
 
-    def retrieve(self, uri: str) -> Any:
-        """A document not loaded yet (the structural checks load every one a `$ref` reaches)."""
+    def load(self, uri: str) -> Document:
+        """A document by URI (the structural checks have loaded every one a `$ref` reaches)."""
         parts = urllib.parse.urlsplit(uri)
         if parts.scheme != "file":
             raise ValueError(f"refusing to fetch {uri}")
-        return self.contents(self.specset.load(Path(urllib.parse.unquote(parts.path))))
+        return self.specset.load(Path(urllib.parse.unquote(parts.path)))
+
+    def retrieve(self, uri: str) -> Any:
+        return self.contents(self.load(uri))
 
     def check(self, node: _Node, report: Any) -> None:
         fragment = urllib.parse.quote(node.pointer[1:], safe="/~")
-        reference = {
-            "$schema": DRAFT4 if self.draft4 else DRAFT2020,
-            "$ref": f"{node.document.path.as_uri()}#{fragment}",
-        }
+        reference = {"$ref": f"{node.document.path.as_uri()}#{fragment}"}
+        default = node.value["default"]
+        errors: list[Any]
         try:
-            validator = jsonschema_rs.validator_for(reference, registry=self.registry)
-        except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError):
-            return  # the schema, or one it reaches, is invalid or missing: reported as such elsewhere
-        for error in validator.iter_errors(node.value["default"]):
-            report(node, _line(error.message), "default", *error.instance_path)
+            dialect = DRAFT4 if self.draft4 else DRAFT2020
+            errors = list(jsonschema_rs.validator_for({"$schema": dialect, **reference}, registry=self.registry)
+                          .iter_errors(default))  # fmt: skip
+        except jsonschema_rs.ReferencingError:
+            return  # a broken `$ref`: the structural checks report it
+        except jsonschema_rs.ValidationError:  # an invalid schema on the way
+            try:
+                errors = list(self.python_validator(reference).iter_errors(default))
+            except Exception:  # noqa: BLE001 - jsonschema may fail anywhere in an invalid schema, which is reported
+                return
+        for error in errors:
+            tokens = error.instance_path if hasattr(error, "instance_path") else error.absolute_path  # rs, Python
+            report(node, _line(error.message), "default", *tokens)
+
+    def python_validator(self, reference: dict[str, str]) -> Any:
+        from openapi_schema_validator import OAS30Validator, OAS31Validator
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT4 as SPEC4
+        from referencing.jsonschema import DRAFT202012 as SPEC2020
+
+        if self._python is None:
+            spec = SPEC4 if self.draft4 else SPEC2020
+
+            def retrieve(uri: str) -> Any:
+                return Resource.from_contents(self.load(uri).data, default_specification=spec)
+
+            self._python = Registry(retrieve=retrieve)  # type: ignore[call-arg]  # an attrs field mypy misses
+        return (OAS30Validator if self.draft4 else OAS31Validator)(reference, registry=self._python)
 
 
 def _with_null_types(value: Any) -> Any:
