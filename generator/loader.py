@@ -103,7 +103,7 @@ def _lines_of(text: str) -> dict[str, tuple[int, int]]:
 
 def _read_yaml(text: str) -> tuple[Any, dict[str, tuple[int, int]]]:
     """The data and the 1-based (line, column) of every JSON pointer's key or item, in one pass
-    over libyaml's nodes: ~2x faster than PyYAML's constructor followed by a walk for lines.
+    over libyaml's nodes: a third of the time of PyYAML's constructor and a walk for lines.
     Mapping keys are the text written (`200:` is "200", as in JSON); a node reached again
     through an alias is the same object, and its lines are those of the alias."""
     loader = _Loader(text)
