@@ -58,7 +58,7 @@ def build(settings: Settings) -> Result:
     diagnostics = [d for problems in structural.values() for d in problems]
     if errors(diagnostics):
         raise SpecError(diagnostics)
-    # openapi-spec-validator is the slowest stage and normalization does not depend on it.
+    # Normalization does not depend on openapi-spec-validator's checks: big specs run them beside it.
     schema_findings = _beside(lambda: schema_checks(specset, structural), specset)
     found: list[Diagnostic] = []
     try:
