@@ -80,8 +80,14 @@ def generate_package(tmp_path: Path, doc: dict[str, Any]) -> tuple[ModuleType, M
     out = tmp_path / "out"
     result = build(Settings(specs=(write_spec(tmp_path, doc),), out=out, client_package=package, stubs_package=""))
     write_tree(result.files, out)
-    sys.path.insert(0, str(out))
+    models, client = import_from(out, f"{package}.models", f"{package}.client")
+    return models, client, str(out)
+
+
+def import_from(folder: Path, *modules: str) -> list[ModuleType]:
+    """Import generated modules from `folder` without leaving it on sys.path."""
+    sys.path.insert(0, str(folder))
     try:
-        return importlib.import_module(f"{package}.models"), importlib.import_module(f"{package}.client"), str(out)
+        return [importlib.import_module(name) for name in modules]
     finally:
-        sys.path.remove(str(out))
+        sys.path.remove(str(folder))

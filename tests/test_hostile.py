@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from helpers import import_from
 
 CORPUS = ROOT / "tests" / "hostile"
 PWNED = Path("/tmp/ftgen-pwned")  # what the payloads in text_payloads.yaml would create
@@ -118,13 +119,7 @@ def test_generated_code_imports_and_runs_nothing_from_the_spec(
 
 
 def test_names_keep_their_wire_form(generated: dict[str, tuple[Path, subprocess.CompletedProcess[str]]]) -> None:
-    out = generated["keywords"][0]
-    sys.path.insert(0, str(out))
-    try:
-        from h_keywords import models  # type: ignore[import-not-found]
-        from h_keywords_stubs import service  # type: ignore[import-not-found]
-    finally:
-        sys.path.remove(str(out))
+    models, service = import_from(generated["keywords"][0], "h_keywords.models", "h_keywords_stubs.service")
     wire = {"def": "a", "None": 1, "True": True, "import": "b", "model_config": "c", "list": ["x"]}
     parsed = models.Class.model_validate(wire)
     assert (parsed.def_, parsed.none, parsed.true, parsed.import_, parsed.model_config_) == ("a", 1, True, "b", "c")
@@ -143,12 +138,7 @@ def test_names_keep_their_wire_form(generated: dict[str, tuple[Path, subprocess.
 def test_payload_text_is_inert(generated: dict[str, tuple[Path, subprocess.CompletedProcess[str]]]) -> None:
     """Spec text only ever reaches code as a repr or an escaped docstring."""
     out = generated["text_payloads"][0]
-    sys.path.insert(0, str(out))
-    try:
-        import h_text_payloads  # type: ignore[import-not-found]
-        from h_text_payloads import models
-    finally:
-        sys.path.remove(str(out))
+    h_text_payloads, models = import_from(out, "h_text_payloads", "h_text_payloads.models")
     assert h_text_payloads.__version__ == '1"""; import os; os.system(\'touch /tmp/ftgen-pwned\')'
     payload = models.Payload.model_validate({"mode": "nul\x00", '"""': "q"})
     assert payload.mode == "nul\x00" and payload.to_dict() == {"mode": "nul\x00", '"""': "q"}

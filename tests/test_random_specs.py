@@ -3,7 +3,6 @@ passes mypy --strict, or diagnostics with a location; never a traceback."""
 
 from __future__ import annotations
 
-import importlib
 import keyword
 import os
 import subprocess
@@ -19,7 +18,7 @@ from generator.config import Settings
 from generator.diagnostics import SpecError
 from generator.pipeline import build
 from generator.writer import write_tree
-from helpers import write_spec
+from helpers import import_from, write_spec
 
 # Names mix the ordinary with the troublesome: keywords, builtins, pydantic's own, odd text.
 NAMES = st.one_of(
@@ -85,14 +84,9 @@ def test_code_or_located_diagnostics(tmp_path_factory: pytest.TempPathFactory, d
         assert exc.diagnostics and all(d.location.file and d.location.pointer for d in exc.diagnostics)
         return
     write_tree(result.files, folder / "out")
-    sys.path.insert(0, str(folder / "out"))
-    try:
-        models = importlib.import_module(f"{package}.models")
-        importlib.import_module(f"{package}.client")
-        for name in models.__all__:
-            getattr(getattr(models, name), "model_rebuild", lambda **_: None)(force=True)
-    finally:
-        sys.path.remove(str(folder / "out"))
+    models, _ = import_from(folder / "out", f"{package}.models", f"{package}.client")
+    for name in models.__all__:
+        getattr(getattr(models, name), "model_rebuild", lambda **_: None)(force=True)
     GENERATED.append((folder / "out", package))
 
 

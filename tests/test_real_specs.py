@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import ast
-import importlib
 import re
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, RecordingServer, seed_example
+from helpers import import_from
 
 SPECS = ROOT.parent / "shared" / "specs"
 CASES = {"full": "openai-openapi.yaml", "2023": "openai-openapi-2023-12-22.yaml"}
@@ -32,11 +32,7 @@ class Generated:
     stderr: str
 
     def client(self) -> ModuleType:
-        sys.path.insert(0, str(self.out))
-        try:
-            return importlib.import_module(self.package)
-        finally:
-            sys.path.remove(str(self.out))
+        return import_from(self.out, self.package)[0]
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
