@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from timing import import_samples
 
 ROOT = Path(__file__).resolve().parent.parent
 JOBS = 20_000
@@ -23,14 +24,7 @@ JOB = json.loads((ROOT / "tests" / "data" / "seed_examples" / "job_succeeded_wit
 
 
 def import_time(module: str, then: str = "") -> float:
-    code = f"import time; t = time.perf_counter(); import {module}; {then or 'pass'}; print(time.perf_counter() - t)"
-    samples = []
-    for _ in range(RUNS):
-        out = subprocess.run(
-            [sys.executable, "-c", code], cwd=ROOT / "generated", capture_output=True, text=True, check=True
-        )
-        samples.append(float(out.stdout))
-    return statistics.median(samples)
+    return statistics.median(import_samples(module, ROOT / "generated", then=then, runs=RUNS))
 
 
 def timed(fn: Callable[[], Any], runs: int = 5) -> float:

@@ -19,6 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from timing import import_samples
+
 ROOT = Path(__file__).resolve().parent.parent
 VENVS = ROOT / ".bench"
 INPUTS = {"fine-tuning spec": ROOT / "spec" / "fine_tuning.yaml",
@@ -51,15 +53,10 @@ def operations_in(spec: Path) -> int:
 
 
 def import_ms(python: Path, folder: Path, module: str) -> float:
-    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-    samples = []
-    for _ in range(5):
-        out = subprocess.run([str(python), "-c", code], cwd=folder, capture_output=True, text=True,
-                             env={**os.environ, "PYTHONPATH": str(folder)})  # fmt: skip
-        if out.returncode != 0:
-            return float("nan")
-        samples.append(float(out.stdout))
-    return statistics.median(samples) * 1000
+    try:
+        return statistics.median(import_samples(module, folder, python=python, runs=5)) * 1000
+    except subprocess.CalledProcessError:
+        return float("nan")
 
 
 def run_ours(spec: Path, out: Path) -> tuple[list[float], list[float], str, float]:

@@ -7,7 +7,6 @@ in fresh interpreters. Prints medians: generation of 1 run whole, 3 sliced; impo
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
@@ -15,9 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import import_samples
+
 ROOT = Path(__file__).resolve().parent.parent
 FULL = ROOT.parent / "shared" / "specs" / "openai-openapi.yaml"
-IMPORT = "import time; t = time.perf_counter(); import {0}.client, {0}.models; print(time.perf_counter() - t)"
 
 
 def generate(out: Path, *selection: str) -> tuple[float, str]:
@@ -29,13 +29,7 @@ def generate(out: Path, *selection: str) -> tuple[float, str]:
 
 
 def import_seconds(out: Path) -> float:
-    env = {**os.environ, "PYTHONPATH": str(out)}
-    samples = []
-    for _ in range(7):
-        result = subprocess.run([sys.executable, "-c", IMPORT.format("openai_client")], env=env, capture_output=True,
-                                text=True, check=True)  # fmt: skip
-        samples.append(float(result.stdout))
-    return statistics.median(samples)
+    return statistics.median(import_samples("openai_client.client, openai_client.models", out))
 
 
 def main() -> None:

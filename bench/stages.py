@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from timing import import_samples
 
 from generator.config import spec_files
 from generator.loader import SpecSet
@@ -59,12 +59,6 @@ def stages(spec: Path) -> list[tuple[str, list[float]]]:
     return rows
 
 
-def startup() -> list[float]:
-    command = [sys.executable, "-c", "import time; t = time.perf_counter(); import generator.cli; "
-               "print(time.perf_counter() - t)"]  # fmt: skip
-    return [float(subprocess.run(command, capture_output=True, text=True, check=True).stdout) for _ in range(RUNS)]
-
-
 def main() -> None:
     print(f"| input | stage | median (s, {RUNS} runs) | best (s) |")
     print("| --- | --- | --- | --- |")
@@ -74,7 +68,7 @@ def main() -> None:
             continue
         for stage, times in stages(spec):
             print(f"| {label} | {stage} | {statistics.median(times):.3f} | {min(times):.3f} |")
-    times = startup()
+    times = import_samples("generator.cli", ROOT, runs=RUNS)
     print(f"| any | imports of the generator | {statistics.median(times):.3f} | {min(times):.3f} |")
 
 
