@@ -1,19 +1,33 @@
-# Every target bootstraps .venv itself: a fresh machine needs only Python 3.11.
+# Every target bootstraps .venv itself: a fresh machine needs only Python 3.11. What it
+# installs is exactly uv.lock (`make lock` refreshes it on purpose), with uv itself at the
+# version locked there.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+UV_VERSION = $(shell sed -n '/^name = "uv"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' uv.lock)
+export UV_PYTHON_DOWNLOADS := never
+PEERS := openapi-python-client datamodel-code-generator
 
-.PHONY: generate test validate spec-diff serve fuzz lint typecheck bench clean
+.PHONY: generate test validate spec-diff serve fuzz lint typecheck bench lock clean
 
 # spec-diff compares spec/ with its version at BASE: the merge base with main unless given.
 BASE ?= $(shell git merge-base HEAD origin/main 2>/dev/null || git merge-base HEAD main 2>/dev/null || echo HEAD)
 
-$(STAMP): pyproject.toml
+$(BIN)/uv:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+
+# --locked: a lock out of step with pyproject.toml is an error, not a silent re-resolve.
+$(STAMP): pyproject.toml uv.lock | $(BIN)/uv
+	$(BIN)/uv sync --locked --extra dev
 	touch $(STAMP)
+
+# Newest versions the ranges in pyproject.toml allow, for the project and for the bench peers.
+lock: | $(BIN)/uv
+	$(BIN)/uv lock --upgrade
+	for peer in $(PEERS); do echo $$peer | $(BIN)/uv pip compile - --upgrade --generate-hashes \
+		--python-version 3.11 --no-header --quiet -o bench/peers/$$peer.txt; done
 
 generate: $(STAMP)
 	$(BIN)/python -m generator generate
@@ -47,7 +61,6 @@ typecheck: $(STAMP)
 	cd generated && ../$(BIN)/mypy --strict fine_tuning_client fine_tuning_stubs
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet openai
 	$(BIN)/python bench/client.py
 	$(BIN)/python bench/spec_diff.py
 	$(BIN)/python bench/slice.py

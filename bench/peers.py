@@ -1,7 +1,8 @@
 """This generator against openapi-python-client and datamodel-code-generator.
 
 Each peer is installed from the package index into its own virtual environment under
-`.bench/` (once; delete the folder to refresh). Inputs: `spec/fine_tuning.yaml` and the full
+`.bench/` (once; delete the folder to refresh), at the versions locked in `bench/peers/`
+(`make lock` refreshes them). Inputs: `spec/fine_tuning.yaml` and the full
 `../shared/specs/openai-openapi.yaml`. For each tool and input: median wall time and peak
 memory (max RSS of the process tree, from GNU time) over RUNS runs, the operations generated
 (openapi-python-client drops the ones it cannot parse, and says so), and the import time of
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENVS = ROOT / ".bench"
 INPUTS = {"fine-tuning spec": ROOT / "spec" / "fine_tuning.yaml",
           "full OpenAI spec": ROOT.parent / "shared" / "specs" / "openai-openapi.yaml"}  # fmt: skip
-PEERS = {"openapi-python-client": "openapi-python-client", "datamodel-code-generator": "datamodel-code-generator"}
+PEERS = ("openapi-python-client", "datamodel-code-generator")
 RUNS = int(os.environ.get("PEER_BENCH_RUNS", "3"))
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
@@ -34,7 +35,9 @@ def venv_bin(peer: str) -> Path:
     folder = VENVS / peer
     if not (folder / "bin" / "python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
-        subprocess.run([str(folder / "bin" / "pip"), "install", "--quiet", PEERS[peer]], check=True)
+        locked = ROOT / "bench" / "peers" / f"{peer}.txt"
+        subprocess.run([str(folder / "bin" / "pip"), "install", "--quiet", "--require-hashes", "--no-deps", "-r",
+                        str(locked)], check=True)  # fmt: skip
     return folder / "bin"
 
 

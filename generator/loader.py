@@ -47,6 +47,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
 
 
 MAX_NODES = 2_000_000  # bounds YAML alias expansion ("billion laughs") when walking a document
+MAX_DEPTH = 100  # levels of nesting in one document: every later stage recurses; real specs nest ~20 deep
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep; refusing to read further"
 
 
 def unescape_pointer_token(token: str) -> str:
@@ -157,6 +159,38 @@ def _read_yaml(text: str) -> tuple[Any, dict[str, tuple[int, int]]]:
         loader.dispose()
 
 
+def _first_too_deep(text: str) -> tuple[str, tuple[int, int]] | None:
+    """The first collection (in document order) nested deeper than MAX_DEPTH, with its line as
+    `_read_yaml` records it, from libyaml's events. For a document that libyaml refuses to
+    compose for its own nesting limit (1,000 levels in newer versions, none in older ones), so
+    that the report is the one the structural checks give for a document it composes."""
+    frames: list[list[Any]] = []  # per open collection: [pointer, next index or None, key read]
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionEndEvent):
+            frames.pop()
+            continue
+        if not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)):
+            continue
+        mark: Any = event.start_mark  # libyaml's events always carry their marks
+        at = (mark.line + 1, mark.column + 1)
+        here = "#"
+        if frames and frames[-1][1] is None:  # in a mapping: a key, or the value of the key read
+            frame = frames[-1]
+            if frame[2] is None:
+                frame[2] = (str(getattr(event, "value", "")), at)
+                continue
+            (key, at), frame[2] = frame[2], None
+            here = f"{frame[0]}/{escape_pointer_token(key)}"
+        elif frames:
+            here = f"{frames[-1][0]}/{frames[-1][1]}"
+            frames[-1][1] += 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            if here.count("/") > MAX_DEPTH:
+                return here, at
+            frames.append([here, 0 if isinstance(event, yaml.SequenceStartEvent) else None, None])
+    return None
+
+
 class _NotJsonNumber(ValueError):
     pass
 
@@ -177,6 +211,10 @@ def parse(path: Path, text: str) -> Document:
     except _NotJsonNumber as exc:
         raise SpecError([Diagnostic(Level.ERROR, Location(str(path)), f"invalid JSON: {exc}", "json-syntax")]) from None
     except yaml.MarkedYAMLError as exc:
+        deepest = _first_too_deep(text) if "nesting depth" in str(exc.problem) else None
+        if deepest:
+            loc = Location(str(path), deepest[0], *deepest[1])
+            raise SpecError([Diagnostic(Level.ERROR, loc, TOO_DEEP, "nesting-too-deep")]) from None
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p)

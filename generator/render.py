@@ -20,7 +20,9 @@ from .annotate import Annotator, field_arguments
 from .ir import MISSING, Api, Field, Literal, Model, Operation, Primitive, Ref, Resource, Type, nullable, refs
 from .names import field_name, unique
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# Installed, the templates are package data beside this module; in a checkout, at its top.
+_HERE = Path(__file__).resolve().parent
+TEMPLATES = next(p for p in (_HERE / "templates", _HERE.parent / "templates") if p.is_dir())
 USER_OWNED = "custom.py"  # in the client package: written when missing, never overwritten
 GENERATOR_NAME = "ftgen"
 

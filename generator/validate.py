@@ -10,10 +10,9 @@ from typing import Any
 
 from . import oas_checks
 from .diagnostics import Diagnostic, Level, Location, pointer_join
-from .loader import MAX_NODES, Document, SpecSet
+from .loader import MAX_DEPTH, MAX_NODES, TOO_DEEP, Document, SpecSet
 
 SUPPORTED = ("3.0", "3.1")
-MAX_DEPTH = 100  # levels of nesting in one document
 
 
 def check_version(doc: Document) -> Diagnostic | None:
@@ -43,7 +42,7 @@ def check_refs(specset: SpecSet, doc: Document) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     seen: set[str] = set()
     budget = MAX_NODES
-    too_deep = False
+    too_deep: list[Location] = []  # collections nested too deep; the first in the file is reported
     stack: list[tuple[Document, str, Any]] = [(doc, "#", doc.data)]
     while stack:
         budget -= 1
@@ -52,11 +51,8 @@ def check_refs(specset: SpecSet, doc: Document) -> list[Diagnostic]:
             diagnostics.append(Diagnostic(Level.ERROR, doc.location("#"), message, "too-large"))
             break
         document, pointer, node = stack.pop()
-        if pointer.count("/") > MAX_DEPTH:  # every later stage recurses; real specs nest ~20 deep
-            if not too_deep:  # one report: the first node too deep
-                message = f"nested more than {MAX_DEPTH} levels deep; refusing to read further"
-                diagnostics.append(Diagnostic(Level.ERROR, document.location(pointer), message, "nesting-too-deep"))
-            too_deep = True
+        if pointer.count("/") > MAX_DEPTH:
+            too_deep.append(document.location(pointer))
             continue
         if isinstance(node, dict):
             ref = node.get("$ref")
@@ -74,6 +70,9 @@ def check_refs(specset: SpecSet, doc: Document) -> list[Diagnostic]:
             for i, value in enumerate(node):
                 if isinstance(value, (dict, list)):
                     stack.append((document, pointer_join(pointer, i), value))
+    if too_deep:
+        first = min(too_deep, key=lambda at: (at.file, at.line or 0, at.col or 0))
+        diagnostics.append(Diagnostic(Level.ERROR, first, TOO_DEEP, "nesting-too-deep"))
     return sorted(set(diagnostics), key=lambda d: (d.location.file, d.location.line or 0, d.message))
 
 

@@ -74,3 +74,24 @@ def test_json_has_no_nan() -> None:
         parse(Path("api.json"), '{"a": [1, NaN]}')
     (problem,) = raised.value.diagnostics
     assert (problem.message, problem.rule) == ("invalid JSON: NaN is not a number JSON can hold", "json-syntax")
+
+
+@pytest.mark.parametrize("levels", [150, 1500])
+def test_too_deep_is_the_same_report_whatever_libyaml_composes(levels: int, tmp_path: Path) -> None:
+    # Newer libyaml refuses to compose past 1,000 levels itself; older ones compose anything.
+    # Either way the report names the first collection past 100 levels, where it is written.
+    from generator.config import Settings
+    from generator.pipeline import load
+
+    nested = "{type: array, items: " * levels + "{}" + "}" * levels
+    spec = tmp_path / "deep.yaml"
+    spec.write_text(f"openapi: 3.1.0\ninfo: {{title: Deep, version: '1'}}\npaths: {{}}\nx-deep: {nested}\n")
+    try:
+        _, found = load(Settings(specs=(spec,)))
+    except SpecError as exc:
+        found = exc.diagnostics
+    deep = [d for d in found if d.rule == "nesting-too-deep"]
+    column = len("x-deep: " + "{type: array, items: " * 99 + "{type: array, ") + 1  # the 100th `items`
+    assert [(d.location.pointer, d.location.line, d.location.col) for d in deep] == [
+        ("#/x-deep" + "/items" * 100, 4, column)
+    ]
