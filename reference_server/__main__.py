@@ -1,6 +1,7 @@
 """`python -m reference_server`: serve the reference implementation on 127.0.0.1.
 
-Prints the base URL first (the port is chosen when --port 0), then serves until interrupted.
+Prints the base URL once it serves (the port is chosen when --port 0), then serves until
+interrupted: a client may connect the instant it reads the line.
 """
 
 from __future__ import annotations
@@ -35,9 +36,22 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as exc:
         sys.exit(f"cannot listen on {args.host}:{args.port}: {exc.strerror}")
     host, port = sock.getsockname()[:2]
-    print(f"Fine-tuning API reference server: http://{host}:{port}/v1  (SQLite: {args.db})", flush=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    server.run(sockets=[sock])
+    announce = f"Fine-tuning API reference server: http://{host}:{port}/v1  (SQLite: {args.db})"
+    _AnnouncingServer(uvicorn.Config(app, log_level="warning"), announce).run(sockets=[sock])
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """Prints its line after startup, when uvicorn listens on the socket and the app is up:
+    binding alone would let a client that connects at once be refused."""
+
+    def __init__(self, config: uvicorn.Config, announce: str) -> None:
+        super().__init__(config)
+        self.announce = announce
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            print(self.announce, flush=True)
 
 
 if __name__ == "__main__":
