@@ -7,38 +7,50 @@ import dataclasses
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from .config import SELECTION_KEYS, Settings, read_pyproject
-from .diagnostics import Level, SpecError, errors
-from .pipeline import generate, load
+from .diagnostics import Diagnostic, Level, Location, SpecError, errors
+from .pipeline import build, generate, load, stale_files
 from .specdiff import Level as Severity
 from .specdiff import diff_paths
 from .specdiff.report import FORMATS
 from .specdiff.sides import specs_at
 
 
+def _global_options(parser: argparse.ArgumentParser, after_command: bool) -> None:
+    """Options taken before or after the subcommand: after it, they default to nothing so that
+    one given before it is kept."""
+    unset: Any = argparse.SUPPRESS if after_command else None
+    parser.add_argument(
+        "--debug", action="store_true", default=unset or False, help="show a traceback on internal errors"
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=unset,
+        metavar="FILE",
+        help="where [tool.ftgen] is read (default: pyproject.toml in the current folder, if there is one)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ftgen", description="Generate a typed Python client and server stubs from OpenAPI documents."
     )
-    parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    _global_options(parser, after_command=False)
     commands = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (
         ("generate", "regenerate the client and stubs"),
         ("validate", "check the spec and report every problem"),
     ):
         sub = commands.add_parser(name, help=help_text)
+        _global_options(sub, after_command=True)
         sub.add_argument(
             "--spec",
             action="append",
             type=Path,
             help="an OpenAPI file or a folder of them (repeatable); default from [tool.ftgen]",
-        )
-        sub.add_argument(
-            "--config",
-            type=Path,
-            default=Path("pyproject.toml"),
-            help="where [tool.ftgen] is read (default: ./pyproject.toml)",
         )
         sub.add_argument("--allow-outside", action="store_true", help="let $ref reach files outside the spec's folder")
         sub.add_argument("--strict", action="store_true", help="treat validator findings as errors")
@@ -54,15 +66,20 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--out", type=Path, help="output folder (replaced whole)")
             sub.add_argument("--client-package", help="name of the client package")
             sub.add_argument("--stubs-package", help="name of the stubs package ('' for none)")
+            sub.add_argument(
+                "--check",
+                action="store_true",
+                help="write nothing; exit 1 listing the files that differ from what the spec generates",
+            )
     sub = commands.add_parser(
         "diff",
         help="classify every change between two versions of a spec",
         description="Compare two specs (files or folders). Exit 1 when a finding reaches --fail-on, 2 when a "
         "spec cannot be read.",
     )
+    _global_options(sub, after_command=True)
     sub.add_argument("specs", nargs="*", type=Path, metavar="OLD NEW", help="the two versions (NEW alone with --base)")
     sub.add_argument("--base", metavar="REF", help="OLD is the configured spec as it was at this git ref")
-    sub.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="where [tool.ftgen] is read")
     sub.add_argument("--format", choices=sorted(FORMATS), default="text")
     sub.add_argument("--fail-on", choices=["breaking", "warning", "info", "never"], default="never")
     sub.add_argument("--descriptions", action="store_true", help="also list description-only edits")
@@ -70,10 +87,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _config(args: argparse.Namespace) -> dict[str, Any]:
+    """`[tool.ftgen]` of --config, or of ./pyproject.toml when there is one (else defaults)."""
+    if args.config is None:
+        return read_pyproject(Path("pyproject.toml"))
+    if not args.config.is_file():
+        location = Location(str(args.config))
+        raise SpecError([Diagnostic(Level.ERROR, location, "no such configuration file", "config")])
+    return read_pyproject(args.config)
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     # The config file describes this project's spec; a --spec on the command line stands alone.
-    values = read_pyproject(args.config) if not args.spec else {}
-    if args.spec:
+    values = _config(args)
+    if args.spec:  # the configured spec, its selection and output names describe another spec
+        values = {k: v for k, v in values.items() if k in ("formatter", "line_length")}  # the repo's style
         values["specs"] = tuple(args.spec)
     for key in ("out", "client_package", "stubs_package"):
         if getattr(args, key, None) is not None:
@@ -83,7 +111,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
             values[key] = tuple(getattr(args, key) or ())
     values["strict"] = args.strict
     values["allow_outside"] = args.allow_outside
-    if not values.get("specs"):
+    if not values.get("specs"):  # a ./spec folder, as in this project, or a clear word
+        if not Path("spec").is_dir():
+            message = "no spec given: pass --spec FILE_OR_DIR, or set `spec` in [tool.ftgen] of pyproject.toml"
+            raise SpecError([Diagnostic(Level.ERROR, Location("."), message, "no-spec")])
         values["specs"] = (Path("spec"),)
     fields = {f.name for f in dataclasses.fields(Settings)}
     return Settings(**{k: v for k, v in values.items() if k in fields})
@@ -109,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print("valid", file=sys.stderr)
             return 0
+        if args.check:
+            return _check(settings)
         result = generate(settings)
     except SpecError as exc:
         for d in exc.diagnostics:
@@ -130,12 +163,27 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _check(settings: Settings) -> int:
+    """`generate --check`: compare, write nothing."""
+    result = build(settings)
+    for d in result.diagnostics:
+        print(d, file=sys.stderr)
+    stale = stale_files(result.files, settings.out)
+    for path, why in stale:
+        print(f"{settings.out / path}: {why}")
+    if stale:
+        print(f"{len(stale)} file(s) differ from what the spec generates; run `ftgen generate`", file=sys.stderr)
+        return 1
+    print(f"{settings.out} is up to date", file=sys.stderr)
+    return 0
+
+
 def _diff(args: argparse.Namespace) -> int:
     names: dict[str, str] = {}  # extracted base files -> `REF:path`
     try:
         with tempfile.TemporaryDirectory(prefix="ftgen-base-") as base_dir:
             if args.base:
-                configured = read_pyproject(args.config).get("specs") or (Path("spec"),)
+                configured = _config(args).get("specs") or (Path("spec"),)
                 new = (args.specs[0],) if args.specs else tuple(configured)
                 old, names = specs_at(args.base, new, Path(base_dir))
             else:

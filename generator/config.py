@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, Level, Location, SpecError
+from .writer import FORMATTERS, LINE_LENGTH
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class Settings:
     base_url_env: str = "OPENAI_BASE_URL"
     strict: bool = False
     allow_outside: bool = False
+    formatter: str = "ruff"  # or "black"; the output is stable under both either way
+    line_length: int = LINE_LENGTH
     # Training files: the schema of one JSONL line per fine-tuning method, checked by the client.
     training_formats: tuple[tuple[str, str], ...] = (
         ("supervised", "FineTuneChatRequestInput"),
@@ -37,10 +41,18 @@ def read_pyproject(path: Path) -> dict[str, Any]:
     """The `[tool.ftgen]` table, with paths made relative to the file's folder."""
     if not path.is_file():
         return {}
+    text = path.read_text(encoding="utf-8")
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("ftgen", {})
+        table = tomllib.loads(text).get("tool", {}).get("ftgen", {})
     except tomllib.TOMLDecodeError as exc:
         raise SpecError([Diagnostic(Level.ERROR, Location(str(path)), f"invalid TOML: {exc}", "config")]) from None
+
+    def problem(key: str, message: str) -> SpecError:
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith(key)), None)
+        return SpecError(
+            [Diagnostic(Level.ERROR, Location(str(path), f"#/tool/ftgen/{key}", line, 1), message, "config")]
+        )
+
     base = path.parent
     out: dict[str, Any] = {}
     if "spec" in table:
@@ -51,6 +63,18 @@ def read_pyproject(path: Path) -> dict[str, Any]:
     for key in ("client_package", "stubs_package", "api_key_env", "base_url_env"):
         if key in table:
             out[key] = str(table[key])
+    if "formatter" in table:
+        if table["formatter"] not in FORMATTERS:
+            raise problem("formatter", f"formatter must be one of {', '.join(FORMATTERS)}, not {table['formatter']!r}")
+        if table["formatter"] == "black" and importlib.util.find_spec("black") is None:
+            raise problem("formatter", "formatter = \"black\" needs black: pip install 'ftgen[black]'")
+        out["formatter"] = table["formatter"]
+    if "line_length" in table:
+        if type(table["line_length"]) is not int or not 40 <= table["line_length"] <= 320:
+            raise problem(
+                "line_length", f"line_length must be a whole number from 40 to 320, not {table['line_length']!r}"
+            )
+        out["line_length"] = table["line_length"]
     formats = table.get("training_formats")
     if isinstance(formats, dict):
         out["training_formats"] = tuple((str(k), str(v)) for k, v in formats.items())

@@ -76,9 +76,10 @@ def build(settings: Settings) -> Result:
             api_key_env=settings.api_key_env,
             base_url_env=settings.base_url_env,
             training_formats=settings.training_formats,
+            line_length=settings.line_length,
         )
         packages = tuple(filter(None, (config.client_package, config.stubs_package)))
-        files = format_files(render(api, config), packages)
+        files = format_files(render(api, config), packages, settings.formatter, settings.line_length)
     diagnostics += schema_findings()
     if not settings.strict:
         diagnostics = [d.as_warning() if d.rule in LENIENT_RULES else d for d in diagnostics]
@@ -119,6 +120,27 @@ def _beside(work: Callable[[], list[Diagnostic]], specset: SpecSet) -> Callable[
 def _send(work: Callable[[], list[Diagnostic]], send: Connection) -> None:
     send.send(work())
     send.close()
+
+
+def stale_files(files: dict[str, str], out: Path) -> list[tuple[str, str]]:
+    """(path, why) for each file under `out` that generating would change: changed, missing,
+    or to be removed. User-owned files, caches and dot-folders are not the generator's."""
+    present: set[str] = set()
+    for path in out.rglob("*") if out.is_dir() else ():
+        parts = path.relative_to(out).parts
+        if path.is_file() and not any(p.startswith(".") or p == "__pycache__" for p in parts):
+            present.add("/".join(parts))
+    stale: list[tuple[str, str]] = []
+    for rel in sorted(present | set(files)):
+        if Path(rel).name == USER_OWNED:
+            continue
+        if rel not in files:
+            stale.append((rel, "not generated from the spec (would be removed)"))
+        elif rel not in present:
+            stale.append((rel, "missing"))
+        elif (out / rel).read_text(encoding="utf-8") != files[rel]:
+            stale.append((rel, "differs"))
+    return stale
 
 
 def generate(settings: Settings) -> Result:

@@ -48,6 +48,8 @@ def docstring(text: str) -> str:
         body = "".join(map(_escape, text))
     body = body.replace('"""', '\\"\\"\\"')
     body = "\n".join(line.rstrip() for line in body.split("\n")).strip()
+    if "\n" in body:  # closing quotes on a line of their own, where black puts them when the last line is long
+        return body + "\n"
     if body.endswith('"'):
         body += " "
     return body
@@ -55,6 +57,43 @@ def docstring(text: str) -> str:
 
 def py(value: object) -> str:
     return repr(value)
+
+
+_PARAMETER_INDENT = 8  # every parameter list is printed in a method, one parameter a line
+_SIMPLE_DEFAULT = re.compile(r" = [\w.]+$")
+
+
+def parameter(text: str, line_length: int) -> str:
+    """One parameter (`name: annotation = default`), its annotation parenthesized when a union
+    makes the line too long, as black formats it (and ruff keeps); left bare, ruff would split
+    it at each `|` and black would then reformat the file. Generated code is stable under both."""
+    if _PARAMETER_INDENT + len(text) + 1 <= line_length or ": " not in text:
+        return text
+    name, _, rest = text.partition(": ")
+    default = _SIMPLE_DEFAULT.search(rest)
+    annotation, tail = (rest[: default.start()], default.group()) if default else (rest, "")
+    return f"{name}: ({annotation}){tail}" if _top_level_union(annotation) else text
+
+
+def _top_level_union(annotation: str) -> bool:
+    depth, quote, i = 0, "", 0
+    while i < len(annotation):
+        ch = annotation[i]
+        if quote:
+            if ch == "\\":
+                i += 1  # the escaped character
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        elif depth == 0 and annotation.startswith(" | ", i - 1):
+            return True
+        i += 1
+    return False
 
 
 # ---------------------------------------------------------------- views
@@ -65,6 +104,7 @@ class Config:
     api_key_env: str = "OPENAI_API_KEY"
     base_url_env: str = "OPENAI_BASE_URL"
     training_formats: tuple[tuple[str, str], ...] = ()  # (method, line-format schema name)
+    line_length: int = 88  # the formatter's: long parameter annotations are parenthesized as black would
 
 
 @dataclass
@@ -453,7 +493,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
 
 
-def environment() -> jinja2.Environment:
+def environment(line_length: int = 88) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,
@@ -462,12 +502,13 @@ def environment() -> jinja2.Environment:
     )
     env.filters["py"] = py
     env.filters["docstring"] = docstring
+    env.filters["parameter"] = lambda text: parameter(text, line_length)
     return env
 
 
 def render(api: Api, config: Config) -> dict[str, str]:
     """Relative path -> file text, for the client package and (when configured) the stubs."""
-    env = environment()
+    env = environment(config.line_length)
     root = api.root
     client = config.client_package
     common = {"api": api, "config": config, "generator": GENERATOR_NAME}

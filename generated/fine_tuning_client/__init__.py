@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    if name == "APIModel":  # importing it builds pydantic's machinery; only when asked for
+    if (
+        name == "APIModel"
+    ):  # importing it builds pydantic's machinery; only when asked for
         from ._base import APIModel
 
         return APIModel

@@ -14,7 +14,9 @@ import time
 
 from .training import METHODS, Report, validate_training_file
 
-PROGRESS_FROM = 16 * 1024 * 1024  # a bar is drawn for files at least this big (on a terminal)
+PROGRESS_FROM = (
+    16 * 1024 * 1024
+)  # a bar is drawn for files at least this big (on a terminal)
 
 
 class _Bar:
@@ -32,7 +34,9 @@ class _Bar:
         share = done / total if total else 1.0
         rate = done / 1e6 / max(now - self.started, 1e-9)
         bar = "#" * int(share * 30)
-        sys.stderr.write(f"\r[{bar:<30}] {share:4.0%}  {done / 1e6:,.0f}/{total / 1e6:,.0f} MB  {rate:,.1f} MB/s")
+        sys.stderr.write(
+            f"\r[{bar:<30}] {share:4.0%}  {done / 1e6:,.0f}/{total / 1e6:,.0f} MB  {rate:,.1f} MB/s"
+        )
         sys.stderr.flush()
 
     def close(self) -> None:
@@ -46,7 +50,10 @@ def _as_json(report: Report) -> str:
         "method": report.method,
         "ok": report.ok,
         "problem_count": report.problem_count,
-        "problems": [{"line": p.line, "field": p.field, "message": p.message} for p in report.problems],
+        "problems": [
+            {"line": p.line, "field": p.field, "message": p.message}
+            for p in report.problems
+        ],
         "warnings": report.warnings,
         "summary": {
             "examples": summary.examples,
@@ -59,12 +66,23 @@ def _as_json(report: Report) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m fine_tuning_client", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m fine_tuning_client", description=__doc__.split("\n")[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("validate-file", help="check a JSONL training file before uploading it")
+    check = commands.add_parser(
+        "validate-file", help="check a JSONL training file before uploading it"
+    )
     check.add_argument("path", help="the JSONL file")
-    check.add_argument("--method", choices=METHODS, default=METHODS[0], help=f"default: {METHODS[0]}")
-    check.add_argument("--max-problems", type=int, default=1000, help="problems listed (all are counted)")
+    check.add_argument(
+        "--method", choices=METHODS, default=METHODS[0], help=f"default: {METHODS[0]}"
+    )
+    check.add_argument(
+        "--max-problems",
+        type=int,
+        default=1000,
+        help="problems listed (all are counted)",
+    )
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.add_argument(
         "--progress",
@@ -75,15 +93,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         size = os.path.getsize(args.path)
-        show = args.progress if args.progress is not None else sys.stderr.isatty() and size >= PROGRESS_FROM
+        show = (
+            args.progress
+            if args.progress is not None
+            else sys.stderr.isatty() and size >= PROGRESS_FROM
+        )
         bar = _Bar() if show else None
         try:
-            report = validate_training_file(args.path, args.method, max_problems=args.max_problems, progress=bar)
+            report = validate_training_file(
+                args.path, args.method, max_problems=args.max_problems, progress=bar
+            )
         finally:
             if bar:
                 bar.close()
     except OSError as exc:
-        print(f"{parser.prog}: cannot read {args.path}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"{parser.prog}: cannot read {args.path}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
         return 2
     print(_as_json(report) if args.json else report)
     return 0 if report.ok else 1

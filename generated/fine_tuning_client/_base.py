@@ -15,7 +15,11 @@ class APIModel(pydantic.BaseModel):
 
     # defer_build: a schema is built when a model is first used, not at import.
     model_config = pydantic.ConfigDict(
-        extra="allow", validate_by_name=True, validate_by_alias=True, protected_namespaces=(), defer_build=True
+        extra="allow",
+        validate_by_name=True,
+        validate_by_alias=True,
+        protected_namespaces=(),
+        defer_build=True,
     )
     _response: object = pydantic.PrivateAttr(default=None)  # the httpx.Response
 

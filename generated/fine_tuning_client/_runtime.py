@@ -13,7 +13,15 @@ import re
 import sys
 import time
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass
 from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar
@@ -60,7 +68,9 @@ Headers: TypeAlias = Mapping[str, str]
 Query: TypeAlias = Mapping[str, object]
 Body: TypeAlias = Mapping[str, object]
 FileContent: TypeAlias = bytes | IO[bytes]
-FileInput: TypeAlias = FileContent | tuple[str, FileContent] | tuple[str, FileContent, str]
+FileInput: TypeAlias = (
+    FileContent | tuple[str, FileContent] | tuple[str, FileContent, str]
+)
 
 
 @dataclass(frozen=True)
@@ -96,7 +106,9 @@ def path_template(template: str, values: Mapping[str, object]) -> str:
         value = values[name]
         text = str(value).lower() if isinstance(value, bool) else str(value)
         if not text:
-            raise ValueError(f"expected a non-empty value for path parameter {name!r}, got {value!r}")
+            raise ValueError(
+                f"expected a non-empty value for path parameter {name!r}, got {value!r}"
+            )
         return quote(text, safe="")
 
     return re.sub(r"\{([^{}]+)\}", fill, template)
@@ -104,10 +116,14 @@ def path_template(template: str, values: Mapping[str, object]) -> str:
 
 def to_jsonable(value: object) -> Any:
     """Request data to JSON-ready values: models dumped by wire name, OMIT dropped."""
-    if hasattr(value, "model_dump") and hasattr(value, "model_fields"):  # a pydantic model
+    if hasattr(value, "model_dump") and hasattr(
+        value, "model_fields"
+    ):  # a pydantic model
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items() if not isinstance(v, Omit)}
+        return {
+            str(k): to_jsonable(v) for k, v in value.items() if not isinstance(v, Omit)
+        }
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v) for v in value]
     return value
@@ -123,7 +139,9 @@ def _query_text(value: object) -> str:
     return str(value)
 
 
-def encode_query(params: Mapping[str, object], deep_object: Sequence[str] = ()) -> list[tuple[str, str]]:
+def encode_query(
+    params: Mapping[str, object], deep_object: Sequence[str] = ()
+) -> list[tuple[str, str]]:
     """Query pairs: lists repeat their key; `deepObject` maps become `key[sub]=value`."""
     pairs: list[tuple[str, str]] = []
     for key, value in params.items():
@@ -155,7 +173,13 @@ class APIError(Exception):
     request: httpx.Request | None
     body: object | None
 
-    def __init__(self, message: str, request: httpx.Request | None = None, *, body: object | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        request: httpx.Request | None = None,
+        *,
+        body: object | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.request = request
@@ -163,7 +187,9 @@ class APIError(Exception):
 
 
 class APIConnectionError(APIError):
-    def __init__(self, request: httpx.Request | None = None, message: str = "Connection error.") -> None:
+    def __init__(
+        self, request: httpx.Request | None = None, message: str = "Connection error."
+    ) -> None:
         super().__init__(message, request)
 
 
@@ -175,7 +201,9 @@ class APITimeoutError(APIConnectionError):
 class APIStatusError(APIError):
     """A response with a 4xx or 5xx status; `body` is the parsed error body."""
 
-    def __init__(self, message: str, response: httpx.Response, *, body: object | None) -> None:
+    def __init__(
+        self, message: str, response: httpx.Response, *, body: object | None
+    ) -> None:
         super().__init__(message, response.request, body=body)
         self.response = response
         self.status_code = response.status_code
@@ -243,7 +271,8 @@ def status_error(response: httpx.Response) -> APIStatusError:
     detail = error.get("message") if isinstance(error, dict) else None
     message = f"Error code: {response.status_code}" + (f" - {detail}" if detail else "")
     cls = STATUS_ERRORS.get(
-        response.status_code, InternalServerError if response.status_code >= 500 else APIStatusError
+        response.status_code,
+        InternalServerError if response.status_code >= 500 else APIStatusError,
     )
     return cls(message, response, body=body)
 
@@ -339,15 +368,23 @@ class BaseClient:
         options: RequestOptions | None = None,
     ) -> PreparedRequest:
         options = options or RequestOptions()
-        pairs = encode_query({**(query or {}), **(options.extra_query or {})}, deep_object)
-        all_headers = {"Accept": "application/json", "User-Agent": USER_AGENT, **self.default_headers}
+        pairs = encode_query(
+            {**(query or {}), **(options.extra_query or {})}, deep_object
+        )
+        all_headers = {
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+            **self.default_headers,
+        }
         if self._api_key:
             all_headers["Authorization"] = f"Bearer {self._api_key}"
         for key, value in (headers or {}).items():
             if not isinstance(value, Omit):
                 all_headers[key] = _query_text(to_jsonable(value))
         cookie = "; ".join(
-            f"{k}={quote(_query_text(v), safe='')}" for k, v in (cookies or {}).items() if not isinstance(v, Omit)
+            f"{k}={quote(_query_text(v), safe='')}"
+            for k, v in (cookies or {}).items()
+            if not isinstance(v, Omit)
         )
         if cookie:
             all_headers["Cookie"] = cookie
@@ -362,21 +399,42 @@ class BaseClient:
         form: dict[str, Any] | None = None
         if body is not None or options.extra_body:
             extra = dict(options.extra_body or {})
-            raw: object = {**body, **extra} if isinstance(body, Mapping) else extra if body is None else body
+            raw: object = extra if body is None else body
+            if isinstance(body, Mapping):
+                raw = {**body, **extra}
             data = to_jsonable(raw)
             if content_type == "multipart/form-data" and isinstance(raw, dict):
                 files = [(k, v) for k, v in raw.items() if _is_file(v)]
-                form = {k: _form_value(v) for k, v in data.items() if not _is_file(raw.get(k))}
-            elif content_type == "application/x-www-form-urlencoded" and isinstance(data, dict):
+                form = {
+                    k: _form_value(v)
+                    for k, v in data.items()
+                    if not _is_file(raw.get(k))
+                }
+            elif content_type == "application/x-www-form-urlencoded" and isinstance(
+                data, dict
+            ):
                 form = {k: _form_value(v) for k, v in data.items()}
             else:
                 json_body = data
-        return PreparedRequest(method, path.lstrip("/"), pairs, all_headers, json_body, files, form, options.timeout)
+        return PreparedRequest(
+            method,
+            path.lstrip("/"),
+            pairs,
+            all_headers,
+            json_body,
+            files,
+            form,
+            options.timeout,
+        )
 
-    def build(self, http: httpx.Client | httpx.AsyncClient, prepared: PreparedRequest) -> httpx.Request:
+    def build(
+        self, http: httpx.Client | httpx.AsyncClient, prepared: PreparedRequest
+    ) -> httpx.Request:
         import httpx
 
-        timeout = self.timeout if isinstance(prepared.timeout, Omit) else prepared.timeout
+        timeout = (
+            self.timeout if isinstance(prepared.timeout, Omit) else prepared.timeout
+        )
         if isinstance(timeout, (int, float)):
             timeout = httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout))
         return http.build_request(
@@ -393,12 +451,17 @@ class BaseClient:
     def _attach(self) -> None:
         """Called at the end of construction; the generated client adds its resources here."""
 
-    def retry_delay(self, attempt: int, response: httpx.Response | None) -> float | None:
+    def retry_delay(
+        self, attempt: int, response: httpx.Response | None
+    ) -> float | None:
         """Seconds to wait before retry number `attempt` (1-based), or None for no retry."""
         if attempt > self.max_retries:
             return None
         if response is not None:
-            if response.status_code not in RETRY_STATUSES and response.status_code < 500:
+            if (
+                response.status_code not in RETRY_STATUSES
+                and response.status_code < 500
+            ):
                 return None
             after = _retry_after(response.headers)
             if after is not None:
@@ -497,11 +560,21 @@ class SyncAPIClient(BaseClient):
                 response.close()
             time.sleep(delay)
 
-    def request(self, parse: Callable[[httpx.Response], T], method: str, path: str, **kwargs: Any) -> T:
+    def request(
+        self,
+        parse: Callable[[httpx.Response], T],
+        method: str,
+        path: str,
+        **kwargs: Any,
+    ) -> T:
         return parse(self.send(self.prepare(method, path, **kwargs)))
 
     def request_page(
-        self, parse: Callable[[httpx.Response], Listing[T]], method: str, path: str, **kwargs: Any
+        self,
+        parse: Callable[[httpx.Response], Listing[T]],
+        method: str,
+        path: str,
+        **kwargs: Any,
     ) -> SyncCursorPage[T]:
         prepared = self.prepare(method, path, **kwargs)
         return SyncCursorPage(self, parse, prepared, parse(self.send(prepared)))
@@ -568,11 +641,21 @@ class AsyncAPIClient(BaseClient):
                 await response.aclose()
             await asyncio.sleep(delay)
 
-    async def request(self, parse: Callable[[httpx.Response], T], method: str, path: str, **kwargs: Any) -> T:
+    async def request(
+        self,
+        parse: Callable[[httpx.Response], T],
+        method: str,
+        path: str,
+        **kwargs: Any,
+    ) -> T:
         return parse(await self.send(self.prepare(method, path, **kwargs)))
 
     def request_page(
-        self, parse: Callable[[httpx.Response], Listing[T]], method: str, path: str, **kwargs: Any
+        self,
+        parse: Callable[[httpx.Response], Listing[T]],
+        method: str,
+        path: str,
+        **kwargs: Any,
     ) -> AsyncPageRequest[T]:
         return AsyncPageRequest(self, parse, self.prepare(method, path, **kwargs))
 
@@ -588,11 +671,15 @@ class Listing(Protocol[T_co]):
     def has_more(self) -> bool | None: ...
 
 
-def _next_query(prepared: PreparedRequest, items: Sequence[object]) -> PreparedRequest | None:
+def _next_query(
+    prepared: PreparedRequest, items: Sequence[object]
+) -> PreparedRequest | None:
     cursor = getattr(items[-1], "id", None) if items else None
     if cursor is None:
         return None
-    query = [(k, v) for k, v in prepared.query if k != "after"] + [("after", str(cursor))]
+    query = [(k, v) for k, v in prepared.query if k != "after"] + [
+        ("after", str(cursor))
+    ]
     return PreparedRequest(
         prepared.method,
         prepared.path,
@@ -624,7 +711,12 @@ class SyncCursorPage(Generic[T]):
         prepared = _next_query(self._prepared, self.data) if self.has_more else None
         if prepared is None:
             return None
-        return SyncCursorPage(self._client, self._parse, prepared, self._parse(self._client.send(prepared)))
+        return SyncCursorPage(
+            self._client,
+            self._parse,
+            prepared,
+            self._parse(self._client.send(prepared)),
+        )
 
     def iter_pages(self) -> Iterator[SyncCursorPage[T]]:
         page: SyncCursorPage[T] | None = self
@@ -656,7 +748,12 @@ class AsyncCursorPage(Generic[T]):
         prepared = _next_query(self._prepared, self.data) if self.has_more else None
         if prepared is None:
             return None
-        return AsyncCursorPage(self._client, self._parse, prepared, self._parse(await self._client.send(prepared)))
+        return AsyncCursorPage(
+            self._client,
+            self._parse,
+            prepared,
+            self._parse(await self._client.send(prepared)),
+        )
 
     async def iter_pages(self) -> AsyncIterator[AsyncCursorPage[T]]:
         page: AsyncCursorPage[T] | None = self
@@ -674,7 +771,10 @@ class AsyncPageRequest(Awaitable[AsyncCursorPage[T]]):
     """Returned by async list methods: `await` it for the first page, or `async for` over all items."""
 
     def __init__(
-        self, client: AsyncAPIClient, parse: Callable[[httpx.Response], Listing[T]], prepared: PreparedRequest
+        self,
+        client: AsyncAPIClient,
+        parse: Callable[[httpx.Response], Listing[T]],
+        prepared: PreparedRequest,
     ) -> None:
         self._client, self._parse, self._prepared = client, parse, prepared
 
@@ -704,7 +804,8 @@ def _new_events(events: Sequence[EventT], seen: set[object]) -> list[EventT]:
 
 class JobWaiter(Generic[JobT, EventT]):
     """Polls a job until it is done. Iterate it for the job's new events as they come;
-    `.job` is the final job afterwards, and `.result()` waits without looking at events."""
+    `.job` is the final job afterwards, and `.result()` waits without looking at events.
+    """
 
     def __init__(
         self,

@@ -33,7 +33,11 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"line {self.line}" if self.line else "file"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}"
+            if self.field
+            else f"{where}: {self.message}"
+        )
 
 
 @dataclass
@@ -52,7 +56,9 @@ class Summary:
         if not messages:
             return
         count = len(messages)
-        self.fewest_messages = count if self.messages == 0 else min(self.fewest_messages, count)
+        self.fewest_messages = (
+            count if self.messages == 0 else min(self.fewest_messages, count)
+        )
         self.most_messages = max(self.most_messages, count)
         self.messages += count
         self.roles.update(m.get("role", "?") for m in messages)
@@ -60,7 +66,11 @@ class Summary:
     def messages_per_example(self) -> dict[str, float]:
         if not self.messages:
             return {}
-        return {"min": self.fewest_messages, "mean": round(self.messages / self.examples, 2), "max": self.most_messages}
+        return {
+            "min": self.fewest_messages,
+            "mean": round(self.messages / self.examples, 2),
+            "max": self.most_messages,
+        }
 
 
 @dataclass
@@ -77,7 +87,10 @@ class Report:
         return self.problem_count == 0
 
     def __str__(self) -> str:
-        lines = [f"{self.path}:{p.line}: {p.field + ': ' if p.field else ''}{p.message}" for p in self.problems]
+        lines = [
+            f"{self.path}:{p.line}: {p.field + ': ' if p.field else ''}{p.message}"
+            for p in self.problems
+        ]
         if self.problem_count > len(self.problems):
             lines.append(f"... and {self.problem_count - len(self.problems)} more")
         lines += [f"warning: {w}" for w in self.warnings]
@@ -85,10 +98,18 @@ class Report:
         text = f"{self.path}: {s.examples:,} valid example(s) for {self.method}, {s.bytes:,} bytes"
         per = s.messages_per_example()
         if per:
-            text += f"; messages per example {per['min']}-{per['max']} (mean {per['mean']})"
-            text += "; roles " + ", ".join(f"{role} {n:,}" for role, n in sorted(s.roles.items()))
+            text += (
+                f"; messages per example {per['min']}-{per['max']} (mean {per['mean']})"
+            )
+            text += "; roles " + ", ".join(
+                f"{role} {n:,}" for role, n in sorted(s.roles.items())
+            )
         lines.append(text)
-        lines.append(f"{self.problem_count:,} problem(s)" if self.problem_count else "no problems")
+        lines.append(
+            f"{self.problem_count:,} problem(s)"
+            if self.problem_count
+            else "no problems"
+        )
         return "\n".join(lines)
 
 
@@ -124,10 +145,14 @@ def check_file(
     if progress is not None:
         progress(summary.bytes, total)
     if summary.bytes == 0:  # any line read is an example or a problem
-        report(0, "", "the file is empty: a training file holds one JSON object per line")
+        report(
+            0, "", "the file is empty: a training file holds one JSON object per line"
+        )
     warnings = []
     if 0 < summary.examples < MIN_EXAMPLES:
-        warnings.append(f"{summary.examples} example(s): the fine-tuning API needs at least {MIN_EXAMPLES}")
+        warnings.append(
+            f"{summary.examples} example(s): the fine-tuning API needs at least {MIN_EXAMPLES}"
+        )
     return Report(os.fspath(path), method, summary, problems, count, warnings)
 
 
@@ -141,12 +166,17 @@ def _check_line(
         yield "", "an empty line: every line must hold one example"
         return
     try:
-        data = json.loads(raw.rstrip(b"\r\n"))  # so that a column past the end is on this line
+        data = json.loads(
+            raw.rstrip(b"\r\n")
+        )  # so that a column past the end is on this line
     except UnicodeDecodeError as exc:
         yield "", f"not UTF-8 text (byte {exc.start + 1})"
         return
     except ValueError as exc:
-        yield "", f"not JSON: {getattr(exc, 'msg', exc)} (column {getattr(exc, 'colno', '?')})"
+        yield (
+            "",
+            f"not JSON: {getattr(exc, 'msg', exc)} (column {getattr(exc, 'colno', '?')})",
+        )
         return
     if not isinstance(data, dict):
         yield "", f"a JSON {type(data).__name__} where an object is expected"
@@ -177,7 +207,8 @@ def _schema_problems(exc: _pd.ValidationError, data: Any) -> Iterator[tuple[str,
 
 def _field_path(error: Any, data: Any) -> str:
     """`messages[1].content` from pydantic's location, keeping only steps that are in the data
-    (union members and tags in the location are not) and a missing or unknown field's name."""
+    (union members and tags in the location are not) and a missing or unknown field's name.
+    """
     path = ""
     node = data
     loc = error["loc"]
@@ -208,19 +239,31 @@ def _function_names(items: Iterable[Any], key: str | None) -> set[str]:
     return {(item[key] if key else item)["name"] for item in items}
 
 
-def _call(where: str, function: dict[str, Any], known: set[str], kind: str) -> Iterator[tuple[str, str]]:
+def _call(
+    where: str, function: dict[str, Any], known: set[str], kind: str
+) -> Iterator[tuple[str, str]]:
     try:
         json.loads(function["arguments"])
     except ValueError as exc:
         yield f"{where}.arguments", f"not valid JSON: {getattr(exc, 'msg', exc)}"
     if known and function["name"] not in known:
-        yield f"{where}.name", f"{function['name']!r} is not one of the example's {kind}"
+        yield (
+            f"{where}.name",
+            f"{function['name']!r} is not one of the example's {kind}",
+        )
 
 
 def _conversation(
-    messages: list[dict[str, Any]], where: str, tools: list[Any], functions: list[Any], calls: set[str] | None = None
+    messages: list[dict[str, Any]],
+    where: str,
+    tools: list[Any],
+    functions: list[Any],
+    calls: set[str] | None = None,
 ) -> Iterator[tuple[str, str]]:
-    tool_names, function_names = _function_names(tools, "function"), _function_names(functions, None)
+    tool_names, function_names = (
+        _function_names(tools, "function"),
+        _function_names(functions, None),
+    )
     calls = set() if calls is None else calls
     for i, message in enumerate(messages):
         at = f"{where}[{i}]"
@@ -234,21 +277,42 @@ def _conversation(
                 and not message.get("function_call")
                 and not message.get("refusal")
             ):
-                yield at, "an assistant message needs content, tool_calls or function_call"
+                yield (
+                    at,
+                    "an assistant message needs content, tool_calls or function_call",
+                )
             for j, call in enumerate(message.get("tool_calls") or ()):
                 calls.add(call["id"])
-                yield from _call(f"{at}.tool_calls[{j}].function", call["function"], tool_names, "tools")
+                yield from _call(
+                    f"{at}.tool_calls[{j}].function",
+                    call["function"],
+                    tool_names,
+                    "tools",
+                )
             if message.get("function_call"):
-                yield from _call(f"{at}.function_call", message["function_call"], function_names, "functions")
+                yield from _call(
+                    f"{at}.function_call",
+                    message["function_call"],
+                    function_names,
+                    "functions",
+                )
         elif role == "tool" and message["tool_call_id"] not in calls:
-            yield f"{at}.tool_call_id", f"{message['tool_call_id']!r} answers no earlier tool call"
+            yield (
+                f"{at}.tool_call_id",
+                f"{message['tool_call_id']!r} answers no earlier tool call",
+            )
 
 
 def _chat(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
     messages = data["messages"]
-    yield from _conversation(messages, "messages", data.get("tools") or [], data.get("functions") or [])
+    yield from _conversation(
+        messages, "messages", data.get("tools") or [], data.get("functions") or []
+    )
     if not any(m["role"] == "assistant" and m.get("weight", 1) != 0 for m in messages):
-        yield "messages", "no assistant message to learn from (one is needed, with a weight other than 0)"
+        yield (
+            "messages",
+            "no assistant message to learn from (one is needed, with a weight other than 0)",
+        )
 
 
 def _preference(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -259,7 +323,10 @@ def _preference(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
     for key in ("preferred_output", "non_preferred_output"):
         yield from _conversation(data[key], key, tools, [], set(calls))
     if data["preferred_output"] == data["non_preferred_output"]:
-        yield "non_preferred_output", "the same as preferred_output: the pair teaches nothing"
+        yield (
+            "non_preferred_output",
+            "the same as preferred_output: the pair teaches nothing",
+        )
 
 
 def _reinforcement(data: dict[str, Any]) -> Iterator[tuple[str, str]]:

@@ -49,16 +49,21 @@ class FineTuningJobsCheckpoints:
             after: Identifier for the last checkpoint ID from the previous pagination request.
             limit: Number of checkpoints to retrieve.
 
-                Default: `10`."""
+                Default: `10`.
+        """
         return self._client.request_page(
             _rt.ModelParser(_models.ListFineTuningJobCheckpointsResponse),
             "GET",
             _rt.path_template(
-                "/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints", {"fine_tuning_job_id": fine_tuning_job_id}
+                "/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints",
+                {"fine_tuning_job_id": fine_tuning_job_id},
             ),
             query={"after": after, "limit": limit},
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -90,16 +95,21 @@ class FineTuningJobsEvents:
             after: Identifier for the last event from the previous pagination request.
             limit: Number of events to retrieve.
 
-                Default: `20`."""
+                Default: `20`.
+        """
         return self._client.request_page(
             _rt.ModelParser(_models.ListFineTuningJobEventsResponse),
             "GET",
             _rt.path_template(
-                "/fine_tuning/jobs/{fine_tuning_job_id}/events", {"fine_tuning_job_id": fine_tuning_job_id}
+                "/fine_tuning/jobs/{fine_tuning_job_id}/events",
+                {"fine_tuning_job_id": fine_tuning_job_id},
             ),
             query={"after": after, "limit": limit},
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -136,15 +146,21 @@ class FineTunesEvents:
 
                 If set to false, only events generated so far will be returned.
 
-                Default: `False`."""
+                Default: `False`.
+        """
         _rt.warn_deprecated("fine_tunes.events.list()")
         return self._client.request(
             _rt.ModelParser(_models.ListFineTuneEventsResponse),
             "GET",
-            _rt.path_template("/fine-tunes/{fine_tune_id}/events", {"fine_tune_id": fine_tune_id}),
+            _rt.path_template(
+                "/fine-tunes/{fine_tune_id}/events", {"fine_tune_id": fine_tune_id}
+            ),
             query={"stream": stream},
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -177,7 +193,8 @@ class FineTuningJobs:
             limit: Number of fine-tuning jobs to retrieve.
 
                 Default: `20`.
-            metadata: Optional metadata filter. To filter, use the syntax `metadata[k]=v`. Alternatively, set `metadata=null` to indicate no metadata."""
+            metadata: Optional metadata filter. To filter, use the syntax `metadata[k]=v`. Alternatively, set `metadata=null` to indicate no metadata.
+        """
         return self._client.request_page(
             _rt.ModelParser(_models.ListPaginatedFineTuningJobsResponse),
             "GET",
@@ -185,19 +202,30 @@ class FineTuningJobs:
             query={"after": after, "limit": limit, "metadata": metadata},
             deep_object=("metadata",),
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
     def create(
         self,
         *,
-        model: Literal["babbage-002", "davinci-002", "gpt-3.5-turbo", "gpt-4o-mini"] | str,
+        model: (
+            Literal["babbage-002", "davinci-002", "gpt-3.5-turbo", "gpt-4o-mini"] | str
+        ),
         training_file: str,
-        hyperparameters: _params.CreateFineTuningJobRequestHyperparametersParam | _rt.Omit = _rt.OMIT,
+        hyperparameters: (
+            _params.CreateFineTuningJobRequestHyperparametersParam | _rt.Omit
+        ) = _rt.OMIT,
         suffix: str | None | _rt.Omit = _rt.OMIT,
         validation_file: str | None | _rt.Omit = _rt.OMIT,
-        integrations: List[_params.CreateFineTuningJobRequestIntegrationsItemParam] | None | _rt.Omit = _rt.OMIT,
+        integrations: (
+            List[_params.CreateFineTuningJobRequestIntegrationsItemParam]
+            | None
+            | _rt.Omit
+        ) = _rt.OMIT,
         seed: int | None | _rt.Omit = _rt.OMIT,
         method: _params.FineTuneMethodParam | _rt.Omit = _rt.OMIT,
         metadata: Dict[str, str] | None | _rt.Omit = _rt.OMIT,
@@ -245,9 +273,12 @@ class FineTuningJobs:
                 See the [fine-tuning guide](/docs/guides/model-optimization) for more details.
             integrations: A list of integrations to enable for your fine-tuning job.
             seed: The seed controls the reproducibility of the job. Passing in the same seed and job parameters should produce the same results, but may differ in rare cases.
-                If a seed is not specified, one will be generated for you."""
+                If a seed is not specified, one will be generated for you.
+        """
         if not isinstance(hyperparameters, _rt.Omit):
-            _rt.warn_deprecated("the 'hyperparameters' argument of fine_tuning.jobs.create()")
+            _rt.warn_deprecated(
+                "the 'hyperparameters' argument of fine_tuning.jobs.create()"
+            )
         return self._client.request(
             _rt.ModelParser(_models.FineTuningJob),
             "POST",
@@ -264,7 +295,10 @@ class FineTuningJobs:
                 "metadata": metadata,
             },
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -285,13 +319,20 @@ class FineTuningJobs:
         `GET /fine_tuning/jobs/{fine_tuning_job_id}` (retrieveFineTuningJob)
 
         Args:
-            fine_tuning_job_id: The ID of the fine-tuning job."""
+            fine_tuning_job_id: The ID of the fine-tuning job.
+        """
         return self._client.request(
             _rt.ModelParser(_models.FineTuningJob),
             "GET",
-            _rt.path_template("/fine_tuning/jobs/{fine_tuning_job_id}", {"fine_tuning_job_id": fine_tuning_job_id}),
+            _rt.path_template(
+                "/fine_tuning/jobs/{fine_tuning_job_id}",
+                {"fine_tuning_job_id": fine_tuning_job_id},
+            ),
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -310,15 +351,20 @@ class FineTuningJobs:
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel` (cancelFineTuningJob)
 
         Args:
-            fine_tuning_job_id: The ID of the fine-tuning job to cancel."""
+            fine_tuning_job_id: The ID of the fine-tuning job to cancel.
+        """
         return self._client.request(
             _rt.ModelParser(_models.FineTuningJob),
             "POST",
             _rt.path_template(
-                "/fine_tuning/jobs/{fine_tuning_job_id}/cancel", {"fine_tuning_job_id": fine_tuning_job_id}
+                "/fine_tuning/jobs/{fine_tuning_job_id}/cancel",
+                {"fine_tuning_job_id": fine_tuning_job_id},
             ),
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -337,15 +383,20 @@ class FineTuningJobs:
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/pause` (pauseFineTuningJob)
 
         Args:
-            fine_tuning_job_id: The ID of the fine-tuning job to pause."""
+            fine_tuning_job_id: The ID of the fine-tuning job to pause.
+        """
         return self._client.request(
             _rt.ModelParser(_models.FineTuningJob),
             "POST",
             _rt.path_template(
-                "/fine_tuning/jobs/{fine_tuning_job_id}/pause", {"fine_tuning_job_id": fine_tuning_job_id}
+                "/fine_tuning/jobs/{fine_tuning_job_id}/pause",
+                {"fine_tuning_job_id": fine_tuning_job_id},
             ),
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -364,24 +415,35 @@ class FineTuningJobs:
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/resume` (resumeFineTuningJob)
 
         Args:
-            fine_tuning_job_id: The ID of the fine-tuning job to resume."""
+            fine_tuning_job_id: The ID of the fine-tuning job to resume.
+        """
         return self._client.request(
             _rt.ModelParser(_models.FineTuningJob),
             "POST",
             _rt.path_template(
-                "/fine_tuning/jobs/{fine_tuning_job_id}/resume", {"fine_tuning_job_id": fine_tuning_job_id}
+                "/fine_tuning/jobs/{fine_tuning_job_id}/resume",
+                {"fine_tuning_job_id": fine_tuning_job_id},
             ),
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
     def wait(
-        self, fine_tuning_job_id: str, /, *, interval: float = 5.0, timeout: float | None = None
+        self,
+        fine_tuning_job_id: str,
+        /,
+        *,
+        interval: float = 5.0,
+        timeout: float | None = None,
     ) -> _rt.JobWaiter[_models.FineTuningJob, _models.FineTuningJobEvent]:
         """Poll until the job is succeeded, failed, cancelled, every `interval` seconds, for at most `timeout` seconds (TimeoutError after).
 
-        Iterate the result for new events as they come, oldest first; its `.job` is the final job. `.result()` waits without looking at events."""
+        Iterate the result for new events as they come, oldest first; its `.job` is the final job. `.result()` waits without looking at events.
+        """
         return _rt.JobWaiter(
             lambda: self.retrieve(fine_tuning_job_id),
             lambda: self.events.list(fine_tuning_job_id, limit=100).data,
@@ -408,14 +470,18 @@ class FineTunes:
     ) -> _models.ListFineTunesResponse:
         """Deprecated: List your organization's fine-tuning jobs
 
-        `GET /fine-tunes` (listFineTunes)"""
+        `GET /fine-tunes` (listFineTunes)
+        """
         _rt.warn_deprecated("fine_tunes.list()")
         return self._client.request(
             _rt.ModelParser(_models.ListFineTunesResponse),
             "GET",
             "/fine-tunes",
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -428,9 +494,13 @@ class FineTunes:
         classification_n_classes: int | None | _rt.Omit = _rt.OMIT,
         classification_positive_class: str | None | _rt.Omit = _rt.OMIT,
         compute_classification_metrics: bool | None | _rt.Omit = _rt.OMIT,
-        hyperparameters: _params.CreateFineTuneRequestHyperparametersParam | _rt.Omit = _rt.OMIT,
+        hyperparameters: (
+            _params.CreateFineTuneRequestHyperparametersParam | _rt.Omit
+        ) = _rt.OMIT,
         learning_rate_multiplier: float | None | _rt.Omit = _rt.OMIT,
-        model: Literal["ada", "babbage", "curie", "davinci"] | str | None | _rt.Omit = _rt.OMIT,
+        model: (
+            Literal["ada", "babbage", "curie", "davinci"] | str | None | _rt.Omit
+        ) = _rt.OMIT,
         prompt_loss_weight: float | None | _rt.Omit = _rt.OMIT,
         suffix: str | None | _rt.Omit = _rt.OMIT,
         validation_file: str | None | _rt.Omit = _rt.OMIT,
@@ -541,7 +611,8 @@ class FineTunes:
                 example is a JSON object with the keys "prompt" and "completion".
                 Additionally, you must upload your file with the purpose `fine-tune`.
 
-                See the [fine-tuning guide](/docs/guides/legacy-fine-tuning/creating-training-data) for more details."""
+                See the [fine-tuning guide](/docs/guides/legacy-fine-tuning/creating-training-data) for more details.
+        """
         _rt.warn_deprecated("fine_tunes.create()")
         return self._client.request(
             _rt.ModelParser(_models.FineTune),
@@ -562,7 +633,10 @@ class FineTunes:
                 "validation_file": validation_file,
             },
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -583,14 +657,20 @@ class FineTunes:
         `GET /fine-tunes/{fine_tune_id}` (retrieveFineTune)
 
         Args:
-            fine_tune_id: The ID of the fine-tune job"""
+            fine_tune_id: The ID of the fine-tune job
+        """
         _rt.warn_deprecated("fine_tunes.retrieve()")
         return self._client.request(
             _rt.ModelParser(_models.FineTune),
             "GET",
-            _rt.path_template("/fine-tunes/{fine_tune_id}", {"fine_tune_id": fine_tune_id}),
+            _rt.path_template(
+                "/fine-tunes/{fine_tune_id}", {"fine_tune_id": fine_tune_id}
+            ),
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -609,14 +689,20 @@ class FineTunes:
         `POST /fine-tunes/{fine_tune_id}/cancel` (cancelFineTune)
 
         Args:
-            fine_tune_id: The ID of the fine-tune job to cancel"""
+            fine_tune_id: The ID of the fine-tune job to cancel
+        """
         _rt.warn_deprecated("fine_tunes.cancel()")
         return self._client.request(
             _rt.ModelParser(_models.FineTune),
             "POST",
-            _rt.path_template("/fine-tunes/{fine_tune_id}/cancel", {"fine_tune_id": fine_tune_id}),
+            _rt.path_template(
+                "/fine-tunes/{fine_tune_id}/cancel", {"fine_tune_id": fine_tune_id}
+            ),
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -632,7 +718,8 @@ class FineTuning:
 class Client(_rt.SyncAPIClient):
     """The sync client of the Fine-tuning API.
 
-    The API key comes from `api_key` or the OPENAI_API_KEY environment variable; the base URL from `base_url`, OPENAI_BASE_URL, or https://api.openai.com/v1."""
+    The API key comes from `api_key` or the OPENAI_API_KEY environment variable; the base URL from `base_url`, OPENAI_BASE_URL, or https://api.openai.com/v1.
+    """
 
     def _attach(self) -> None:
         self._client = self
@@ -667,16 +754,21 @@ class AsyncFineTuningJobsCheckpoints:
             after: Identifier for the last checkpoint ID from the previous pagination request.
             limit: Number of checkpoints to retrieve.
 
-                Default: `10`."""
+                Default: `10`.
+        """
         return self._client.request_page(
             _rt.ModelParser(_models.ListFineTuningJobCheckpointsResponse),
             "GET",
             _rt.path_template(
-                "/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints", {"fine_tuning_job_id": fine_tuning_job_id}
+                "/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints",
+                {"fine_tuning_job_id": fine_tuning_job_id},
             ),
             query={"after": after, "limit": limit},
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -708,16 +800,21 @@ class AsyncFineTuningJobsEvents:
             after: Identifier for the last event from the previous pagination request.
             limit: Number of events to retrieve.
 
-                Default: `20`."""
+                Default: `20`.
+        """
         return self._client.request_page(
             _rt.ModelParser(_models.ListFineTuningJobEventsResponse),
             "GET",
             _rt.path_template(
-                "/fine_tuning/jobs/{fine_tuning_job_id}/events", {"fine_tuning_job_id": fine_tuning_job_id}
+                "/fine_tuning/jobs/{fine_tuning_job_id}/events",
+                {"fine_tuning_job_id": fine_tuning_job_id},
             ),
             query={"after": after, "limit": limit},
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -754,15 +851,21 @@ class AsyncFineTunesEvents:
 
                 If set to false, only events generated so far will be returned.
 
-                Default: `False`."""
+                Default: `False`.
+        """
         _rt.warn_deprecated("fine_tunes.events.list()")
         return await self._client.request(
             _rt.ModelParser(_models.ListFineTuneEventsResponse),
             "GET",
-            _rt.path_template("/fine-tunes/{fine_tune_id}/events", {"fine_tune_id": fine_tune_id}),
+            _rt.path_template(
+                "/fine-tunes/{fine_tune_id}/events", {"fine_tune_id": fine_tune_id}
+            ),
             query={"stream": stream},
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -795,7 +898,8 @@ class AsyncFineTuningJobs:
             limit: Number of fine-tuning jobs to retrieve.
 
                 Default: `20`.
-            metadata: Optional metadata filter. To filter, use the syntax `metadata[k]=v`. Alternatively, set `metadata=null` to indicate no metadata."""
+            metadata: Optional metadata filter. To filter, use the syntax `metadata[k]=v`. Alternatively, set `metadata=null` to indicate no metadata.
+        """
         return self._client.request_page(
             _rt.ModelParser(_models.ListPaginatedFineTuningJobsResponse),
             "GET",
@@ -803,19 +907,30 @@ class AsyncFineTuningJobs:
             query={"after": after, "limit": limit, "metadata": metadata},
             deep_object=("metadata",),
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
     async def create(
         self,
         *,
-        model: Literal["babbage-002", "davinci-002", "gpt-3.5-turbo", "gpt-4o-mini"] | str,
+        model: (
+            Literal["babbage-002", "davinci-002", "gpt-3.5-turbo", "gpt-4o-mini"] | str
+        ),
         training_file: str,
-        hyperparameters: _params.CreateFineTuningJobRequestHyperparametersParam | _rt.Omit = _rt.OMIT,
+        hyperparameters: (
+            _params.CreateFineTuningJobRequestHyperparametersParam | _rt.Omit
+        ) = _rt.OMIT,
         suffix: str | None | _rt.Omit = _rt.OMIT,
         validation_file: str | None | _rt.Omit = _rt.OMIT,
-        integrations: List[_params.CreateFineTuningJobRequestIntegrationsItemParam] | None | _rt.Omit = _rt.OMIT,
+        integrations: (
+            List[_params.CreateFineTuningJobRequestIntegrationsItemParam]
+            | None
+            | _rt.Omit
+        ) = _rt.OMIT,
         seed: int | None | _rt.Omit = _rt.OMIT,
         method: _params.FineTuneMethodParam | _rt.Omit = _rt.OMIT,
         metadata: Dict[str, str] | None | _rt.Omit = _rt.OMIT,
@@ -863,9 +978,12 @@ class AsyncFineTuningJobs:
                 See the [fine-tuning guide](/docs/guides/model-optimization) for more details.
             integrations: A list of integrations to enable for your fine-tuning job.
             seed: The seed controls the reproducibility of the job. Passing in the same seed and job parameters should produce the same results, but may differ in rare cases.
-                If a seed is not specified, one will be generated for you."""
+                If a seed is not specified, one will be generated for you.
+        """
         if not isinstance(hyperparameters, _rt.Omit):
-            _rt.warn_deprecated("the 'hyperparameters' argument of fine_tuning.jobs.create()")
+            _rt.warn_deprecated(
+                "the 'hyperparameters' argument of fine_tuning.jobs.create()"
+            )
         return await self._client.request(
             _rt.ModelParser(_models.FineTuningJob),
             "POST",
@@ -882,7 +1000,10 @@ class AsyncFineTuningJobs:
                 "metadata": metadata,
             },
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -903,13 +1024,20 @@ class AsyncFineTuningJobs:
         `GET /fine_tuning/jobs/{fine_tuning_job_id}` (retrieveFineTuningJob)
 
         Args:
-            fine_tuning_job_id: The ID of the fine-tuning job."""
+            fine_tuning_job_id: The ID of the fine-tuning job.
+        """
         return await self._client.request(
             _rt.ModelParser(_models.FineTuningJob),
             "GET",
-            _rt.path_template("/fine_tuning/jobs/{fine_tuning_job_id}", {"fine_tuning_job_id": fine_tuning_job_id}),
+            _rt.path_template(
+                "/fine_tuning/jobs/{fine_tuning_job_id}",
+                {"fine_tuning_job_id": fine_tuning_job_id},
+            ),
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -928,15 +1056,20 @@ class AsyncFineTuningJobs:
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel` (cancelFineTuningJob)
 
         Args:
-            fine_tuning_job_id: The ID of the fine-tuning job to cancel."""
+            fine_tuning_job_id: The ID of the fine-tuning job to cancel.
+        """
         return await self._client.request(
             _rt.ModelParser(_models.FineTuningJob),
             "POST",
             _rt.path_template(
-                "/fine_tuning/jobs/{fine_tuning_job_id}/cancel", {"fine_tuning_job_id": fine_tuning_job_id}
+                "/fine_tuning/jobs/{fine_tuning_job_id}/cancel",
+                {"fine_tuning_job_id": fine_tuning_job_id},
             ),
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -955,15 +1088,20 @@ class AsyncFineTuningJobs:
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/pause` (pauseFineTuningJob)
 
         Args:
-            fine_tuning_job_id: The ID of the fine-tuning job to pause."""
+            fine_tuning_job_id: The ID of the fine-tuning job to pause.
+        """
         return await self._client.request(
             _rt.ModelParser(_models.FineTuningJob),
             "POST",
             _rt.path_template(
-                "/fine_tuning/jobs/{fine_tuning_job_id}/pause", {"fine_tuning_job_id": fine_tuning_job_id}
+                "/fine_tuning/jobs/{fine_tuning_job_id}/pause",
+                {"fine_tuning_job_id": fine_tuning_job_id},
             ),
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -982,24 +1120,35 @@ class AsyncFineTuningJobs:
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/resume` (resumeFineTuningJob)
 
         Args:
-            fine_tuning_job_id: The ID of the fine-tuning job to resume."""
+            fine_tuning_job_id: The ID of the fine-tuning job to resume.
+        """
         return await self._client.request(
             _rt.ModelParser(_models.FineTuningJob),
             "POST",
             _rt.path_template(
-                "/fine_tuning/jobs/{fine_tuning_job_id}/resume", {"fine_tuning_job_id": fine_tuning_job_id}
+                "/fine_tuning/jobs/{fine_tuning_job_id}/resume",
+                {"fine_tuning_job_id": fine_tuning_job_id},
             ),
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
     def wait(
-        self, fine_tuning_job_id: str, /, *, interval: float = 5.0, timeout: float | None = None
+        self,
+        fine_tuning_job_id: str,
+        /,
+        *,
+        interval: float = 5.0,
+        timeout: float | None = None,
     ) -> _rt.AsyncJobWaiter[_models.FineTuningJob, _models.FineTuningJobEvent]:
         """Poll until the job is succeeded, failed, cancelled, every `interval` seconds, for at most `timeout` seconds (TimeoutError after).
 
-        Iterate the result for new events as they come, oldest first; its `.job` is the final job. `.result()` waits without looking at events."""
+        Iterate the result for new events as they come, oldest first; its `.job` is the final job. `.result()` waits without looking at events.
+        """
 
         async def events() -> List[_models.FineTuningJobEvent]:
             return (await self.events.list(fine_tuning_job_id, limit=100)).data
@@ -1030,14 +1179,18 @@ class AsyncFineTunes:
     ) -> _models.ListFineTunesResponse:
         """Deprecated: List your organization's fine-tuning jobs
 
-        `GET /fine-tunes` (listFineTunes)"""
+        `GET /fine-tunes` (listFineTunes)
+        """
         _rt.warn_deprecated("fine_tunes.list()")
         return await self._client.request(
             _rt.ModelParser(_models.ListFineTunesResponse),
             "GET",
             "/fine-tunes",
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -1050,9 +1203,13 @@ class AsyncFineTunes:
         classification_n_classes: int | None | _rt.Omit = _rt.OMIT,
         classification_positive_class: str | None | _rt.Omit = _rt.OMIT,
         compute_classification_metrics: bool | None | _rt.Omit = _rt.OMIT,
-        hyperparameters: _params.CreateFineTuneRequestHyperparametersParam | _rt.Omit = _rt.OMIT,
+        hyperparameters: (
+            _params.CreateFineTuneRequestHyperparametersParam | _rt.Omit
+        ) = _rt.OMIT,
         learning_rate_multiplier: float | None | _rt.Omit = _rt.OMIT,
-        model: Literal["ada", "babbage", "curie", "davinci"] | str | None | _rt.Omit = _rt.OMIT,
+        model: (
+            Literal["ada", "babbage", "curie", "davinci"] | str | None | _rt.Omit
+        ) = _rt.OMIT,
         prompt_loss_weight: float | None | _rt.Omit = _rt.OMIT,
         suffix: str | None | _rt.Omit = _rt.OMIT,
         validation_file: str | None | _rt.Omit = _rt.OMIT,
@@ -1163,7 +1320,8 @@ class AsyncFineTunes:
                 example is a JSON object with the keys "prompt" and "completion".
                 Additionally, you must upload your file with the purpose `fine-tune`.
 
-                See the [fine-tuning guide](/docs/guides/legacy-fine-tuning/creating-training-data) for more details."""
+                See the [fine-tuning guide](/docs/guides/legacy-fine-tuning/creating-training-data) for more details.
+        """
         _rt.warn_deprecated("fine_tunes.create()")
         return await self._client.request(
             _rt.ModelParser(_models.FineTune),
@@ -1184,7 +1342,10 @@ class AsyncFineTunes:
                 "validation_file": validation_file,
             },
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -1205,14 +1366,20 @@ class AsyncFineTunes:
         `GET /fine-tunes/{fine_tune_id}` (retrieveFineTune)
 
         Args:
-            fine_tune_id: The ID of the fine-tune job"""
+            fine_tune_id: The ID of the fine-tune job
+        """
         _rt.warn_deprecated("fine_tunes.retrieve()")
         return await self._client.request(
             _rt.ModelParser(_models.FineTune),
             "GET",
-            _rt.path_template("/fine-tunes/{fine_tune_id}", {"fine_tune_id": fine_tune_id}),
+            _rt.path_template(
+                "/fine-tunes/{fine_tune_id}", {"fine_tune_id": fine_tune_id}
+            ),
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -1231,14 +1398,20 @@ class AsyncFineTunes:
         `POST /fine-tunes/{fine_tune_id}/cancel` (cancelFineTune)
 
         Args:
-            fine_tune_id: The ID of the fine-tune job to cancel"""
+            fine_tune_id: The ID of the fine-tune job to cancel
+        """
         _rt.warn_deprecated("fine_tunes.cancel()")
         return await self._client.request(
             _rt.ModelParser(_models.FineTune),
             "POST",
-            _rt.path_template("/fine-tunes/{fine_tune_id}/cancel", {"fine_tune_id": fine_tune_id}),
+            _rt.path_template(
+                "/fine-tunes/{fine_tune_id}/cancel", {"fine_tune_id": fine_tune_id}
+            ),
             options=_rt.RequestOptions(
-                extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             ),
         )
 
@@ -1254,7 +1427,8 @@ class AsyncFineTuning:
 class AsyncClient(_rt.AsyncAPIClient):
     """The async client of the Fine-tuning API.
 
-    The API key comes from `api_key` or the OPENAI_API_KEY environment variable; the base URL from `base_url`, OPENAI_BASE_URL, or https://api.openai.com/v1."""
+    The API key comes from `api_key` or the OPENAI_API_KEY environment variable; the base URL from `base_url`, OPENAI_BASE_URL, or https://api.openai.com/v1.
+    """
 
     def _attach(self) -> None:
         self._client = self

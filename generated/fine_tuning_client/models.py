@@ -129,7 +129,12 @@ class ChatCompletionRequestAssistantMessage(_Model):
     """Messages sent by the model in response to user messages."""
 
     content: (
-        str | list[ChatCompletionRequestMessageContentPartText | ChatCompletionRequestMessageContentPartRefusal] | None
+        str
+        | list[
+            ChatCompletionRequestMessageContentPartText
+            | ChatCompletionRequestMessageContentPartRefusal
+        ]
+        | None
     ) = None
     """The contents of the assistant message. Required unless `tool_calls` or `function_call` is specified."""
 
@@ -232,7 +237,13 @@ class ChatCompletionRequestToolMessage(_Model):
 class ChatCompletionRequestUserMessage(_Model):
     """Messages sent by an end user, containing prompts or additional context information."""
 
-    content: str | list[ChatCompletionRequestMessageContentPartText | ChatCompletionRequestMessageContentPartImage]
+    content: (
+        str
+        | list[
+            ChatCompletionRequestMessageContentPartText
+            | ChatCompletionRequestMessageContentPartImage
+        ]
+    )
 
     role: Annotated[Literal["user"], _LenientEnum]
 
@@ -260,7 +271,8 @@ Your dataset must be formatted as a JSONL file, where each training
 example is a JSON object with the keys "prompt" and "completion".
 Additionally, you must upload your file with the purpose `fine-tune`.
 
-See the [fine-tuning guide](/docs/guides/legacy-fine-tuning/creating-training-data) for more details."""
+See the [fine-tuning guide](/docs/guides/legacy-fine-tuning/creating-training-data) for more details.
+"""
 
     batch_size: int | None = None
     """The batch size to use for training. The batch size is the number of
@@ -269,7 +281,8 @@ training examples used to train a single forward and backward pass.
 By default, the batch size will be dynamically configured to be
 ~0.2% of the number of examples in the training set, capped at 256 -
 in general, we've found that larger batch sizes tend to work better
-for larger datasets."""
+for larger datasets.
+"""
 
     classification_betas: list[float] | None = None
     """If this is provided, we calculate F-beta scores at the specified
@@ -279,18 +292,21 @@ This is only used for binary classification.
 With a beta of 1 (i.e. the F-1 score), precision and recall are
 given the same weight. A larger beta score puts more weight on
 recall and less on precision. A smaller beta score puts more weight
-on precision and less on recall."""
+on precision and less on recall.
+"""
 
     classification_n_classes: int | None = None
     """The number of classes in a classification task.
 
-This parameter is required for multiclass classification."""
+This parameter is required for multiclass classification.
+"""
 
     classification_positive_class: str | None = None
     """The positive class in binary classification.
 
 This parameter is needed to generate precision, recall, and F1
-metrics when doing binary classification."""
+metrics when doing binary classification.
+"""
 
     compute_classification_metrics: bool | None = None
     """If set, we calculate classification-specific metrics such as accuracy
@@ -300,7 +316,8 @@ These metrics can be viewed in the [results file](/docs/guides/legacy-fine-tunin
 In order to compute classification metrics, you must provide a
 `validation_file`. Additionally, you must
 specify `classification_n_classes` for multiclass classification or
-`classification_positive_class` for binary classification."""
+`classification_positive_class` for binary classification.
+"""
 
     hyperparameters: CreateFineTuneRequestHyperparameters | None = None
     """The hyperparameters used for the fine-tuning job."""
@@ -314,13 +331,15 @@ By default, the learning rate multiplier is the 0.05, 0.1, or 0.2
 depending on final `batch_size` (larger learning rates tend to
 perform better with larger batch sizes). We recommend experimenting
 with values in the range 0.02 to 0.2 to see what produces the best
-results."""
+results.
+"""
 
     model: Literal["ada", "babbage", "curie", "davinci"] | str | None = None
     """The name of the base model to fine-tune. You can select one of "ada",
 "babbage", "curie", "davinci", or a fine-tuned model created after 2022-04-21 and before 2023-08-22.
 To learn more about these models, see the
-[Models](/docs/models) documentation."""
+[Models](/docs/models) documentation.
+"""
 
     prompt_loss_weight: float | None = None
     """The weight to use for loss on the prompt tokens. This controls how
@@ -330,12 +349,14 @@ a stabilizing effect to training when completions are short.
 
 If prompts are extremely long (relative to completions), it may make
 sense to reduce this weight so as to avoid over-prioritizing
-learning the prompt."""
+learning the prompt.
+"""
 
     suffix: str | None = None
     """A string of up to 40 characters that will be added to your fine-tuned model name.
 
-For example, a `suffix` of "custom-model-name" would produce a model name like `ada:ft-your-org:custom-model-name-2022-02-15-04-21-04`."""
+For example, a `suffix` of "custom-model-name" would produce a model name like `ada:ft-your-org:custom-model-name-2022-02-15-04-21-04`.
+"""
 
     validation_file: str | None = None
     """The ID of an uploaded file that contains validation data.
@@ -349,7 +370,8 @@ Your dataset must be formatted as a JSONL file, where each validation
 example is a JSON object with the keys "prompt" and "completion".
 Additionally, you must upload your file with the purpose `fine-tune`.
 
-See the [fine-tuning guide](/docs/guides/legacy-fine-tuning/creating-training-data) for more details."""
+See the [fine-tuning guide](/docs/guides/legacy-fine-tuning/creating-training-data) for more details.
+"""
 
 
 class CreateFineTuneRequestHyperparameters(_Model):
@@ -357,7 +379,8 @@ class CreateFineTuneRequestHyperparameters(_Model):
 
     n_epochs: Annotated[Literal["auto"], _LenientEnum] | int | None = None
     """The number of epochs to train the model for. An epoch refers to one
-full cycle through the training dataset."""
+full cycle through the training dataset.
+"""
 
 
 class CreateFineTuningJobRequest(_Model):
@@ -365,7 +388,8 @@ class CreateFineTuningJobRequest(_Model):
 
     model: Literal["babbage-002", "davinci-002", "gpt-3.5-turbo", "gpt-4o-mini"] | str
     """The name of the model to fine-tune. You can select one of the
-[supported models](/docs/guides/fine-tuning#which-models-can-be-fine-tuned)."""
+[supported models](/docs/guides/fine-tuning#which-models-can-be-fine-tuned).
+"""
 
     training_file: str
     """The ID of an uploaded file that contains training data.
@@ -376,16 +400,19 @@ Your dataset must be formatted as a JSONL file. Additionally, you must upload yo
 
 The contents of the file should differ depending on if the model uses the [chat](/docs/api-reference/fine-tuning/chat-input), [completions](/docs/api-reference/fine-tuning/completions-input) format, or if the fine-tuning method uses the [preference](/docs/api-reference/fine-tuning/preference-input) format.
 
-See the [fine-tuning guide](/docs/guides/model-optimization) for more details."""
+See the [fine-tuning guide](/docs/guides/model-optimization) for more details.
+"""
 
     hyperparameters: CreateFineTuningJobRequestHyperparameters | None = None
     """The hyperparameters used for the fine-tuning job.
-This value is now deprecated in favor of `method`, and should be passed in under the `method` parameter. (deprecated)"""
+This value is now deprecated in favor of `method`, and should be passed in under the `method` parameter. (deprecated)
+"""
 
     suffix: str | None = None
     """A string of up to 64 characters that will be added to your fine-tuned model name.
 
-For example, a `suffix` of "custom-model-name" would produce a model name like `ft:gpt-4o-mini:openai:custom-model-name:7p4lURel`."""
+For example, a `suffix` of "custom-model-name" would produce a model name like `ft:gpt-4o-mini:openai:custom-model-name:7p4lURel`.
+"""
 
     validation_file: str | None = None
     """The ID of an uploaded file that contains validation data.
@@ -397,14 +424,16 @@ The same data should not be present in both train and validation files.
 
 Your dataset must be formatted as a JSONL file. You must upload your file with the purpose `fine-tune`.
 
-See the [fine-tuning guide](/docs/guides/model-optimization) for more details."""
+See the [fine-tuning guide](/docs/guides/model-optimization) for more details.
+"""
 
     integrations: list[CreateFineTuningJobRequestIntegrationsItem] | None = None
     """A list of integrations to enable for your fine-tuning job."""
 
     seed: int | None = None
     """The seed controls the reproducibility of the job. Passing in the same seed and job parameters should produce the same results, but may differ in rare cases.
-If a seed is not specified, one will be generated for you."""
+If a seed is not specified, one will be generated for you.
+"""
 
     method: FineTuneMethod | None = None
 
@@ -413,19 +442,25 @@ If a seed is not specified, one will be generated for you."""
 
 class CreateFineTuningJobRequestHyperparameters(_Model):
     """Deprecated. The hyperparameters used for the fine-tuning job.
-    This value is now deprecated in favor of `method`, and should be passed in under the `method` parameter."""
+    This value is now deprecated in favor of `method`, and should be passed in under the `method` parameter.
+    """
 
     batch_size: Annotated[Literal["auto"], _LenientEnum] | int | None = None
     """Number of examples in each batch. A larger batch size means that model parameters
-are updated less frequently, but with lower variance."""
+are updated less frequently, but with lower variance.
+"""
 
-    learning_rate_multiplier: Annotated[Literal["auto"], _LenientEnum] | float | None = None
+    learning_rate_multiplier: (
+        Annotated[Literal["auto"], _LenientEnum] | float | None
+    ) = None
     """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid
-overfitting."""
+overfitting.
+"""
 
     n_epochs: Annotated[Literal["auto"], _LenientEnum] | int | None = None
     """The number of epochs to train the model for. An epoch refers to one full cycle
-through the training dataset."""
+through the training dataset.
+"""
 
 
 class CreateFineTuningJobRequestIntegrationsItem(_Model):
@@ -437,13 +472,15 @@ class CreateFineTuningJobRequestIntegrationsItem(_Model):
     wandb: CreateFineTuningJobRequestIntegrationsItemWandb
     """The settings for your integration with Weights and Biases. This payload specifies the project that
 metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags
-to your run, and set a default entity (team, username, etc) to be associated with your run."""
+to your run, and set a default entity (team, username, etc) to be associated with your run.
+"""
 
 
 class CreateFineTuningJobRequestIntegrationsItemWandb(_Model):
     """The settings for your integration with Weights and Biases. This payload specifies the project that
     metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags
-    to your run, and set a default entity (team, username, etc) to be associated with your run."""
+    to your run, and set a default entity (team, username, etc) to be associated with your run.
+    """
 
     project: str
     """The name of the project that the new run will be created under."""
@@ -453,11 +490,13 @@ class CreateFineTuningJobRequestIntegrationsItemWandb(_Model):
 
     entity: str | None = None
     """The entity to use for the run. This allows you to set the team or username of the WandB user that you would
-like associated with the run. If not set, the default entity for the registered WandB API key is used."""
+like associated with the run. If not set, the default entity for the registered WandB API key is used.
+"""
 
     tags: list[str] | None = None
     """A list of tags to be attached to the newly created run. These tags are passed through directly to WandB. Some
-default tags are generated by OpenAI: "openai/finetune", "openai/{base-model}", "openai/{ftjob-abcdef}"."""
+default tags are generated by OpenAI: "openai/finetune", "openai/{base-model}", "openai/{ftjob-abcdef}".
+"""
 
 
 class Error(_Model):
@@ -487,11 +526,13 @@ class EvalItem(_Model):
     hierarchy. Instructions given with the `developer` or `system` role take
     precedence over instructions given with the `user` role. Messages with the
     `assistant` role are presumed to have been generated by the model in previous
-    interactions."""
+    interactions.
+    """
 
     role: Annotated[Literal["user", "assistant", "system", "developer"], _LenientEnum]
     """The role of the message input. One of `user`, `assistant`, `system`, or
-`developer`."""
+`developer`.
+"""
 
     content: (
         str
@@ -499,7 +540,13 @@ class EvalItem(_Model):
         | EvalItemContentOutputText
         | EvalItemInputImage
         | InputAudio
-        | list[str | InputTextContent | EvalItemContentOutputText | EvalItemInputImage | InputAudio]
+        | list[
+            str
+            | InputTextContent
+            | EvalItemContentOutputText
+            | EvalItemInputImage
+            | InputAudio
+        ]
     )
 
     type: Annotated[Literal["message"], _LenientEnum] | None = None
@@ -579,7 +626,12 @@ class FineTuneChatCompletionRequestAssistantMessage(_Model):
     """Controls whether the assistant message is trained against (0 or 1)"""
 
     content: (
-        str | list[ChatCompletionRequestMessageContentPartText | ChatCompletionRequestMessageContentPartRefusal] | None
+        str
+        | list[
+            ChatCompletionRequestMessageContentPartText
+            | ChatCompletionRequestMessageContentPartRefusal
+        ]
+        | None
     ) = None
     """The contents of the assistant message. Required unless `tool_calls` or `function_call` is specified."""
 
@@ -639,7 +691,9 @@ class FineTuneDPOHyperparameters(_Model):
     batch_size: Annotated[Literal["auto"], _LenientEnum] | int | None = None
     """Number of examples in each batch. A larger batch size means that model parameters are updated less frequently, but with lower variance."""
 
-    learning_rate_multiplier: Annotated[Literal["auto"], _LenientEnum] | float | None = None
+    learning_rate_multiplier: (
+        Annotated[Literal["auto"], _LenientEnum] | float | None
+    ) = None
     """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid overfitting."""
 
     n_epochs: Annotated[Literal["auto"], _LenientEnum] | int | None = None
@@ -669,7 +723,8 @@ class FineTuneHyperparams(_Model):
 
     batch_size: int
     """The batch size to use for training. The batch size is the number of
-training examples used to train a single forward and backward pass."""
+training examples used to train a single forward and backward pass.
+"""
 
     classification_n_classes: int | None = None
     """The number of classes to use for computing classification metrics."""
@@ -685,7 +740,8 @@ training examples used to train a single forward and backward pass."""
 
     n_epochs: int
     """The number of epochs to train the model for. An epoch refers to one
-full cycle through the training dataset."""
+full cycle through the training dataset.
+"""
 
     prompt_loss_weight: float
     """The weight to use for loss on the prompt tokens."""
@@ -694,7 +750,8 @@ full cycle through the training dataset."""
 class FineTuneMethod(_Model):
     """The method used for fine-tuning.
 
-    Set `type` to one of `supervised`, `dpo`, `reinforcement`, and fill the member of the same name."""
+    Set `type` to one of `supervised`, `dpo`, `reinforcement`, and fill the member of the same name.
+    """
 
     type: Annotated[Literal["supervised", "dpo", "reinforcement"], _LenientEnum]
     """The type of method. Is either `supervised`, `dpo`, or `reinforcement`."""
@@ -743,13 +800,17 @@ class FineTuneReinforcementHyperparameters(_Model):
     batch_size: Annotated[Literal["auto"], _LenientEnum] | int | None = None
     """Number of examples in each batch. A larger batch size means that model parameters are updated less frequently, but with lower variance."""
 
-    learning_rate_multiplier: Annotated[Literal["auto"], _LenientEnum] | float | None = None
+    learning_rate_multiplier: (
+        Annotated[Literal["auto"], _LenientEnum] | float | None
+    ) = None
     """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid overfitting."""
 
     n_epochs: Annotated[Literal["auto"], _LenientEnum] | int | None = None
     """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
 
-    reasoning_effort: Annotated[Literal["default", "low", "medium", "high"], _LenientEnum] | None = None
+    reasoning_effort: (
+        Annotated[Literal["default", "low", "medium", "high"], _LenientEnum] | None
+    ) = None
     """Level of reasoning effort."""
 
     compute_multiplier: Annotated[Literal["auto"], _LenientEnum] | float | None = None
@@ -765,7 +826,13 @@ class FineTuneReinforcementHyperparameters(_Model):
 class FineTuneReinforcementMethod(_Model):
     """Configuration for the reinforcement fine-tuning method."""
 
-    grader: GraderStringCheck | GraderTextSimilarity | GraderPython | GraderScoreModel | GraderMulti
+    grader: (
+        GraderStringCheck
+        | GraderTextSimilarity
+        | GraderPython
+        | GraderScoreModel
+        | GraderMulti
+    )
     """The grader used for the fine-tuning job."""
 
     hyperparameters: FineTuneReinforcementHyperparameters | None = None
@@ -793,7 +860,9 @@ class FineTuneSupervisedHyperparameters(_Model):
     batch_size: Annotated[Literal["auto"], _LenientEnum] | int | None = None
     """Number of examples in each batch. A larger batch size means that model parameters are updated less frequently, but with lower variance."""
 
-    learning_rate_multiplier: Annotated[Literal["auto"], _LenientEnum] | float | None = None
+    learning_rate_multiplier: (
+        Annotated[Literal["auto"], _LenientEnum] | float | None
+    ) = None
     """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid overfitting."""
 
     n_epochs: Annotated[Literal["auto"], _LenientEnum] | int | None = None
@@ -815,13 +884,15 @@ class FineTuningIntegration(_Model):
     wandb: FineTuningIntegrationWandb
     """The settings for your integration with Weights and Biases. This payload specifies the project that
 metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags
-to your run, and set a default entity (team, username, etc) to be associated with your run."""
+to your run, and set a default entity (team, username, etc) to be associated with your run.
+"""
 
 
 class FineTuningIntegrationWandb(_Model):
     """The settings for your integration with Weights and Biases. This payload specifies the project that
     metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags
-    to your run, and set a default entity (team, username, etc) to be associated with your run."""
+    to your run, and set a default entity (team, username, etc) to be associated with your run.
+    """
 
     project: str
     """The name of the project that the new run will be created under."""
@@ -831,17 +902,20 @@ class FineTuningIntegrationWandb(_Model):
 
     entity: str | None = None
     """The entity to use for the run. This allows you to set the team or username of the WandB user that you would
-like associated with the run. If not set, the default entity for the registered WandB API key is used."""
+like associated with the run. If not set, the default entity for the registered WandB API key is used.
+"""
 
     tags: list[str] | None = None
     """A list of tags to be attached to the newly created run. These tags are passed through directly to WandB. Some
-default tags are generated by OpenAI: "openai/finetune", "openai/{base-model}", "openai/{ftjob-abcdef}"."""
+default tags are generated by OpenAI: "openai/finetune", "openai/{base-model}", "openai/{ftjob-abcdef}".
+"""
 
 
 class FineTuningJob(_Model):
     """The `fine_tuning.job` object represents a fine-tuning job that has been created through the API.
 
-    `hyperparameters` and `seed` are not required: servers omit them on queued jobs."""
+    `hyperparameters` and `seed` are not required: servers omit them on queued jobs.
+    """
 
     id: str
     """The object identifier, which can be referenced in the API endpoints."""
@@ -874,7 +948,16 @@ class FineTuningJob(_Model):
     """The compiled results file ID(s) for the fine-tuning job. You can retrieve the results with the [Files API](/docs/api-reference/files/retrieve-contents)."""
 
     status: Annotated[
-        Literal["validating_files", "queued", "running", "paused", "succeeded", "failed", "cancelled"], _LenientEnum
+        Literal[
+            "validating_files",
+            "queued",
+            "running",
+            "paused",
+            "succeeded",
+            "failed",
+            "cancelled",
+        ],
+        _LenientEnum,
     ]
     """The current status of the fine-tuning job, which can be either `validating_files`, `queued`, `running`, `paused` (after a pause, until resumed), `succeeded`, `failed`, or `cancelled`."""
 
@@ -987,15 +1070,20 @@ class FineTuningJobHyperparameters(_Model):
 
     batch_size: Annotated[Literal["auto"], _LenientEnum] | int | None = None
     """Number of examples in each batch. A larger batch size means that model parameters
-are updated less frequently, but with lower variance."""
+are updated less frequently, but with lower variance.
+"""
 
-    learning_rate_multiplier: Annotated[Literal["auto"], _LenientEnum] | float | None = None
+    learning_rate_multiplier: (
+        Annotated[Literal["auto"], _LenientEnum] | float | None
+    ) = None
     """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid
-overfitting."""
+overfitting.
+"""
 
     n_epochs: Annotated[Literal["auto"], _LenientEnum] | int | None = None
     """The number of epochs to train the model for. An epoch refers to one full cycle
-through the training dataset."""
+through the training dataset.
+"""
 
 
 class FunctionObject(_Model):
@@ -1015,7 +1103,8 @@ class FunctionObject(_Model):
 
 class GraderLabelModel(_Model):
     """A LabelModelGrader object which uses a model to assign labels to each item
-    in the evaluation."""
+    in the evaluation.
+    """
 
     type: Annotated[Literal["label_model"], _LenientEnum]
     """The object type, which is always `label_model`."""
@@ -1044,7 +1133,13 @@ class GraderMulti(_Model):
     name: str
     """The name of the grader."""
 
-    graders: GraderStringCheck | GraderTextSimilarity | GraderPython | GraderScoreModel | GraderLabelModel
+    graders: (
+        GraderStringCheck
+        | GraderTextSimilarity
+        | GraderPython
+        | GraderScoreModel
+        | GraderLabelModel
+    )
 
     calculate_output: str
     """A formula to calculate the output based on grader results."""
@@ -1104,7 +1199,11 @@ class GraderScoreModelSamplingParams(_Model):
     """The maximum number of tokens the grader model may generate in its response."""
 
     reasoning_effort: (
-        Annotated[Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"], _LenientEnum] | None
+        Annotated[
+            Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"],
+            _LenientEnum,
+        ]
+        | None
     ) = None
 
 
@@ -1160,7 +1259,8 @@ class GraderTextSimilarity(_Model):
     ]
     """The evaluation metric to use. One of `cosine`, `fuzzy_match`, `bleu`,
 `gleu`, `meteor`, `rouge_1`, `rouge_2`, `rouge_3`, `rouge_4`, `rouge_5`,
-or `rouge_l`."""
+or `rouge_l`.
+"""
 
 
 class InputAudio(_Model):
@@ -1180,7 +1280,8 @@ class InputAudioInputAudio(_Model):
 
     format: Annotated[Literal["mp3", "wav"], _LenientEnum]
     """The format of the audio data. Currently supported formats are `mp3` and
-`wav`."""
+`wav`.
+"""
 
 
 class InputTextContent(_Model):
@@ -1263,7 +1364,10 @@ class OpenAIFile(_Model):
     object: Annotated[Literal["file"], _LenientEnum]
     """The object type, which is always `file`."""
 
-    purpose: Annotated[Literal["fine-tune", "fine-tune-results", "assistants", "assistants_output"], _LenientEnum]
+    purpose: Annotated[
+        Literal["fine-tune", "fine-tune-results", "assistants", "assistants_output"],
+        _LenientEnum,
+    ]
     """The intended purpose of the file. Supported values are `fine-tune`, `fine-tune-results`, `assistants`, and `assistants_output`."""
 
     status: Annotated[Literal["uploaded", "processed", "error"], _LenientEnum]
@@ -1281,12 +1385,14 @@ class PromptCacheBreakpointConfig(_Model):
 
 
 ChatCompletionRequestAssistantMessageContentPart: TypeAlias = (
-    ChatCompletionRequestMessageContentPartText | ChatCompletionRequestMessageContentPartRefusal
+    ChatCompletionRequestMessageContentPartText
+    | ChatCompletionRequestMessageContentPartRefusal
 )
 
 
 ChatCompletionRequestUserMessageContentPart: TypeAlias = (
-    ChatCompletionRequestMessageContentPartText | ChatCompletionRequestMessageContentPartImage
+    ChatCompletionRequestMessageContentPartText
+    | ChatCompletionRequestMessageContentPartImage
 )
 
 
@@ -1296,7 +1402,13 @@ EvalItemContent: TypeAlias = (
     | EvalItemContentOutputText
     | EvalItemInputImage
     | InputAudio
-    | list[str | InputTextContent | EvalItemContentOutputText | EvalItemInputImage | InputAudio]
+    | list[
+        str
+        | InputTextContent
+        | EvalItemContentOutputText
+        | EvalItemInputImage
+        | InputAudio
+    ]
 )
 """Inputs to the model - can contain template strings. Supports text, output text, input images, and input audio, either as a single item or an array of items."""
 
@@ -1305,10 +1417,13 @@ EvalItemContentArray: TypeAlias = list[
     str | InputTextContent | EvalItemContentOutputText | EvalItemInputImage | InputAudio
 ]
 """A list of inputs, each of which may be either an input text, output text, input
-image, or input audio object."""
+image, or input audio object.
+"""
 
 
-EvalItemContentItem: TypeAlias = str | InputTextContent | EvalItemContentOutputText | EvalItemInputImage | InputAudio
+EvalItemContentItem: TypeAlias = (
+    str | InputTextContent | EvalItemContentOutputText | EvalItemInputImage | InputAudio
+)
 """A single content item: input text, output text, input image, or input audio."""
 
 
@@ -1336,11 +1451,16 @@ useful for storing additional information about the object in a structured
 format, and querying for objects via API or the dashboard.
 
 Keys are strings with a maximum length of 64 characters. Values are strings
-with a maximum length of 512 characters."""
+with a maximum length of 512 characters.
+"""
 
 
 ReasoningEffort: TypeAlias = (
-    Annotated[Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"], _LenientEnum] | None
+    Annotated[
+        Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"],
+        _LenientEnum,
+    ]
+    | None
 )
 """Constrains effort on reasoning for reasoning models. Currently supported
 values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
@@ -1348,4 +1468,5 @@ Reducing reasoning effort can result in faster responses and fewer tokens
 used on reasoning in a response. Not all reasoning models support every
 value. See the
 [reasoning guide](https://platform.openai.com/docs/guides/reasoning)
-for model-specific support."""
+for model-specific support.
+"""

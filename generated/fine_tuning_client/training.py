@@ -118,7 +118,12 @@ class ChatCompletionMessageToolCall(_Strict):
 class ChatCompletionRequestDeveloperMessage(_Strict):
     """Developer-provided instructions that the model should follow, regardless of messages sent by the user."""
 
-    content: str | Annotated[list[ChatCompletionRequestMessageContentPartText], _Field(min_length=1)]
+    content: (
+        str
+        | Annotated[
+            list[ChatCompletionRequestMessageContentPartText], _Field(min_length=1)
+        ]
+    )
 
     role: Literal["developer"]
 
@@ -177,7 +182,12 @@ class ChatCompletionRequestMessageContentPartText(_Strict):
 class ChatCompletionRequestSystemMessage(_Strict):
     """Developer-provided instructions that the model should follow, regardless of messages sent by the user."""
 
-    content: str | Annotated[list[ChatCompletionRequestMessageContentPartText], _Field(min_length=1)]
+    content: (
+        str
+        | Annotated[
+            list[ChatCompletionRequestMessageContentPartText], _Field(min_length=1)
+        ]
+    )
 
     role: Literal["system"]
 
@@ -190,7 +200,12 @@ class ChatCompletionRequestToolMessage(_Strict):
 
     role: Literal["tool"]
 
-    content: str | Annotated[list[ChatCompletionRequestMessageContentPartText], _Field(min_length=1)]
+    content: (
+        str
+        | Annotated[
+            list[ChatCompletionRequestMessageContentPartText], _Field(min_length=1)
+        ]
+    )
 
     tool_call_id: str
     """Tool call that this message is responding to."""
@@ -204,7 +219,8 @@ class ChatCompletionRequestUserMessage(_Strict):
         | Annotated[
             list[
                 Annotated[
-                    ChatCompletionRequestMessageContentPartText | ChatCompletionRequestMessageContentPartImage,
+                    ChatCompletionRequestMessageContentPartText
+                    | ChatCompletionRequestMessageContentPartImage,
                     _Field(discriminator="type"),
                 ]
             ],
@@ -237,7 +253,8 @@ class FineTuneChatCompletionRequestAssistantMessage(_Strict):
         | Annotated[
             list[
                 Annotated[
-                    ChatCompletionRequestMessageContentPartText | ChatCompletionRequestMessageContentPartRefusal,
+                    ChatCompletionRequestMessageContentPartText
+                    | ChatCompletionRequestMessageContentPartRefusal,
                     _Field(discriminator="type"),
                 ]
             ],
@@ -287,7 +304,9 @@ class FineTuneChatRequestInput(_Strict):
     """Whether to enable parallel function calling during tool use."""
 
     functions: Annotated[
-        Annotated[list[ChatCompletionFunctions], _Field(min_length=1, max_length=128)] | None, _NotNull
+        Annotated[list[ChatCompletionFunctions], _Field(min_length=1, max_length=128)]
+        | None,
+        _NotNull,
     ] = None
     """A list of functions the model may generate JSON inputs for. (deprecated)"""
 
@@ -307,11 +326,15 @@ class FineTunePreferenceRequestInput(_Strict):
 
     input: FineTunePreferenceRequestInputInput
 
-    preferred_output: Annotated[list[FineTuneChatCompletionRequestAssistantMessage], _Field(min_length=1, max_length=1)]
+    preferred_output: Annotated[
+        list[FineTuneChatCompletionRequestAssistantMessage],
+        _Field(min_length=1, max_length=1),
+    ]
     """The preferred completion message for the output."""
 
     non_preferred_output: Annotated[
-        list[FineTuneChatCompletionRequestAssistantMessage], _Field(min_length=1, max_length=1)
+        list[FineTuneChatCompletionRequestAssistantMessage],
+        _Field(min_length=1, max_length=1),
     ]
     """The non-preferred completion message for the output."""
 
@@ -405,4 +428,6 @@ def validate_training_file(
     """
     if method not in LINE_FORMATS:
         raise ValueError(f"unknown method {method!r}; one of {', '.join(METHODS)}")
-    return check_file(path, method, LINE_FORMATS[method], max_problems=max_problems, progress=progress)
+    return check_file(
+        path, method, LINE_FORMATS[method], max_problems=max_problems, progress=progress
+    )

@@ -28,7 +28,9 @@ def _deep_object(request: _fa.Request, name: str) -> dict[str, str] | None:
     """A `deepObject` query parameter: `name[key]=value` pairs, or None when absent."""
     prefix = name + "["
     pairs = {
-        k[len(prefix) : -1]: v for k, v in request.query_params.items() if k.startswith(prefix) and k.endswith("]")
+        k[len(prefix) : -1]: v
+        for k, v in request.query_params.items()
+        if k.startswith(prefix) and k.endswith("]")
     }
     return pairs or None
 
@@ -37,10 +39,20 @@ def _respond(result: object, status_code: int) -> _Response:
     if isinstance(result, _Response):
         return result
     if isinstance(result, bytes):
-        return _Response(content=result, media_type="application/octet-stream", status_code=status_code)
+        return _Response(
+            content=result,
+            media_type="application/octet-stream",
+            status_code=status_code,
+        )
     if isinstance(result, _pd.BaseModel):
-        return _JSONResponse(result.model_dump(mode="json", by_alias=True, exclude_unset=True), status_code=status_code)
-    return _JSONResponse(_pd.TypeAdapter(Any).dump_python(result, mode="json", by_alias=True), status_code=status_code)
+        return _JSONResponse(
+            result.model_dump(mode="json", by_alias=True, exclude_unset=True),
+            status_code=status_code,
+        )
+    return _JSONResponse(
+        _pd.TypeAdapter(Any).dump_python(result, mode="json", by_alias=True),
+        status_code=status_code,
+    )
 
 
 def create_router(service: Service) -> _fa.APIRouter:
@@ -56,9 +68,15 @@ def create_router(service: Service) -> _fa.APIRouter:
     ) -> _Response:
         """List your organization's fine-tuning jobs
 
-        `GET /fine_tuning/jobs`"""
+        `GET /fine_tuning/jobs`
+        """
         metadata = _deep_object(_request, "metadata")
-        return _respond(await service.list_paginated_fine_tuning_jobs(after=after, limit=limit, metadata=metadata), 200)
+        return _respond(
+            await service.list_paginated_fine_tuning_jobs(
+                after=after, limit=limit, metadata=metadata
+            ),
+            200,
+        )
 
     @router.post("/fine_tuning/jobs", response_model=None)
     async def handle_create_fine_tuning_job(
@@ -72,7 +90,8 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         [Learn more about fine-tuning](/docs/guides/model-optimization)
 
-        `POST /fine_tuning/jobs`"""
+        `POST /fine_tuning/jobs`
+        """
         return _respond(await service.create_fine_tuning_job(body=body), 200)
 
     @router.get("/fine_tuning/jobs/{fine_tuning_job_id}", response_model=None)
@@ -85,8 +104,14 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         [Learn more about fine-tuning](/docs/guides/model-optimization)
 
-        `GET /fine_tuning/jobs/{fine_tuning_job_id}`"""
-        return _respond(await service.retrieve_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id), 200)
+        `GET /fine_tuning/jobs/{fine_tuning_job_id}`
+        """
+        return _respond(
+            await service.retrieve_fine_tuning_job(
+                fine_tuning_job_id=fine_tuning_job_id
+            ),
+            200,
+        )
 
     @router.post("/fine_tuning/jobs/{fine_tuning_job_id}/cancel", response_model=None)
     async def handle_cancel_fine_tuning_job(
@@ -96,10 +121,16 @@ def create_router(service: Service) -> _fa.APIRouter:
     ) -> _Response:
         """Immediately cancel a fine-tune job.
 
-        `POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel`"""
-        return _respond(await service.cancel_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id), 200)
+        `POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel`
+        """
+        return _respond(
+            await service.cancel_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id),
+            200,
+        )
 
-    @router.get("/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints", response_model=None)
+    @router.get(
+        "/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints", response_model=None
+    )
     async def handle_list_fine_tuning_job_checkpoints(
         _request: _fa.Request,
         *,
@@ -109,7 +140,8 @@ def create_router(service: Service) -> _fa.APIRouter:
     ) -> _Response:
         """List checkpoints for a fine-tuning job.
 
-        `GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints`"""
+        `GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints`
+        """
         return _respond(
             await service.list_fine_tuning_job_checkpoints(
                 fine_tuning_job_id=fine_tuning_job_id, after=after, limit=limit
@@ -127,9 +159,13 @@ def create_router(service: Service) -> _fa.APIRouter:
     ) -> _Response:
         """Get status updates for a fine-tuning job.
 
-        `GET /fine_tuning/jobs/{fine_tuning_job_id}/events`"""
+        `GET /fine_tuning/jobs/{fine_tuning_job_id}/events`
+        """
         return _respond(
-            await service.list_fine_tuning_events(fine_tuning_job_id=fine_tuning_job_id, after=after, limit=limit), 200
+            await service.list_fine_tuning_events(
+                fine_tuning_job_id=fine_tuning_job_id, after=after, limit=limit
+            ),
+            200,
         )
 
     @router.post("/fine_tuning/jobs/{fine_tuning_job_id}/pause", response_model=None)
@@ -140,8 +176,12 @@ def create_router(service: Service) -> _fa.APIRouter:
     ) -> _Response:
         """Pause a fine-tune job.
 
-        `POST /fine_tuning/jobs/{fine_tuning_job_id}/pause`"""
-        return _respond(await service.pause_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id), 200)
+        `POST /fine_tuning/jobs/{fine_tuning_job_id}/pause`
+        """
+        return _respond(
+            await service.pause_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id),
+            200,
+        )
 
     @router.post("/fine_tuning/jobs/{fine_tuning_job_id}/resume", response_model=None)
     async def handle_resume_fine_tuning_job(
@@ -151,8 +191,12 @@ def create_router(service: Service) -> _fa.APIRouter:
     ) -> _Response:
         """Resume a fine-tune job.
 
-        `POST /fine_tuning/jobs/{fine_tuning_job_id}/resume`"""
-        return _respond(await service.resume_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id), 200)
+        `POST /fine_tuning/jobs/{fine_tuning_job_id}/resume`
+        """
+        return _respond(
+            await service.resume_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id),
+            200,
+        )
 
     @router.get("/fine-tunes", response_model=None)
     async def handle_list_fine_tunes(
@@ -160,7 +204,8 @@ def create_router(service: Service) -> _fa.APIRouter:
     ) -> _Response:
         """List your organization's fine-tuning jobs
 
-        `GET /fine-tunes`"""
+        `GET /fine-tunes`
+        """
         return _respond(await service.list_fine_tunes(), 200)
 
     @router.post("/fine-tunes", response_model=None)
@@ -175,7 +220,8 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         [Learn more about fine-tuning](/docs/guides/legacy-fine-tuning)
 
-        `POST /fine-tunes`"""
+        `POST /fine-tunes`
+        """
         return _respond(await service.create_fine_tune(body=body), 200)
 
     @router.get("/fine-tunes/{fine_tune_id}", response_model=None)
@@ -188,8 +234,11 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         [Learn more about fine-tuning](/docs/guides/legacy-fine-tuning)
 
-        `GET /fine-tunes/{fine_tune_id}`"""
-        return _respond(await service.retrieve_fine_tune(fine_tune_id=fine_tune_id), 200)
+        `GET /fine-tunes/{fine_tune_id}`
+        """
+        return _respond(
+            await service.retrieve_fine_tune(fine_tune_id=fine_tune_id), 200
+        )
 
     @router.post("/fine-tunes/{fine_tune_id}/cancel", response_model=None)
     async def handle_cancel_fine_tune(
@@ -199,7 +248,8 @@ def create_router(service: Service) -> _fa.APIRouter:
     ) -> _Response:
         """Immediately cancel a fine-tune job.
 
-        `POST /fine-tunes/{fine_tune_id}/cancel`"""
+        `POST /fine-tunes/{fine_tune_id}/cancel`
+        """
         return _respond(await service.cancel_fine_tune(fine_tune_id=fine_tune_id), 200)
 
     @router.get("/fine-tunes/{fine_tune_id}/events", response_model=None)
@@ -211,8 +261,14 @@ def create_router(service: Service) -> _fa.APIRouter:
     ) -> _Response:
         """Get fine-grained status updates for a fine-tune job.
 
-        `GET /fine-tunes/{fine_tune_id}/events`"""
-        return _respond(await service.list_fine_tune_events(fine_tune_id=fine_tune_id, stream=stream), 200)
+        `GET /fine-tunes/{fine_tune_id}/events`
+        """
+        return _respond(
+            await service.list_fine_tune_events(
+                fine_tune_id=fine_tune_id, stream=stream
+            ),
+            200,
+        )
 
     return router
 
@@ -227,13 +283,29 @@ async def _validation_error(request: _fa.Request, exc: Exception) -> _Response:
     assert isinstance(exc, _RequestValidationError)
     first = exc.errors()[0] if exc.errors() else {}
     if first.get("type") == "json_invalid":
-        message = "We could not parse the JSON body of your request: " + str(first.get("ctx", {}).get("error", ""))
-        return _JSONResponse(APIException(400, message.rstrip(": ")).body(), status_code=400)
-    where = ("body", "query", "path", "header", "cookie", "[key]")  # locations and pydantic's key marker
-    param = ".".join(str(part) for part in first.get("loc", ()) if part not in where) or None
+        message = "We could not parse the JSON body of your request: " + str(
+            first.get("ctx", {}).get("error", "")
+        )
+        return _JSONResponse(
+            APIException(400, message.rstrip(": ")).body(), status_code=400
+        )
+    where = (
+        "body",
+        "query",
+        "path",
+        "header",
+        "cookie",
+        "[key]",
+    )  # locations and pydantic's key marker
+    param = (
+        ".".join(str(part) for part in first.get("loc", ()) if part not in where)
+        or None
+    )
     problem = str(first.get("msg", "invalid request"))
     message = f"Invalid value for {param!r}: {problem}" if param else problem
-    return _JSONResponse(APIException(400, message, param=param).body(), status_code=400)
+    return _JSONResponse(
+        APIException(400, message, param=param).body(), status_code=400
+    )
 
 
 async def _http_error(request: _fa.Request, exc: Exception) -> _Response:
@@ -242,7 +314,9 @@ async def _http_error(request: _fa.Request, exc: Exception) -> _Response:
     status = exc.status_code
     kind = "invalid_request_error" if status < 500 else "server_error"
     body = APIException(status, str(exc.detail), type=kind).body()
-    return _JSONResponse(body, status_code=status, headers=getattr(exc, "headers", None))
+    return _JSONResponse(
+        body, status_code=status, headers=getattr(exc, "headers", None)
+    )
 
 
 def create_app(service: Service, **fastapi_kwargs: Any) -> _fa.FastAPI:

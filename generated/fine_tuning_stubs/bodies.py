@@ -88,7 +88,8 @@ Your dataset must be formatted as a JSONL file, where each training
 example is a JSON object with the keys "prompt" and "completion".
 Additionally, you must upload your file with the purpose `fine-tune`.
 
-See the [fine-tuning guide](/docs/guides/legacy-fine-tuning/creating-training-data) for more details."""
+See the [fine-tuning guide](/docs/guides/legacy-fine-tuning/creating-training-data) for more details.
+"""
 
     batch_size: int | None = None
     """The batch size to use for training. The batch size is the number of
@@ -97,7 +98,8 @@ training examples used to train a single forward and backward pass.
 By default, the batch size will be dynamically configured to be
 ~0.2% of the number of examples in the training set, capped at 256 -
 in general, we've found that larger batch sizes tend to work better
-for larger datasets."""
+for larger datasets.
+"""
 
     classification_betas: list[float] | None = None
     """If this is provided, we calculate F-beta scores at the specified
@@ -107,18 +109,21 @@ This is only used for binary classification.
 With a beta of 1 (i.e. the F-1 score), precision and recall are
 given the same weight. A larger beta score puts more weight on
 recall and less on precision. A smaller beta score puts more weight
-on precision and less on recall."""
+on precision and less on recall.
+"""
 
     classification_n_classes: int | None = None
     """The number of classes in a classification task.
 
-This parameter is required for multiclass classification."""
+This parameter is required for multiclass classification.
+"""
 
     classification_positive_class: str | None = None
     """The positive class in binary classification.
 
 This parameter is needed to generate precision, recall, and F1
-metrics when doing binary classification."""
+metrics when doing binary classification.
+"""
 
     compute_classification_metrics: bool | None = None
     """If set, we calculate classification-specific metrics such as accuracy
@@ -128,9 +133,12 @@ These metrics can be viewed in the [results file](/docs/guides/legacy-fine-tunin
 In order to compute classification metrics, you must provide a
 `validation_file`. Additionally, you must
 specify `classification_n_classes` for multiclass classification or
-`classification_positive_class` for binary classification."""
+`classification_positive_class` for binary classification.
+"""
 
-    hyperparameters: Annotated[CreateFineTuneRequestHyperparameters | None, _NotNull] = None
+    hyperparameters: Annotated[
+        CreateFineTuneRequestHyperparameters | None, _NotNull
+    ] = None
     """The hyperparameters used for the fine-tuning job."""
 
     learning_rate_multiplier: float | None = None
@@ -142,13 +150,15 @@ By default, the learning rate multiplier is the 0.05, 0.1, or 0.2
 depending on final `batch_size` (larger learning rates tend to
 perform better with larger batch sizes). We recommend experimenting
 with values in the range 0.02 to 0.2 to see what produces the best
-results."""
+results.
+"""
 
     model: Literal["ada", "babbage", "curie", "davinci"] | str | None = None
     """The name of the base model to fine-tune. You can select one of "ada",
 "babbage", "curie", "davinci", or a fine-tuned model created after 2022-04-21 and before 2023-08-22.
 To learn more about these models, see the
-[Models](/docs/models) documentation."""
+[Models](/docs/models) documentation.
+"""
 
     prompt_loss_weight: float | None = None
     """The weight to use for loss on the prompt tokens. This controls how
@@ -158,12 +168,14 @@ a stabilizing effect to training when completions are short.
 
 If prompts are extremely long (relative to completions), it may make
 sense to reduce this weight so as to avoid over-prioritizing
-learning the prompt."""
+learning the prompt.
+"""
 
     suffix: Annotated[str, _Field(min_length=1, max_length=40)] | None = None
     """A string of up to 40 characters that will be added to your fine-tuned model name.
 
-For example, a `suffix` of "custom-model-name" would produce a model name like `ada:ft-your-org:custom-model-name-2022-02-15-04-21-04`."""
+For example, a `suffix` of "custom-model-name" would produce a model name like `ada:ft-your-org:custom-model-name-2022-02-15-04-21-04`.
+"""
 
     validation_file: str | None = None
     """The ID of an uploaded file that contains validation data.
@@ -177,15 +189,19 @@ Your dataset must be formatted as a JSONL file, where each validation
 example is a JSON object with the keys "prompt" and "completion".
 Additionally, you must upload your file with the purpose `fine-tune`.
 
-See the [fine-tuning guide](/docs/guides/legacy-fine-tuning/creating-training-data) for more details."""
+See the [fine-tuning guide](/docs/guides/legacy-fine-tuning/creating-training-data) for more details.
+"""
 
 
 class CreateFineTuneRequestHyperparameters(_Strict):
     """The hyperparameters used for the fine-tuning job."""
 
-    n_epochs: Annotated[Literal["auto"] | Annotated[int, _Field(ge=1, le=50)] | None, _NotNull] = None
+    n_epochs: Annotated[
+        Literal["auto"] | Annotated[int, _Field(ge=1, le=50)] | None, _NotNull
+    ] = None
     """The number of epochs to train the model for. An epoch refers to one
-full cycle through the training dataset."""
+full cycle through the training dataset.
+"""
 
 
 class CreateFineTuningJobRequest(_StrictClosed):
@@ -193,7 +209,8 @@ class CreateFineTuningJobRequest(_StrictClosed):
 
     model: Literal["babbage-002", "davinci-002", "gpt-3.5-turbo", "gpt-4o-mini"] | str
     """The name of the model to fine-tune. You can select one of the
-[supported models](/docs/guides/fine-tuning#which-models-can-be-fine-tuned)."""
+[supported models](/docs/guides/fine-tuning#which-models-can-be-fine-tuned).
+"""
 
     training_file: str
     """The ID of an uploaded file that contains training data.
@@ -204,16 +221,21 @@ Your dataset must be formatted as a JSONL file. Additionally, you must upload yo
 
 The contents of the file should differ depending on if the model uses the [chat](/docs/api-reference/fine-tuning/chat-input), [completions](/docs/api-reference/fine-tuning/completions-input) format, or if the fine-tuning method uses the [preference](/docs/api-reference/fine-tuning/preference-input) format.
 
-See the [fine-tuning guide](/docs/guides/model-optimization) for more details."""
+See the [fine-tuning guide](/docs/guides/model-optimization) for more details.
+"""
 
-    hyperparameters: Annotated[CreateFineTuningJobRequestHyperparameters | None, _NotNull] = None
+    hyperparameters: Annotated[
+        CreateFineTuningJobRequestHyperparameters | None, _NotNull
+    ] = None
     """The hyperparameters used for the fine-tuning job.
-This value is now deprecated in favor of `method`, and should be passed in under the `method` parameter. (deprecated)"""
+This value is now deprecated in favor of `method`, and should be passed in under the `method` parameter. (deprecated)
+"""
 
     suffix: Annotated[str, _Field(min_length=1, max_length=64)] | None = None
     """A string of up to 64 characters that will be added to your fine-tuned model name.
 
-For example, a `suffix` of "custom-model-name" would produce a model name like `ft:gpt-4o-mini:openai:custom-model-name:7p4lURel`."""
+For example, a `suffix` of "custom-model-name" would produce a model name like `ft:gpt-4o-mini:openai:custom-model-name:7p4lURel`.
+"""
 
     validation_file: str | None = None
     """The ID of an uploaded file that contains validation data.
@@ -225,20 +247,26 @@ The same data should not be present in both train and validation files.
 
 Your dataset must be formatted as a JSONL file. You must upload your file with the purpose `fine-tune`.
 
-See the [fine-tuning guide](/docs/guides/model-optimization) for more details."""
+See the [fine-tuning guide](/docs/guides/model-optimization) for more details.
+"""
 
     integrations: list[CreateFineTuningJobRequestIntegrationsItem] | None = None
     """A list of integrations to enable for your fine-tuning job."""
 
     seed: Annotated[int, _Field(ge=0, le=2147483647)] | None = None
     """The seed controls the reproducibility of the job. Passing in the same seed and job parameters should produce the same results, but may differ in rare cases.
-If a seed is not specified, one will be generated for you."""
+If a seed is not specified, one will be generated for you.
+"""
 
     method: Annotated[FineTuneMethod | None, _NotNull] = None
 
     metadata: (
         Annotated[
-            dict[Annotated[str, _Field(max_length=64)], Annotated[str, _Field(max_length=512)]], _Field(max_length=16)
+            dict[
+                Annotated[str, _Field(max_length=64)],
+                Annotated[str, _Field(max_length=512)],
+            ],
+            _Field(max_length=16),
         ]
         | None
     ) = None
@@ -246,19 +274,29 @@ If a seed is not specified, one will be generated for you."""
 
 class CreateFineTuningJobRequestHyperparameters(_StrictClosed):
     """Deprecated. The hyperparameters used for the fine-tuning job.
-    This value is now deprecated in favor of `method`, and should be passed in under the `method` parameter."""
+    This value is now deprecated in favor of `method`, and should be passed in under the `method` parameter.
+    """
 
-    batch_size: Annotated[Literal["auto"] | Annotated[int, _Field(ge=1, le=256)] | None, _NotNull] = None
+    batch_size: Annotated[
+        Literal["auto"] | Annotated[int, _Field(ge=1, le=256)] | None, _NotNull
+    ] = None
     """Number of examples in each batch. A larger batch size means that model parameters
-are updated less frequently, but with lower variance."""
+are updated less frequently, but with lower variance.
+"""
 
-    learning_rate_multiplier: Annotated[Literal["auto"] | Annotated[float, _Field(gt=0)] | None, _NotNull] = None
+    learning_rate_multiplier: Annotated[
+        Literal["auto"] | Annotated[float, _Field(gt=0)] | None, _NotNull
+    ] = None
     """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid
-overfitting."""
+overfitting.
+"""
 
-    n_epochs: Annotated[Literal["auto"] | Annotated[int, _Field(ge=1, le=50)] | None, _NotNull] = None
+    n_epochs: Annotated[
+        Literal["auto"] | Annotated[int, _Field(ge=1, le=50)] | None, _NotNull
+    ] = None
     """The number of epochs to train the model for. An epoch refers to one full cycle
-through the training dataset."""
+through the training dataset.
+"""
 
 
 class CreateFineTuningJobRequestIntegrationsItem(_Strict):
@@ -270,13 +308,15 @@ class CreateFineTuningJobRequestIntegrationsItem(_Strict):
     wandb: CreateFineTuningJobRequestIntegrationsItemWandb
     """The settings for your integration with Weights and Biases. This payload specifies the project that
 metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags
-to your run, and set a default entity (team, username, etc) to be associated with your run."""
+to your run, and set a default entity (team, username, etc) to be associated with your run.
+"""
 
 
 class CreateFineTuningJobRequestIntegrationsItemWandb(_Strict):
     """The settings for your integration with Weights and Biases. This payload specifies the project that
     metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags
-    to your run, and set a default entity (team, username, etc) to be associated with your run."""
+    to your run, and set a default entity (team, username, etc) to be associated with your run.
+    """
 
     project: str
     """The name of the project that the new run will be created under."""
@@ -286,11 +326,13 @@ class CreateFineTuningJobRequestIntegrationsItemWandb(_Strict):
 
     entity: str | None = None
     """The entity to use for the run. This allows you to set the team or username of the WandB user that you would
-like associated with the run. If not set, the default entity for the registered WandB API key is used."""
+like associated with the run. If not set, the default entity for the registered WandB API key is used.
+"""
 
     tags: Annotated[list[str] | None, _NotNull] = None
     """A list of tags to be attached to the newly created run. These tags are passed through directly to WandB. Some
-default tags are generated by OpenAI: "openai/finetune", "openai/{base-model}", "openai/{ftjob-abcdef}"."""
+default tags are generated by OpenAI: "openai/finetune", "openai/{base-model}", "openai/{ftjob-abcdef}".
+"""
 
 
 class EvalItem(_Strict):
@@ -298,11 +340,13 @@ class EvalItem(_Strict):
     hierarchy. Instructions given with the `developer` or `system` role take
     precedence over instructions given with the `user` role. Messages with the
     `assistant` role are presumed to have been generated by the model in previous
-    interactions."""
+    interactions.
+    """
 
     role: Literal["user", "assistant", "system", "developer"]
     """The role of the message input. One of `user`, `assistant`, `system`, or
-`developer`."""
+`developer`.
+"""
 
     content: (
         str
@@ -310,7 +354,13 @@ class EvalItem(_Strict):
         | EvalItemContentOutputText
         | EvalItemInputImage
         | InputAudio
-        | list[str | InputTextContent | EvalItemContentOutputText | EvalItemInputImage | InputAudio]
+        | list[
+            str
+            | InputTextContent
+            | EvalItemContentOutputText
+            | EvalItemInputImage
+            | InputAudio
+        ]
     )
 
     type: Annotated[Literal["message"] | None, _NotNull] = None
@@ -333,7 +383,12 @@ class EvalItemInputImage(_Strict):
     type: Literal["input_image"]
     """The type of the image input. Always `input_image`."""
 
-    image_url: Annotated[str, _Field(pattern="^[A-Za-z][A-Za-z0-9+.\\-]*:[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%]*$")]
+    image_url: Annotated[
+        str,
+        _Field(
+            pattern="^[A-Za-z][A-Za-z0-9+.\\-]*:[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%]*$"
+        ),
+    ]
     """The URL of the image input."""
 
     detail: Annotated[str | None, _NotNull] = None
@@ -343,16 +398,24 @@ class EvalItemInputImage(_Strict):
 class FineTuneDPOHyperparameters(_StrictClosed):
     """The hyperparameters used for the DPO fine-tuning job."""
 
-    beta: Annotated[Literal["auto"] | Annotated[float, _Field(le=2, gt=0)] | None, _NotNull] = None
+    beta: Annotated[
+        Literal["auto"] | Annotated[float, _Field(le=2, gt=0)] | None, _NotNull
+    ] = None
     """The beta value for the DPO method. A higher beta value will increase the weight of the penalty between the policy and reference model."""
 
-    batch_size: Annotated[Literal["auto"] | Annotated[int, _Field(ge=1, le=256)] | None, _NotNull] = None
+    batch_size: Annotated[
+        Literal["auto"] | Annotated[int, _Field(ge=1, le=256)] | None, _NotNull
+    ] = None
     """Number of examples in each batch. A larger batch size means that model parameters are updated less frequently, but with lower variance."""
 
-    learning_rate_multiplier: Annotated[Literal["auto"] | Annotated[float, _Field(gt=0)] | None, _NotNull] = None
+    learning_rate_multiplier: Annotated[
+        Literal["auto"] | Annotated[float, _Field(gt=0)] | None, _NotNull
+    ] = None
     """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid overfitting."""
 
-    n_epochs: Annotated[Literal["auto"] | Annotated[int, _Field(ge=1, le=50)] | None, _NotNull] = None
+    n_epochs: Annotated[
+        Literal["auto"] | Annotated[int, _Field(ge=1, le=50)] | None, _NotNull
+    ] = None
     """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
 
 
@@ -365,7 +428,8 @@ class FineTuneDPOMethod(_StrictClosed):
 class FineTuneMethod(_StrictClosed):
     """The method used for fine-tuning.
 
-    Set `type` to one of `supervised`, `dpo`, `reinforcement`, and fill the member of the same name."""
+    Set `type` to one of `supervised`, `dpo`, `reinforcement`, and fill the member of the same name.
+    """
 
     type: Literal["supervised", "dpo", "reinforcement"]
     """The type of method. Is either `supervised`, `dpo`, or `reinforcement`."""
@@ -380,25 +444,39 @@ class FineTuneMethod(_StrictClosed):
 class FineTuneReinforcementHyperparameters(_StrictClosed):
     """The hyperparameters used for the reinforcement fine-tuning job."""
 
-    batch_size: Annotated[Literal["auto"] | Annotated[int, _Field(ge=1, le=256)] | None, _NotNull] = None
+    batch_size: Annotated[
+        Literal["auto"] | Annotated[int, _Field(ge=1, le=256)] | None, _NotNull
+    ] = None
     """Number of examples in each batch. A larger batch size means that model parameters are updated less frequently, but with lower variance."""
 
-    learning_rate_multiplier: Annotated[Literal["auto"] | Annotated[float, _Field(gt=0)] | None, _NotNull] = None
+    learning_rate_multiplier: Annotated[
+        Literal["auto"] | Annotated[float, _Field(gt=0)] | None, _NotNull
+    ] = None
     """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid overfitting."""
 
-    n_epochs: Annotated[Literal["auto"] | Annotated[int, _Field(ge=1, le=50)] | None, _NotNull] = None
+    n_epochs: Annotated[
+        Literal["auto"] | Annotated[int, _Field(ge=1, le=50)] | None, _NotNull
+    ] = None
     """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
 
-    reasoning_effort: Annotated[Literal["default", "low", "medium", "high"] | None, _NotNull] = None
+    reasoning_effort: Annotated[
+        Literal["default", "low", "medium", "high"] | None, _NotNull
+    ] = None
     """Level of reasoning effort."""
 
-    compute_multiplier: Annotated[Literal["auto"] | Annotated[float, _Field(le=10, gt=1e-05)] | None, _NotNull] = None
+    compute_multiplier: Annotated[
+        Literal["auto"] | Annotated[float, _Field(le=10, gt=1e-05)] | None, _NotNull
+    ] = None
     """Multiplier on amount of compute used for exploring search space during training."""
 
-    eval_interval: Annotated[Literal["auto"] | Annotated[int, _Field(ge=1)] | None, _NotNull] = None
+    eval_interval: Annotated[
+        Literal["auto"] | Annotated[int, _Field(ge=1)] | None, _NotNull
+    ] = None
     """The number of training steps between evaluation runs."""
 
-    eval_samples: Annotated[Literal["auto"] | Annotated[int, _Field(ge=1)] | None, _NotNull] = None
+    eval_samples: Annotated[
+        Literal["auto"] | Annotated[int, _Field(ge=1)] | None, _NotNull
+    ] = None
     """Number of evaluation samples to generate per training step."""
 
 
@@ -406,36 +484,51 @@ class FineTuneReinforcementMethod(_StrictClosed):
     """Configuration for the reinforcement fine-tuning method."""
 
     grader: Annotated[
-        GraderStringCheck | GraderTextSimilarity | GraderPython | GraderScoreModel | GraderMulti,
+        GraderStringCheck
+        | GraderTextSimilarity
+        | GraderPython
+        | GraderScoreModel
+        | GraderMulti,
         _Field(discriminator="type"),
     ]
     """The grader used for the fine-tuning job."""
 
-    hyperparameters: Annotated[FineTuneReinforcementHyperparameters | None, _NotNull] = None
+    hyperparameters: Annotated[
+        FineTuneReinforcementHyperparameters | None, _NotNull
+    ] = None
 
 
 class FineTuneSupervisedHyperparameters(_StrictClosed):
     """The hyperparameters used for the fine-tuning job."""
 
-    batch_size: Annotated[Literal["auto"] | Annotated[int, _Field(ge=1, le=256)] | None, _NotNull] = None
+    batch_size: Annotated[
+        Literal["auto"] | Annotated[int, _Field(ge=1, le=256)] | None, _NotNull
+    ] = None
     """Number of examples in each batch. A larger batch size means that model parameters are updated less frequently, but with lower variance."""
 
-    learning_rate_multiplier: Annotated[Literal["auto"] | Annotated[float, _Field(gt=0)] | None, _NotNull] = None
+    learning_rate_multiplier: Annotated[
+        Literal["auto"] | Annotated[float, _Field(gt=0)] | None, _NotNull
+    ] = None
     """Scaling factor for the learning rate. A smaller learning rate may be useful to avoid overfitting."""
 
-    n_epochs: Annotated[Literal["auto"] | Annotated[int, _Field(ge=1, le=50)] | None, _NotNull] = None
+    n_epochs: Annotated[
+        Literal["auto"] | Annotated[int, _Field(ge=1, le=50)] | None, _NotNull
+    ] = None
     """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
 
 
 class FineTuneSupervisedMethod(_StrictClosed):
     """Configuration for the supervised fine-tuning method."""
 
-    hyperparameters: Annotated[FineTuneSupervisedHyperparameters | None, _NotNull] = None
+    hyperparameters: Annotated[FineTuneSupervisedHyperparameters | None, _NotNull] = (
+        None
+    )
 
 
 class GraderLabelModel(_Strict):
     """A LabelModelGrader object which uses a model to assign labels to each item
-    in the evaluation."""
+    in the evaluation.
+    """
 
     type: Literal["label_model"]
     """The object type, which is always `label_model`."""
@@ -465,7 +558,11 @@ class GraderMulti(_Strict):
     """The name of the grader."""
 
     graders: Annotated[
-        GraderStringCheck | GraderTextSimilarity | GraderPython | GraderScoreModel | GraderLabelModel,
+        GraderStringCheck
+        | GraderTextSimilarity
+        | GraderPython
+        | GraderScoreModel
+        | GraderLabelModel,
         _Field(discriminator="type"),
     ]
 
@@ -526,7 +623,9 @@ class GraderScoreModelSamplingParams(_Strict):
     max_completions_tokens: Annotated[int, _Field(ge=1)] | None = None
     """The maximum number of tokens the grader model may generate in its response."""
 
-    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None = None
+    reasoning_effort: (
+        Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None
+    ) = None
 
 
 class GraderStringCheck(_Strict):
@@ -578,7 +677,8 @@ class GraderTextSimilarity(_Strict):
     ]
     """The evaluation metric to use. One of `cosine`, `fuzzy_match`, `bleu`,
 `gleu`, `meteor`, `rouge_1`, `rouge_2`, `rouge_3`, `rouge_4`, `rouge_5`,
-or `rouge_l`."""
+or `rouge_l`.
+"""
 
 
 class InputAudio(_Strict):
@@ -598,7 +698,8 @@ class InputAudioInputAudio(_Strict):
 
     format: Literal["mp3", "wav"]
     """The format of the audio data. Currently supported formats are `mp3` and
-`wav`."""
+`wav`.
+"""
 
 
 class InputTextContent(_Strict):
@@ -610,7 +711,9 @@ class InputTextContent(_Strict):
     text: str
     """The text input to the model."""
 
-    prompt_cache_breakpoint: Annotated[PromptCacheBreakpointConfig | None, _NotNull] = None
+    prompt_cache_breakpoint: Annotated[PromptCacheBreakpointConfig | None, _NotNull] = (
+        None
+    )
 
 
 class PromptCacheBreakpointConfig(_Strict):

@@ -38,7 +38,14 @@ class APIException(Exception):
         self.code = code
 
     def body(self) -> dict[str, Any]:
-        return {"error": {"message": self.message, "type": self.type, "param": self.param, "code": self.code}}
+        return {
+            "error": {
+                "message": self.message,
+                "type": self.type,
+                "param": self.param,
+                "code": self.code,
+            }
+        }
 
 
 class Service(Protocol):
@@ -53,7 +60,8 @@ class Service(Protocol):
     ) -> _models.ListPaginatedFineTuningJobsResponse:
         """List your organization's fine-tuning jobs
 
-        `GET /fine_tuning/jobs`"""
+        `GET /fine_tuning/jobs`
+        """
         ...
 
     async def create_fine_tuning_job(
@@ -67,7 +75,8 @@ class Service(Protocol):
 
         [Learn more about fine-tuning](/docs/guides/model-optimization)
 
-        `POST /fine_tuning/jobs`"""
+        `POST /fine_tuning/jobs`
+        """
         ...
 
     async def retrieve_fine_tuning_job(
@@ -79,7 +88,8 @@ class Service(Protocol):
 
         [Learn more about fine-tuning](/docs/guides/model-optimization)
 
-        `GET /fine_tuning/jobs/{fine_tuning_job_id}`"""
+        `GET /fine_tuning/jobs/{fine_tuning_job_id}`
+        """
         ...
 
     async def cancel_fine_tuning_job(
@@ -89,7 +99,8 @@ class Service(Protocol):
     ) -> _models.FineTuningJob:
         """Immediately cancel a fine-tune job.
 
-        `POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel`"""
+        `POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel`
+        """
         ...
 
     async def list_fine_tuning_job_checkpoints(
@@ -101,7 +112,8 @@ class Service(Protocol):
     ) -> _models.ListFineTuningJobCheckpointsResponse:
         """List checkpoints for a fine-tuning job.
 
-        `GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints`"""
+        `GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints`
+        """
         ...
 
     async def list_fine_tuning_events(
@@ -113,7 +125,8 @@ class Service(Protocol):
     ) -> _models.ListFineTuningJobEventsResponse:
         """Get status updates for a fine-tuning job.
 
-        `GET /fine_tuning/jobs/{fine_tuning_job_id}/events`"""
+        `GET /fine_tuning/jobs/{fine_tuning_job_id}/events`
+        """
         ...
 
     async def pause_fine_tuning_job(
@@ -123,7 +136,8 @@ class Service(Protocol):
     ) -> _models.FineTuningJob:
         """Pause a fine-tune job.
 
-        `POST /fine_tuning/jobs/{fine_tuning_job_id}/pause`"""
+        `POST /fine_tuning/jobs/{fine_tuning_job_id}/pause`
+        """
         ...
 
     async def resume_fine_tuning_job(
@@ -133,7 +147,8 @@ class Service(Protocol):
     ) -> _models.FineTuningJob:
         """Resume a fine-tune job.
 
-        `POST /fine_tuning/jobs/{fine_tuning_job_id}/resume`"""
+        `POST /fine_tuning/jobs/{fine_tuning_job_id}/resume`
+        """
         ...
 
     async def list_fine_tunes(
@@ -141,7 +156,8 @@ class Service(Protocol):
     ) -> _models.ListFineTunesResponse:
         """List your organization's fine-tuning jobs
 
-        `GET /fine-tunes`"""
+        `GET /fine-tunes`
+        """
         ...
 
     async def create_fine_tune(
@@ -155,7 +171,8 @@ class Service(Protocol):
 
         [Learn more about fine-tuning](/docs/guides/legacy-fine-tuning)
 
-        `POST /fine-tunes`"""
+        `POST /fine-tunes`
+        """
         ...
 
     async def retrieve_fine_tune(
@@ -167,7 +184,8 @@ class Service(Protocol):
 
         [Learn more about fine-tuning](/docs/guides/legacy-fine-tuning)
 
-        `GET /fine-tunes/{fine_tune_id}`"""
+        `GET /fine-tunes/{fine_tune_id}`
+        """
         ...
 
     async def cancel_fine_tune(
@@ -177,7 +195,8 @@ class Service(Protocol):
     ) -> _models.FineTune:
         """Immediately cancel a fine-tune job.
 
-        `POST /fine-tunes/{fine_tune_id}/cancel`"""
+        `POST /fine-tunes/{fine_tune_id}/cancel`
+        """
         ...
 
     async def list_fine_tune_events(
@@ -188,5 +207,6 @@ class Service(Protocol):
     ) -> _models.ListFineTuneEventsResponse:
         """Get fine-grained status updates for a fine-tune job.
 
-        `GET /fine-tunes/{fine_tune_id}/events`"""
+        `GET /fine-tunes/{fine_tune_id}/events`
+        """
         ...

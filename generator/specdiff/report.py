@@ -1,8 +1,10 @@
-"""The diff's findings as text (default), Markdown (a PR comment) or JSON (for tools)."""
+"""The diff's findings as text (default), Markdown (a PR comment), JSON (for tools) or GitHub
+Actions annotations (each finding on its line in the pull request's files)."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 
 from ..diagnostics import Location
@@ -86,4 +88,32 @@ def as_json(findings: list[Finding], hidden: int) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-FORMATS = {"text": text, "markdown": markdown, "json": as_json}
+_ANNOTATION = {Level.BREAKING: "error", Level.WARNING: "warning", Level.INFO: "notice"}
+
+
+def _escape(value: str, in_property: bool = False) -> str:
+    """GitHub's workflow-command escaping: data keeps `%`, CR and LF out; properties `:` and `,` too."""
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return value.replace(":", "%3A").replace(",", "%2C") if in_property else value
+
+
+def github(findings: list[Finding], hidden: int) -> str:
+    """`::error file=F,line=L,col=C,title=RULE::message` per finding (breaking: error, warning:
+    warning, info: notice), at the new document's line, or the old one's for what was removed;
+    files relative to the working folder, as the runner wants them."""
+    lines = []
+    for f in findings:
+        where = f.new or f.old
+        properties = []
+        if where is not None and os.path.exists(where.file):  # not `REF:path`, extracted with --base
+            properties.append(f"file={_escape(os.path.relpath(where.file), True)}")
+            if where.line is not None:
+                properties += [f"line={where.line}", f"col={where.col or 1}"]
+        properties.append(f"title={_escape(f.rule, True)}")
+        symbols = f" (affects {_symbols(f.symbols)})" if f.symbols else ""
+        lines.append(f"::{_ANNOTATION[f.level]} {','.join(properties)}::{_escape(f.message + symbols)}")
+    lines.append(f"API changes: {summary(findings, hidden)}")
+    return "\n".join(lines) + "\n"
+
+
+FORMATS = {"text": text, "markdown": markdown, "json": as_json, "github": github}
