@@ -71,6 +71,22 @@ def test_markdown_output_is_a_table_for_a_pr_comment() -> None:
     assert row.count(" | ") == 4  # the `|` in nothing breaks the table
 
 
+def test_github_output_annotates_each_finding_on_its_line() -> None:
+    result = diff(*pair("finished-at-made-nullable"), "--format", "github")
+    assert result.stdout.splitlines() == [
+        "::error file=tests/spec_diff/cases/finished-at-made-nullable/new.yaml,line=38,col=9,"
+        "title=response-field-made-nullable::`FineTuningJob.finished_at` is now nullable "
+        "(affects FineTuningJob.finished_at, fine_tuning.jobs.create())",
+        "API changes: 1 breaking, 0 warning, 0 info",
+    ]
+    removed = diff(*pair("legacy-fine-tunes-removed"), "--format", "github").stdout.splitlines()
+    assert removed[0].startswith(  # a removal is shown where it was
+        "::error file=tests/spec_diff/cases/legacy-fine-tunes-removed/old.yaml,line=39,col=5,title=operation-removed::"
+    )
+    warning = diff(*pair("operation-deprecated"), "--format", "github").stdout
+    assert warning.startswith("::warning file=") and "title=operation-deprecated::" in warning
+
+
 def test_description_edits_are_hidden_unless_asked_for() -> None:
     hidden = diff(*pair("description-changed"))
     assert (
