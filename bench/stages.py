@@ -2,8 +2,8 @@
 
 For the fine-tuning spec in `spec/` and the full `../shared/specs/openai-openapi.yaml`: the
 median and the best of RUNS runs of each stage (YAML/JSON parse with lines, structural
-checks, openapi-spec-validator's checks, normalize, render, format), then the interpreter
-start and imports of a fresh `python -m generator --help`. The stages of a real run overlap:
+checks, openapi-spec-validator's checks, normalize, render, format with ruff and with black),
+then the interpreter start and imports of a fresh `python -m generator --help`. The stages of a real run overlap:
 the checks run in a forked process beside normalize, render and format for big specs.
 """
 
@@ -55,7 +55,9 @@ def stages(spec: Path) -> list[tuple[str, list[float]]]:
     times, files = timed(lambda: render(api, CONFIG))
     rows.append(("render", times))
     times, _ = timed(lambda: format_files(files, ("bench_client", "bench_stubs")))
-    rows.append(("format (ruff)", times))
+    rows.append(("format (ruff, the default)", times))
+    times, _ = timed(lambda: format_files(files, ("bench_client", "bench_stubs"), "black"))
+    rows.append(("format (`formatter = \"black\"`: ruff, then black)", times))
     return rows
 
 
