@@ -57,7 +57,7 @@ def stages(spec: Path) -> list[tuple[str, list[float]]]:
     times, _ = timed(lambda: format_files(files, ("bench_client", "bench_stubs")))
     rows.append(("format (ruff, the default)", times))
     times, _ = timed(lambda: format_files(files, ("bench_client", "bench_stubs"), "black"))
-    rows.append(("format (`formatter = \"black\"`: ruff, then black)", times))
+    rows.append(('format (`formatter = "black"`: ruff, then black)', times))
     return rows
 
 
