@@ -15,9 +15,10 @@ import fnmatch
 from dataclasses import dataclass
 from typing import Any
 
-from .diagnostics import Diagnostic, Level, SpecError, escape_pointer_token, pointer_join
-from .loader import MAX_NODES, Document, SpecSet, split_pointer
+from .diagnostics import Diagnostic, Level, SpecError, pointer_join
+from .loader import Document, SpecSet, split_pointer
 from .normalize.operations import HTTP_METHODS
+from .positions import SCHEMA, Node, reach
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def select(specset: SpecSet, selection: Selection) -> None:
     if not selection:
         return
     roots = specset.root_documents()
-    kept: list[tuple[Document, str, Any]] = []  # (document, pointer, node) the walk starts from
+    kept: list[Node] = []  # where the walk starts from
     new_paths: dict[str, dict[Any, Any]] = {}
     all_tags: set[str] = set()
     total = 0
@@ -70,11 +71,11 @@ def select(specset: SpecSet, selection: Selection) -> None:
                 continue
             if item is not resolved or chosen == set(operations):
                 new_paths[str(doc.path)][path] = item
-                kept.append((doc, pointer, item))
+                kept.append(Node(doc, pointer, item))
             else:
                 trimmed = {k: v for k, v in item.items() if k not in operations or k in chosen}
                 new_paths[str(doc.path)][path] = trimmed
-                kept.append((doc, pointer, trimmed))
+                kept.append(Node(doc, pointer, trimmed))
     if not kept:
         tags = ", ".join(sorted(all_tags)[:30]) or "none"
         message = (
@@ -86,7 +87,7 @@ def select(specset: SpecSet, selection: Selection) -> None:
         for name in selection.keep_schemas if isinstance(doc.data, dict) else ():
             schemas = (doc.data.get("components") or {}).get("schemas")
             if isinstance(schemas, dict) and name in schemas:
-                kept.append((doc, "#", {"$ref": pointer_join("#/components/schemas", name)}))
+                kept.append(Node(doc, "#", {"$ref": pointer_join("#/components/schemas", name)}, SCHEMA))
     reached = _reached_components(specset, kept)
     for doc in roots:
         if not isinstance(doc.data, dict):
@@ -116,41 +117,13 @@ def _follow(specset: SpecSet, doc: Document, pointer: str, node: Any) -> dict[st
     return node if isinstance(node, dict) else {}
 
 
-def _reached_components(specset: SpecSet, start: list[tuple[Document, str, Any]]) -> set[tuple[str, str, str]]:
-    """(file, section, name) of every component reached from `start`, following refs."""
-    reached: set[tuple[str, str, str]] = set()
-    seen: set[str] = set()
-    stack = list(start)
-    budget = MAX_NODES  # YAML aliases can make a small file a huge tree; validation reports it
-    while stack and budget > 0:
-        budget -= 1
-        doc, pointer, node = stack.pop()
-        if isinstance(node, dict):
-            refs = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
-            mapping = node.get("mapping") if isinstance(node.get("propertyName"), str) else None
-            if isinstance(mapping, dict):  # a discriminator: values are refs or bare schema names
-                refs += [v if "#" in v or "/" in v else f"#/components/schemas/{escape_pointer_token(v)}"
-                         for v in mapping.values() if isinstance(v, str)]  # fmt: skip
-            for ref in refs:
-                target = specset.resolve(ref, doc, pointer)
-                if isinstance(target, Diagnostic) or target.key in seen:
-                    continue  # a broken ref is validation's to report
-                seen.add(target.key)
-                tokens = split_pointer(target.pointer)
-                if len(tokens) >= 3 and tokens[0] == "components":
-                    # A component is kept whole, so everything it refers to is walked too.
-                    component = (str(target.document.path), tokens[1], tokens[2])
-                    if component not in reached:
-                        reached.add(component)
-                        top = pointer_join("#/components", tokens[1], tokens[2])
-                        stack.append((target.document, top, target.document.get(top)))
-                else:
-                    stack.append((target.document, target.pointer, target.value))
-            for key, value in node.items():
-                if key != "$ref" and isinstance(value, (dict, list)):
-                    stack.append((doc, pointer_join(pointer, str(key)), value))
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                if isinstance(value, (dict, list)):
-                    stack.append((doc, pointer_join(pointer, i), value))
+def _reached_components(specset: SpecSet, start: list[Node]) -> set[tuple[str, str, str]]:
+    """(file, section, name) of every component reached from `start`, following refs and
+    discriminator mappings; a component is kept whole, so all it refers to is reached too.
+    Broken references are validation's to report."""
+    reached = set()
+    for target in reach(specset, start, mappings=True, whole_components=True).targets:
+        tokens = split_pointer(target.pointer)
+        if len(tokens) == 3 and tokens[0] == "components":
+            reached.add((str(target.document.path), tokens[1], tokens[2]))
     return reached

@@ -6,11 +6,11 @@ Every problem becomes a Diagnostic with an absolute JSON pointer and a line.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from . import oas_checks
-from .diagnostics import Diagnostic, Level, Location, pointer_join
-from .loader import MAX_DEPTH, MAX_NODES, TOO_DEEP, Document, SpecSet
+from .diagnostics import Diagnostic, Level, Location
+from .loader import MAX_NODES, TOO_DEEP, Document, SpecSet
+from .positions import Node, reach
 
 SUPPORTED = ("3.0", "3.1")
 
@@ -38,40 +38,14 @@ def check_version(doc: Document) -> Diagnostic | None:
 
 
 def check_refs(specset: SpecSet, doc: Document) -> list[Diagnostic]:
-    """Every `$ref` reachable from `doc` must resolve; walk each target once."""
-    diagnostics: list[Diagnostic] = []
-    seen: set[str] = set()
-    budget = MAX_NODES
-    too_deep: list[Location] = []  # collections nested too deep; the first in the file is reported
-    stack: list[tuple[Document, str, Any]] = [(doc, "#", doc.data)]
-    while stack:
-        budget -= 1
-        if budget < 0:
-            message = f"more than {MAX_NODES} nodes (YAML aliases expanding?); refusing to walk further"
-            diagnostics.append(Diagnostic(Level.ERROR, doc.location("#"), message, "too-large"))
-            break
-        document, pointer, node = stack.pop()
-        if pointer.count("/") > MAX_DEPTH:
-            too_deep.append(document.location(pointer))
-            continue
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if ref is not None:
-                target = specset.resolve(ref, document, pointer)
-                if isinstance(target, Diagnostic):
-                    diagnostics.append(target)
-                elif target.key not in seen:
-                    seen.add(target.key)
-                    stack.append((target.document, target.pointer, target.value))
-            for key, value in node.items():
-                if key != "$ref" and isinstance(value, (dict, list)):
-                    stack.append((document, pointer_join(pointer, key), value))
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                if isinstance(value, (dict, list)):
-                    stack.append((document, pointer_join(pointer, i), value))
-    if too_deep:
-        first = min(too_deep, key=lambda at: (at.file, at.line or 0, at.col or 0))
+    """Every `$ref` reachable from `doc` must resolve; each target is walked once."""
+    found = reach(specset, [Node(doc, "#", doc.data)])
+    diagnostics = list(found.broken)
+    if found.exhausted:
+        message = f"more than {MAX_NODES} nodes (YAML aliases expanding?); refusing to walk further"
+        diagnostics.append(Diagnostic(Level.ERROR, doc.location("#"), message, "too-large"))
+    if found.too_deep:  # one report: the first collection too deep in the file
+        first = min(found.too_deep, key=lambda at: (at.file, at.line or 0, at.col or 0))
         diagnostics.append(Diagnostic(Level.ERROR, first, TOO_DEEP, "nesting-too-deep"))
     return sorted(set(diagnostics), key=lambda d: (d.location.file, d.location.line or 0, d.message))
 

@@ -47,6 +47,9 @@ ERRORS = {
 GENERATED = {
     "keywords": ("generated 2 operations and 2 models", ["18:5  #/paths/~1class~1{from}/post  warning: Path parameter "
                  "'from' for 'post' operation in '/class/{from}' was not resolved  [openapi-schema]"]),
+    "keyword_positions": ("generated 1 operations and 2 models", [
+        '32:3  #/components/schemas  warning: "$ref" does not match "^[a-zA-Z0-9._-]+$"  [openapi-schema]',
+    ]),
     "odd_names": ("generated 1 operations and 7 models", []),
     "recursion": ("generated 1 operations and 2 models", [
         "24:5  #/components/schemas/Loop  warning: this schema refers to itself without an object in between; "
@@ -133,6 +136,23 @@ def test_names_keep_their_wire_form(generated: dict[str, tuple[Path, subprocess.
                  'user_name__: str | None = _Field(default=None, alias="UserName")',
                  "class BaseModelModel(_Model):", "class LiteralModel(_Model):", "class Client(_Model):"):  # fmt: skip
         assert line in text
+
+
+def test_keywords_in_name_and_data_positions_are_names_and_data(
+    generated: dict[str, tuple[Path, subprocess.CompletedProcess[str]]],
+) -> None:
+    (models,) = import_from(generated["keyword_positions"][0], "h_keyword_positions.models")
+    wire = {"$ref": "#/a", "type": "object", "allOf": [{"type": "array"}], "properties": {"p": {"$ref": "#/b"}}}
+    parsed = models.JsonSchema.model_validate({**wire, "const": {"any": "json"}, "items": [1]})
+    assert (parsed.ref, parsed.type, parsed.all_of[0].type, parsed.properties["p"].ref) == (
+        "#/a",
+        "object",
+        "array",
+        "#/b",
+    )
+    assert (parsed.const, parsed.items) == ({"any": "json"}, [1])  # object-valued const and enum: not Literals
+    assert parsed.to_dict() == {**wire, "const": {"any": "json"}, "items": [1]}
+    assert models.Ref.model_validate({"name": "x"}).name == "x"  # the component named `$ref`
 
 
 def test_payload_text_is_inert(generated: dict[str, tuple[Path, subprocess.CompletedProcess[str]]]) -> None:

@@ -73,18 +73,25 @@ def constraints(schema: dict[str, Any]) -> Constraints:
 
 
 def enum_values(schema: dict[str, Any]) -> tuple[Any, ...] | None:
-    """`enum` (null dropped: it is nullability) or `const`; None when neither is present.
+    """`enum` (null dropped: it is nullability) or `const`; None when neither is present, or
+    when a value is an object or array (no Literal can hold it: the schema's type decides).
     `x-stainless-const` single-value enums come out as one-value tuples like `const`."""
     if "const" in schema:
-        return () if schema["const"] is None else (schema["const"],)
+        value = schema["const"]
+        return () if value is None else (value,) if isinstance(value, _SCALARS) else None
     enum = schema.get("enum")
-    if isinstance(enum, list):
-        seen: list[Any] = []
-        for v in enum:
-            if v is not None and isinstance(v, (str, int, float, bool)) and v not in seen:
-                seen.append(v)
-        return tuple(seen)
-    return None
+    if not isinstance(enum, list):
+        return None
+    seen: list[Any] = []
+    for v in enum:
+        if v is not None and not isinstance(v, _SCALARS):
+            return None
+        if v is not None and v not in seen:
+            seen.append(v)
+    return tuple(seen)
+
+
+_SCALARS = (str, int, float, bool)
 
 
 def primitive(type_name: str, schema: dict[str, Any]) -> Primitive:

@@ -1,0 +1,160 @@
+"""Which positions of an OpenAPI document hold schemas, names or data, and the one walker
+that follows `$ref`s through them.
+
+A document mixes three kinds of positions: objects that can be a `$ref` (a schema, a
+parameter, a response...), names (the keys of `properties`, `components/schemas`, `paths`,
+`responses`, `mapping`...) and data (`example`, `examples`, `default`, `enum`, `const`,
+extensions). Only the first kind holds a reference or keywords: a property called `$ref`, or
+a `$ref` inside an example, is a name or data, never a reference. Every stage that follows
+references (the ref checks, selection) walks with `reach`; normalization reads schemas
+through the same tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .diagnostics import Diagnostic, Location, escape_pointer_token, pointer_join
+from .loader import MAX_DEPTH, MAX_NODES, Document, SpecSet, Target, split_pointer
+
+# JSON Schema keywords (OpenAPI 3.0 and 3.1 / 2020-12) by what their value holds.
+SCHEMA_ONE = frozenset(
+    {"items", "additionalProperties", "not", "contains", "if", "then", "else", "propertyNames",
+     "unevaluatedItems", "unevaluatedProperties", "additionalItems", "contentSchema"}
+)  # fmt: skip
+SCHEMA_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+SCHEMA_MAP = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+
+# OpenAPI objects whose keys are names (status codes, media types, paths...), each value an object.
+_OBJECT_MAPS = frozenset({"paths", "webhooks", "callbacks", "responses", "content", "headers", "links", "encoding"})
+# OpenAPI keys that hold data or plain descriptions, never a reference to follow.
+_OBJECT_DATA = frozenset({"info", "tags", "servers", "security", "externalDocs", "example", "discriminator"})
+
+# Kinds of position: an OpenAPI object, a schema, a map of names to schemas or to objects,
+# a map of Example objects, an Example object (only its own `$ref` counts), and data (walked
+# only so that nothing nests too deep for the stages that recurse; it holds no references).
+OBJECT, SCHEMA, SCHEMAS, OBJECTS, EXAMPLES, EXAMPLE, DATA = (
+    "object", "schema", "schemas", "objects", "examples", "example", "data"
+)  # fmt: skip
+_COMPONENTS = "components"  # a document's `components`: each section a map of names
+
+
+@dataclass(frozen=True)
+class Node:
+    document: Document
+    pointer: str
+    value: Any
+    kind: str = OBJECT
+
+
+def component_kind(section: str) -> str:
+    """The kind of an entry of `components/<section>`."""
+    return {"schemas": SCHEMA, "examples": EXAMPLE}.get(section, OBJECT)
+
+
+def children(node: Node) -> Iterator[Node]:
+    """The containers directly below `node`, each with the kind of its position."""
+    value, kind = node.value, node.kind
+    if isinstance(value, list):  # `parameters`, `allOf`, draft-04 tuple `items`, data
+        for i, item in enumerate(value):
+            if isinstance(item, (dict, list)):
+                yield Node(
+                    node.document, pointer_join(node.pointer, i), item, kind if kind in (OBJECT, SCHEMA) else DATA
+                )
+        return
+    if not isinstance(value, dict):
+        return
+    for key, child in value.items():
+        if isinstance(child, (dict, list)):
+            yield Node(node.document, pointer_join(node.pointer, str(key)), child, _kind_below(node, str(key)))
+
+
+def _kind_below(node: Node, key: str) -> str:
+    kind = node.kind
+    if kind == _COMPONENTS:
+        return {"schemas": SCHEMAS, "examples": EXAMPLES}.get(key, OBJECTS)
+    if kind in (SCHEMAS, OBJECTS, EXAMPLES):  # every key a name
+        return {SCHEMAS: SCHEMA, OBJECTS: OBJECT, EXAMPLES: EXAMPLE}[kind]
+    if kind == SCHEMA:
+        if key in SCHEMA_ONE or key in SCHEMA_LIST:
+            return SCHEMA
+        return SCHEMAS if key in SCHEMA_MAP else DATA  # example(s), default, enum, const, extensions
+    if kind != OBJECT or key == "$ref" or key in _OBJECT_DATA or key.startswith("x-"):
+        return DATA
+    if key == "schema":
+        return SCHEMA
+    if key == "examples":
+        return EXAMPLES
+    if key == "components" and node.pointer == "#":
+        return _COMPONENTS
+    if key in _OBJECT_MAPS:
+        return OBJECTS
+    return OBJECT
+
+
+def refs(node: Node, mappings: bool = False) -> list[tuple[str, str, Any]]:
+    """(pointer of the object, pointer of the reference, the reference) at `node` itself: its
+    `$ref` where its kind can hold one, and with `mappings` a schema's discriminator mapping
+    (bare schema names or references)."""
+    value = node.value
+    if not isinstance(value, dict) or node.kind not in (OBJECT, SCHEMA, EXAMPLE):
+        return []
+    found: list[tuple[str, str, Any]] = []
+    if "$ref" in value:
+        found.append((node.pointer, pointer_join(node.pointer, "$ref"), value["$ref"]))
+    discriminator = value.get("discriminator") if node.kind == SCHEMA else None
+    mapping = discriminator.get("mapping") if mappings and isinstance(discriminator, dict) else None
+    for name, target in mapping.items() if isinstance(mapping, dict) else ():
+        if isinstance(target, str):
+            ref = target if "#" in target or "/" in target else f"#/components/schemas/{escape_pointer_token(target)}"
+            found.append((node.pointer, pointer_join(node.pointer, "discriminator", "mapping", str(name)), ref))
+    return found
+
+
+@dataclass
+class Reach:
+    """What a walk met: each reference's target once, broken references, nodes too deep."""
+
+    targets: list[Node] = field(default_factory=list)
+    broken: list[Diagnostic] = field(default_factory=list)
+    too_deep: list[Location] = field(default_factory=list)
+    exhausted: bool = False  # more than MAX_NODES nodes (YAML aliases expanding?)
+
+
+def reach(specset: SpecSet, start: list[Node], *, mappings: bool = False, whole_components: bool = False) -> Reach:
+    """Walk from `start` through every position and every reference, each target once.
+    `whole_components`: a target inside `components/<section>/<name>` is walked from that
+    entry's top (selection keeps components whole, so all they refer to is reached)."""
+    found = Reach()
+    seen: set[str] = set()
+    stack = list(reversed(start))
+    budget = MAX_NODES
+    while stack:
+        budget -= 1
+        if budget < 0:
+            found.exhausted = True
+            break
+        node = stack.pop()
+        if node.pointer.count("/") > MAX_DEPTH:  # every later stage recurses; real specs nest ~20 deep
+            found.too_deep.append(node.document.location(node.pointer))
+            continue
+        for at, written, ref in refs(node, mappings):
+            target = specset.resolve(ref, node.document, at)
+            if isinstance(target, Diagnostic):
+                if written != pointer_join(at, "$ref"):  # a mapping entry: the problem is there
+                    target = replace(target, location=node.document.location(written))
+                found.broken.append(target)
+                continue
+            kind = node.kind
+            tokens = split_pointer(target.pointer)
+            if whole_components and len(tokens) >= 3 and tokens[0] == "components":
+                top = pointer_join("#/components", tokens[1], tokens[2])
+                target, kind = Target(target.document, top, target.document.get(top)), component_kind(tokens[1])
+            if target.key not in seen:
+                seen.add(target.key)
+                found.targets.append(Node(target.document, target.pointer, target.value, kind))
+                stack.append(found.targets[-1])
+        stack.extend(reversed(list(children(node))))
+    return found
