@@ -21,7 +21,7 @@ from .validate import schema_checks, structural_checks, validate
 from .writer import format_files, write_tree
 
 # Problems the generator can work around: reported as warnings unless --strict.
-LENIENT_RULES = frozenset({"openapi-schema", "validator-crash"})
+LENIENT_RULES = frozenset({"openapi-schema", "validator-crash", "name-collision", "duplicate-operation-id"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ def build(settings: Settings) -> Result:
         where = specset.root_documents()[0].location("#")
         message = "schemas nest too deeply (through a long chain of $refs?) to be normalized"
         raise SpecError([Diagnostic(Level.ERROR, where, message, "nesting-too-deep")]) from None
+    found = _lenient(found, settings.strict)
     files: dict[str, str] = {}
     if not errors(found):
         base = snake(api.title.removesuffix(" API").removesuffix(" api")) or "api"
@@ -80,13 +81,14 @@ def build(settings: Settings) -> Result:
         )
         packages = tuple(filter(None, (config.client_package, config.stubs_package)))
         files = format_files(render(api, config), packages, settings.formatter, settings.line_length)
-    diagnostics += schema_findings()
-    if not settings.strict:
-        diagnostics = [d.as_warning() if d.rule in LENIENT_RULES else d for d in diagnostics]
-    diagnostics += found
+    diagnostics += _lenient(schema_findings(), settings.strict) + found
     if errors(diagnostics):
         raise SpecError(diagnostics)
     return Result(api, files, diagnostics, time.perf_counter() - started)
+
+
+def _lenient(diagnostics: list[Diagnostic], strict: bool) -> list[Diagnostic]:
+    return diagnostics if strict else [d.as_warning() if d.rule in LENIENT_RULES else d for d in diagnostics]
 
 
 PARALLEL_FROM = 256 * 1024  # characters of spec text; below this a process costs more than it saves

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 from ..diagnostics import Diagnostic
-from ..ir import Api
+from ..ir import Api, Array, Field, Map, Model, Operation, Ref, Type, Union_
 from ..loader import SpecSet
 from .operations import OperationNormalizer, disambiguate
 from .schemas import SchemaNormalizer
@@ -14,15 +17,18 @@ def normalize(specset: SpecSet, diagnostics: list[Diagnostic]) -> Api:
     schemas = SchemaNormalizer(specset, diagnostics)
     ops = OperationNormalizer(specset, schemas, diagnostics)
     documents = sorted(specset.root_documents(), key=lambda d: str(d.path))
-    operations = []
+    operations = ops.operations(documents)
     for doc in documents:
-        operations.extend(ops.operations(doc))
         # Components no operation reaches are still part of the API's vocabulary.
         for name in sorted((doc.data.get("components") or {}).get("schemas") or {}):
             schemas.type_of(
-                doc, "#", {"$ref": f"#/components/schemas/{name.replace('~', '~0').replace('/', '~1')}"}, name
+                doc, "#", {"$ref": f"#/components/schemas/{name.replace('~', '~0').replace('/', '~1')}"}, (name,)
             )
     operations = disambiguate(operations, diagnostics, specset)
+    # Inline models were built under tokens: now that every name is claimed, they get theirs.
+    names = schemas.names.resolve()
+    diagnostics += schemas.names.diagnostics
+    rename = _renamer(names)
     first = documents[0].data if documents else {}
     info = first.get("info") or {}
     servers = first.get("servers") or [{}]
@@ -31,8 +37,50 @@ def normalize(specset: SpecSet, diagnostics: list[Diagnostic]) -> Api:
         version=str(info.get("version") or ""),
         description=str(info.get("description") or "").strip(),
         base_url=str((servers[0] or {}).get("url") or "http://localhost"),
-        models=tuple(sorted(schemas.models.values(), key=lambda m: m.name)),
-        aliases=tuple(sorted(schemas.aliases.values(), key=lambda a: a.name)),
-        operations=tuple(operations),
+        models=tuple(sorted((_model(m, names, rename) for m in schemas.models.values()), key=lambda m: m.name)),
+        aliases=tuple(
+            sorted(
+                (replace(a, name=names.get(a.name, a.name), type=rename(a.type)) for a in schemas.aliases.values()),
+                key=lambda a: a.name,
+            )
+        ),
+        operations=tuple(_operation(op, names, rename) for op in operations),
         sources=tuple(str(d.path) for d in documents),
     )
+
+
+def _renamer(names: dict[str, str]) -> Callable[[Type], Type]:
+    def rename(t: Type) -> Type:
+        if isinstance(t, Ref):
+            return Ref(names[t.name]) if t.name in names else t
+        if isinstance(t, Array):
+            return replace(t, item=rename(t.item))
+        if isinstance(t, Map):
+            return replace(t, value=rename(t.value))
+        if isinstance(t, Union_):
+            return replace(t, members=tuple(rename(m) for m in t.members))
+        return t
+
+    return rename
+
+
+def _fields(fields: tuple[Field, ...], rename: Callable[[Type], Type]) -> tuple[Field, ...]:
+    return tuple(replace(f, type=rename(f.type)) for f in fields)
+
+
+def _model(model: Model, names: dict[str, str], rename: Callable[[Type], Type]) -> Model:
+    extra = rename(model.extra) if model.extra is not None else None
+    return replace(model, name=names.get(model.name, model.name), fields=_fields(model.fields, rename), extra=extra)
+
+
+def _operation(op: Operation, names: dict[str, str], rename: Callable[[Type], Type]) -> Operation:
+    parameters = tuple(replace(p, type=rename(p.type)) for p in op.parameters)
+    body = op.body and replace(
+        op.body,
+        type=rename(op.body.type),
+        fields=_fields(op.body.fields, rename),
+        model=names.get(op.body.model, op.body.model) if op.body.model else None,
+    )
+    response = rename(op.response) if op.response is not None else None
+    pagination = op.pagination and replace(op.pagination, item=rename(op.pagination.item))
+    return replace(op, parameters=parameters, body=body, response=response, pagination=pagination)

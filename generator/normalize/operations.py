@@ -16,7 +16,7 @@ from ..diagnostics import Diagnostic, Level, pointer_join
 from ..ir import MISSING, Array, Body, Operation, Pagination, Parameter, Primitive, Ref, Source, Type
 from ..loader import Document, SpecSet
 from ..names import field_name, pascal, snake, unique
-from .schemas import SchemaNormalizer
+from .schemas import Hint, SchemaNormalizer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 # Keyword arguments every generated method has; spec parameters may not shadow them.
@@ -92,22 +92,52 @@ class OperationNormalizer:
         self.schemas = schemas
         self.diagnostics = diagnostics
 
-    def operations(self, doc: Document) -> list[Operation]:
-        out: list[Operation] = []
-        paths = doc.data.get("paths") or {}
-        for path, item_raw in paths.items():
-            item_ptr = pointer_join("#/paths", path)
-            idoc, iptr, item = _deref(self.specset, doc, item_ptr, item_raw, self.diagnostics)
-            for method in HTTP_METHODS:
-                if isinstance(item.get(method), dict):
-                    out.append(self._operation(idoc, pointer_join(iptr, method), str(path), method, item[method], item))
-        return out
+    def operations(self, documents: list[Document]) -> list[Operation]:
+        """Every operation of the documents, in order; each with a unique operationId."""
+        located = []
+        for doc in documents:
+            paths = doc.data.get("paths") or {}
+            for path, item_raw in paths.items():
+                item_ptr = pointer_join("#/paths", path)
+                idoc, iptr, item = _deref(self.specset, doc, item_ptr, item_raw, self.diagnostics)
+                for method in HTTP_METHODS:
+                    if isinstance(item.get(method), dict):
+                        located.append((idoc, pointer_join(iptr, method), str(path), method, item[method], item))
+        ids = self._unique_ids(located)
+        return [self._operation(*where, ids[where[1], str(where[0].path)]) for where in located]
+
+    def _unique_ids(self, located: list[tuple[Document, str, str, str, Any, Any]]) -> dict[tuple[str, str], str]:
+        """(pointer, file) -> operationId. A later operation (in document order) whose id repeats
+        an earlier one's, or gives the same Python names (it differs by case or punctuation), is
+        renamed after its method and path, with a warning naming both places."""
+        ids: dict[tuple[str, str], str] = {}
+        first: dict[str, tuple[Document, str, str]] = {}  # snake form -> (document, pointer, id)
+        for doc, ptr, path, method, op, _ in located:
+            given = str(op.get("operationId") or snake(f"{method} {path}"))
+            earlier = first.get(snake(given))
+            if earlier is not None:
+                renamed = f"{given}_{snake(f'{method} {path}')}"
+                there = f"{earlier[0].path.name}{earlier[1]}"
+                clash = "is used at" if given == earlier[2] else f"makes the same names as {earlier[2]!r} at"
+                message = f"operationId {given!r} {clash} {there} too; generated here as {renamed!r}"
+                at = doc.location(pointer_join(ptr, "operationId") if "operationId" in op else ptr)
+                self.diagnostics.append(Diagnostic(Level.ERROR, at, message, "duplicate-operation-id"))
+                given = renamed
+            first.setdefault(snake(given), (doc, ptr, given))
+            ids[ptr, str(doc.path)] = given
+        return ids
 
     def _operation(
-        self, doc: Document, ptr: str, path: str, method: str, op: dict[str, Any], item: dict[str, Any]
+        self,
+        doc: Document,
+        ptr: str,
+        path: str,
+        method: str,
+        op: dict[str, Any],
+        item: dict[str, Any],
+        operation_id: str,
     ) -> Operation:
-        operation_id = str(op.get("operationId") or snake(f"{method} {path}"))
-        hint = pascal(operation_id)
+        hint = (pascal(operation_id),)
         resource, name = resource_and_name(method, path)
         taken = set(RESERVED_ARGS)
         parameters = self._parameters(doc, ptr, op, item, hint, taken)
@@ -134,7 +164,7 @@ class OperationNormalizer:
         )
 
     def _parameters(
-        self, doc: Document, ptr: str, op: dict[str, Any], item: dict[str, Any], hint: str, taken: set[str]
+        self, doc: Document, ptr: str, op: dict[str, Any], item: dict[str, Any], hint: Hint, taken: set[str]
     ) -> list[Parameter]:
         merged: dict[tuple[str, str], tuple[Document, str, dict[str, Any]]] = {}
         item_ptr = ptr.rsplit("/", 1)[0]
@@ -153,7 +183,7 @@ class OperationNormalizer:
                 media = next(iter(param["content"]))
                 schema_ptr = pointer_join(pptr, "content", media, "schema")
                 schema = param["content"][media].get("schema")
-            ptype = self.schemas.type_of(pdoc, schema_ptr, schema, hint + pascal(wire))
+            ptype = self.schemas.type_of(pdoc, schema_ptr, schema, (*hint, pascal(wire)))
             name = field_name(wire)
             if name in taken:
                 name = f"{name}_{location}"
@@ -174,7 +204,7 @@ class OperationNormalizer:
             )
         return out
 
-    def _body(self, doc: Document, ptr: str, op: dict[str, Any], hint: str, taken: set[str]) -> Body | None:
+    def _body(self, doc: Document, ptr: str, op: dict[str, Any], hint: Hint, taken: set[str]) -> Body | None:
         if "requestBody" not in op:
             return None
         bdoc, bptr, body = _deref(
@@ -188,7 +218,7 @@ class OperationNormalizer:
         schema_ptr = pointer_join(bptr, "content", media, "schema")
         required = bool(body.get("required"))
         btype: Type = (
-            self.schemas.type_of(bdoc, schema_ptr, schema, hint + "Request")
+            self.schemas.type_of(bdoc, schema_ptr, schema, (*hint, "Request"))
             if schema is not None
             else Primitive("bytes")
         )
@@ -204,7 +234,7 @@ class OperationNormalizer:
         unique("body", taken)
         return Body(media, btype, required)
 
-    def _response(self, doc: Document, ptr: str, op: dict[str, Any], hint: str) -> tuple[Type | None, str]:
+    def _response(self, doc: Document, ptr: str, op: dict[str, Any], hint: Hint) -> tuple[Type | None, str]:
         responses = op.get("responses") or {}
         self._error_responses(doc, ptr, responses, hint)
         codes = sorted(str(c) for c in responses if str(c).startswith("2"))
@@ -225,10 +255,10 @@ class OperationNormalizer:
         if schema is None:
             return None, "empty"
         return self.schemas.type_of(
-            rdoc, pointer_join(rptr, "content", media, "schema"), schema, hint + "Response"
+            rdoc, pointer_join(rptr, "content", media, "schema"), schema, (*hint, "Response")
         ), "json"
 
-    def _error_responses(self, doc: Document, ptr: str, responses: dict[Any, Any], hint: str) -> None:
+    def _error_responses(self, doc: Document, ptr: str, responses: dict[Any, Any], hint: Hint) -> None:
         """Error bodies are not returned, but their models are part of the API (and the stubs)."""
         for code, raw in responses.items():
             if str(code).startswith("2"):
@@ -239,7 +269,7 @@ class OperationNormalizer:
             picked = _pick_content(response.get("content"))
             if picked and picked[0] in JSON_TYPES and isinstance(picked[1], dict) and "schema" in picked[1]:
                 schema_ptr = pointer_join(rptr, "content", picked[0], "schema")
-                self.schemas.type_of(rdoc, schema_ptr, picked[1]["schema"], hint + pascal(str(code)) + "Error")
+                self.schemas.type_of(rdoc, schema_ptr, picked[1]["schema"], (*hint, pascal(str(code)), "Error"))
 
     def _pagination(self, parameters: list[Parameter], response: Type | None) -> Pagination | None:
         """Cursor pages: an `after` query parameter, and a response with `data` + `has_more`."""

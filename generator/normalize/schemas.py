@@ -2,40 +2,23 @@
 
 Object schemas become models named after where they sit: a component keeps its key; an
 inline object takes its parent's name plus the property (`FineTuningJob` + `error` ->
-`FineTuningJobError`). Titles are never used, numbers never invented. Two different schemas
-that want the same name are a reported error, not a silent merge.
+`FineTuningJobError`). Titles are never used, numbers never invented. Inline models carry a
+token for a name until every name is known (naming.py resolves collisions), then
+`normalize` renames them.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..diagnostics import Diagnostic, Level, pointer_join
 from ..ir import ANY, MISSING, NONE, Alias, Array, Field, Literal, Map, Model, Ref, Source, Type
 from ..loader import Document, SpecSet, Target, split_pointer
-from ..names import class_name, field_name, pascal, unique
+from ..names import field_name, pascal, unique
 from . import rules
+from .naming import Names
 
-# Names the generated models module imports for itself; a schema may not take them.
-RESERVED = frozenset(
-    {
-        "Any",
-        "Literal",
-        "TypeAlias",
-        "TypedDict",
-        "Required",
-        "NotRequired",
-        "Annotated",
-        "BaseModel",
-        "ConfigDict",
-        "Field",
-        "Union",
-        "Optional",
-        "List",
-        "Dict",
-    }
-)
+Hint = tuple[str, ...]  # an owner's name, then the words of the path to an inline schema
 
 
 def _component_name(target: Target) -> str:
@@ -47,23 +30,21 @@ def _component_name(target: Target) -> str:
     return target.document.path.stem
 
 
-def _fingerprint(schema: Any) -> str:
-    return json.dumps(schema, sort_keys=True, default=str)
-
-
 class SchemaNormalizer:
     def __init__(self, specset: SpecSet, diagnostics: list[Diagnostic]) -> None:
         self.specset = specset
         self.diagnostics = diagnostics
         self.models: dict[str, Model] = {}
         self.aliases: dict[str, Alias] = {}
-        self._claims: dict[str, tuple[str, str, Source]] = {}  # name -> (source key, fingerprint, where)
+        self.names = Names(specset)
         self._by_key: dict[str, Type] = {}
         self._in_progress: set[str] = set()
+        self._standing_in: dict[Hint, str] = {}  # the hint of a named non-object -> its name
 
     # ------------------------------------------------------------ entry points
-    def type_of(self, doc: Document, pointer: str, schema: Any, hint: str) -> Type:
-        """The IR type of the schema at `pointer` in `doc`; `hint` names an inline object."""
+    def type_of(self, doc: Document, pointer: str, schema: Any, hint: Hint) -> Type:
+        """The IR type of the schema at `pointer` in `doc`; `hint` (an owner's name, then the
+        words of the path from it) names an inline object."""
         if not isinstance(schema, dict):
             return ANY
         if "$ref" in schema:
@@ -84,36 +65,28 @@ class SchemaNormalizer:
         if key in self._by_key:
             return self._by_key[key]
         doc, pointer, schema = target.document, target.pointer, target.value
-        name = class_name(_component_name(target), RESERVED)
+        where = Source(str(doc.path), pointer)
+        word = self.names.components.get(key) or _component_name(target)
+        # A `$ref` into something else than `components/schemas` is named like an inline schema.
+        name = self.names.components.get(key) or self.names.inline((word,), schema, where)
         if self._is_object(doc, pointer, schema):
-            ref = self._claim(name, key, schema, Source(str(doc.path), pointer), doc)
-            self._by_key[key] = ref
-            if ref.name not in self.models and ref.name == name:
-                self._build_model(doc, pointer, schema, name)
-            return ref
+            self._by_key[key] = Ref(name)
+            if name not in self.models:
+                self._build_model(doc, pointer, schema, name, (word,))
+            return self._by_key[key]
         if key in self._in_progress:
             message = "this schema refers to itself without an object in between; typed as Any"
             self.diagnostics.append(Diagnostic(Level.WARNING, doc.location(pointer), message, "recursive-alias"))
             return ANY
         self._in_progress.add(key)
-        resolved = self.type_of(doc, pointer, schema, name)
+        self._standing_in[(word,)] = name  # `X | null` or `allOf: [X]`: the object X is this schema
+        resolved = self.type_of(doc, pointer, schema, (word,))
+        del self._standing_in[(word,)]
         self._in_progress.discard(key)
         self._by_key[key] = resolved
         if name not in self.aliases and name not in self.models:
-            self.aliases[name] = Alias(name, resolved, _description(schema), Source(str(doc.path), pointer))
+            self.aliases[name] = Alias(name, resolved, _description(schema), where)
         return resolved
-
-    def _claim(self, name: str, key: str, schema: Any, where: Source, doc: Document) -> Ref:
-        """Give `name` to the schema at `key`, or report the schema that already holds it."""
-        fingerprint = _fingerprint(schema)
-        held = self._claims.get(name)
-        if held is None:
-            self._claims[name] = (key, fingerprint, where)
-        elif held[0] != key and held[1] != fingerprint:
-            other = held[2]
-            message = f"two different schemas want the model name {name!r}: this one and {other.file}:{other.pointer}"
-            self.error(doc, where.pointer, message, "name-collision")
-        return Ref(name)
 
     def _is_object(self, doc: Document, pointer: str, schema: Any) -> bool:
         """Does this schema become a model class? Objects with properties, and allOf merges."""
@@ -127,12 +100,12 @@ class SchemaNormalizer:
         return False
 
     # ------------------------------------------------------------ inline schemas
-    def _fold(self, doc: Document, pointer: str, schema: dict[str, Any], hint: str) -> Type:
+    def _fold(self, doc: Document, pointer: str, schema: dict[str, Any], hint: Hint) -> Type:
         nullable = rules.declares_null(schema)
         t = self._fold_non_null(doc, pointer, schema, hint)
         return rules.union([t, NONE]) if nullable else t
 
-    def _fold_non_null(self, doc: Document, pointer: str, schema: dict[str, Any], hint: str) -> Type:
+    def _fold_non_null(self, doc: Document, pointer: str, schema: dict[str, Any], hint: Hint) -> Type:
         for combinator in ("oneOf", "anyOf"):
             members = schema.get(combinator)
             if isinstance(members, list) and members:
@@ -150,14 +123,14 @@ class SchemaNormalizer:
             return rules.union([self._fold_non_null(doc, pointer, {**schema, "type": t}, hint) for t in types])
         kind = types[0] if types else None
         if kind == "array" or (kind is None and "items" in schema):
-            item = self.type_of(doc, pointer_join(pointer, "items"), schema.get("items"), hint + "Item")
+            item = self.type_of(doc, pointer_join(pointer, "items"), schema.get("items"), (*hint, "Item"))
             return Array(item, rules.constraints(schema))
         if kind == "object" or (kind is None and ("properties" in schema or "additionalProperties" in schema)):
             if schema.get("properties"):
                 return self._hoist(doc, pointer, schema, hint)
             extra = schema.get("additionalProperties", True)
             value = (
-                self.type_of(doc, pointer_join(pointer, "additionalProperties"), extra, hint + "Value")
+                self.type_of(doc, pointer_join(pointer, "additionalProperties"), extra, (*hint, "Value"))
                 if isinstance(extra, dict)
                 else ANY
             )
@@ -170,15 +143,17 @@ class SchemaNormalizer:
             return NONE
         return ANY
 
-    def _union(self, doc: Document, pointer: str, members: list[Any], hint: str, parent: dict[str, Any]) -> Type:
+    def _union(self, doc: Document, pointer: str, members: list[Any], hint: Hint, parent: dict[str, Any]) -> Type:
         folded: list[Type] = []
         alone = sum(not rules.is_null_schema(m) for m in members) == 1  # `X | null`: X keeps the name
+        suffixes = [self._member_suffix(member, i, members) for i, member in enumerate(members)]
         for i, member in enumerate(members):
             if rules.is_null_schema(member):
                 folded.append(NONE)
                 continue
-            suffix = "" if alone else self._member_suffix(member, i, members)
-            folded.append(self.type_of(doc, pointer_join(pointer, i), member, hint + suffix))
+            suffix = suffixes[i] if suffixes.count(suffixes[i]) == 1 else f"{suffixes[i]}Variant{i}"  # `cat`, `Cat`
+            inner = hint if alone else (*hint, suffix)
+            folded.append(self.type_of(doc, pointer_join(pointer, i), member, inner))
         explicit = parent.get("discriminator")
         named = explicit.get("propertyName") if isinstance(explicit, dict) else None
         non_null = [m for m in folded if m != NONE]
@@ -204,25 +179,24 @@ class SchemaNormalizer:
             return pascal(own[0])
         return f"Variant{index}"
 
-    def _hoist(self, doc: Document, pointer: str, schema: dict[str, Any], hint: str) -> Type:
+    def _hoist(self, doc: Document, pointer: str, schema: dict[str, Any], hint: Hint) -> Type:
         key = f"{doc.path}{pointer}"
         if key in self._by_key:
             return self._by_key[key]
-        name = class_name(hint, RESERVED)
-        ref = self._claim(name, key, schema, Source(str(doc.path), pointer), doc)
-        self._by_key[key] = ref
-        if ref.name not in self.models:
-            self._build_model(doc, pointer, schema, name)
-        return ref
+        name = self._standing_in.get(hint) or self.names.inline(hint, schema, Source(str(doc.path), pointer))
+        self._by_key[key] = Ref(name)
+        if name not in self.models:
+            self._build_model(doc, pointer, schema, name, hint)
+        return self._by_key[key]
 
     # ------------------------------------------------------------ models
     def _merged(
-        self, doc: Document, pointer: str, schema: dict[str, Any], owner: str
-    ) -> tuple[list[tuple[Document, str, str, Any, str]], set[str], dict[str, Any]]:
+        self, doc: Document, pointer: str, schema: dict[str, Any], owner: Hint
+    ) -> tuple[list[tuple[Document, str, str, Any, Hint]], set[str], dict[str, Any]]:
         """Properties and required names, allOf members merged in order. Each property comes
         with where it was written and the model that wrote it (`owner`): an inline object in a
         property is named after its owner, so its name never depends on which model met it first."""
-        props: list[tuple[Document, str, str, Any, str]] = []
+        props: list[tuple[Document, str, str, Any, Hint]] = []
         required: set[str] = set(schema.get("required") or [])
         extra: dict[str, Any] = {}
         for i, member in enumerate(schema.get("allOf") or []):
@@ -237,7 +211,7 @@ class SchemaNormalizer:
                     break
                 seen.add(target.key)
                 mdoc, mptr, mschema = target.document, target.pointer, target.value
-                mowner = class_name(_component_name(target), RESERVED)
+                mowner = (self.names.components.get(target.key) or _component_name(target),)
             if isinstance(mschema, dict):
                 sub_props, sub_required, sub_extra = self._merged(mdoc, mptr, mschema, mowner)
                 props.extend(sub_props)
@@ -250,16 +224,16 @@ class SchemaNormalizer:
                 extra[key] = schema[key]
         return props, required, extra
 
-    def _build_model(self, doc: Document, pointer: str, schema: dict[str, Any], name: str) -> None:
+    def _build_model(self, doc: Document, pointer: str, schema: dict[str, Any], name: str, hint: Hint) -> None:
         self.models[name] = Model(name, (), source=Source(str(doc.path), pointer))  # placeholder for recursion
-        props, required, extra = self._merged(doc, pointer, schema, name)
-        by_wire: dict[str, tuple[Document, str, str, Any, str]] = {}
+        props, required, extra = self._merged(doc, pointer, schema, hint)
+        by_wire: dict[str, tuple[Document, str, str, Any, Hint]] = {}
         for entry in props:
             by_wire[entry[2]] = entry  # a later allOf member or the schema itself overrides
         fields: list[Field] = []
         taken: set[str] = set()
         for pdoc, pptr, wire, sub, owner in by_wire.values():
-            ftype = self.type_of(pdoc, pptr, sub, owner + pascal(wire))
+            ftype = self.type_of(pdoc, pptr, sub, (*owner, pascal(wire)))
             sub = sub if isinstance(sub, dict) else {}
             fields.append(
                 Field(
@@ -275,7 +249,7 @@ class SchemaNormalizer:
             )
         additional = extra.get("additionalProperties")
         extra_type = (
-            self.type_of(doc, pointer_join(pointer, "additionalProperties"), additional, name + "Value")
+            self.type_of(doc, pointer_join(pointer, "additionalProperties"), additional, (*hint, "Value"))
             if isinstance(additional, dict)
             else None
         )
