@@ -58,8 +58,11 @@ def errors(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def escape_pointer_token(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
+    token = str(token)
+    return token.replace("~", "~0").replace("/", "~1") if "~" in token or "/" in token else token
 
 
 def pointer_join(pointer: str, *tokens: str | int) -> str:
+    if len(tokens) == 1:  # nearly every call
+        return f"{pointer}/{escape_pointer_token(tokens[0])}"
     return pointer + "".join("/" + escape_pointer_token(t) for t in tokens)

@@ -263,15 +263,15 @@ class Api:
 
 
 def build_resource_tree(operations: tuple[Operation, ...]) -> Resource:
+    own: dict[tuple[str, ...], list[Operation]] = {}
+    children: dict[tuple[str, ...], set[str]] = {}
+    for op in operations:
+        own.setdefault(op.resource, []).append(op)
+        for depth in range(len(op.resource)):
+            children.setdefault(op.resource[:depth], set()).add(op.resource[depth])
+
     def build(prefix: tuple[str, ...]) -> Resource:
-        own = tuple(o for o in operations if o.resource == prefix)
-        child_names = sorted(
-            {
-                o.resource[len(prefix)]
-                for o in operations
-                if len(o.resource) > len(prefix) and o.resource[: len(prefix)] == prefix
-            }
-        )
-        return Resource(prefix, own, tuple(build((*prefix, c)) for c in child_names))
+        nested = tuple(build((*prefix, c)) for c in sorted(children.get(prefix, ())))
+        return Resource(prefix, tuple(own.get(prefix, ())), nested)
 
     return build(())

@@ -10,6 +10,9 @@ import builtins
 import keyword
 import re
 import unicodedata
+from functools import cache
+
+BUILTINS = frozenset(dir(builtins))
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
 
@@ -31,10 +34,12 @@ def words(name: str) -> list[str]:
     return _WORD.findall(_ascii(name))
 
 
+@cache  # a big spec asks for the same names tens of thousands of times
 def snake(name: str) -> str:
     return "_".join(w.lower() for w in words(name))
 
 
+@cache
 def pascal(name: str) -> str:
     return "".join(w[:1].upper() + w[1:] for w in words(name))
 
@@ -58,12 +63,13 @@ def field_name(wire: str) -> str:
     return name
 
 
+@cache
 def class_name(raw: str, reserved: frozenset[str] = frozenset()) -> str:
     """A PascalCase class name; names the generated modules import themselves get a suffix."""
     name = pascal(raw) or "Schema"
     if name[0].isdigit():
         name = f"Schema{name}"
-    while name in reserved or keyword.iskeyword(name) or name in dir(builtins):
+    while name in reserved or keyword.iskeyword(name) or name in BUILTINS:
         name += "Model"
     return name
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from .diagnostics import Diagnostic, Location, escape_pointer_token, pointer_join
 from .loader import MAX_DEPTH, MAX_NODES, Document, SpecSet, Target, split_pointer
@@ -41,8 +41,7 @@ OBJECT, SCHEMA, SCHEMAS, OBJECTS, EXAMPLES, EXAMPLE, DATA = (
 _COMPONENTS = "components"  # a document's `components`: each section a map of names
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):  # a tuple: a walk of a big spec makes hundreds of thousands
     document: Document
     pointer: str
     value: Any
@@ -56,19 +55,18 @@ def component_kind(section: str) -> str:
 
 def children(node: Node) -> Iterator[Node]:
     """The containers directly below `node`, each with the kind of its position."""
-    value, kind = node.value, node.kind
+    document, pointer, value, kind = node
     if isinstance(value, list):  # `parameters`, `allOf`, draft-04 tuple `items`, data
+        inner = kind if kind in (OBJECT, SCHEMA) else DATA
         for i, item in enumerate(value):
             if isinstance(item, (dict, list)):
-                yield Node(
-                    node.document, pointer_join(node.pointer, i), item, kind if kind in (OBJECT, SCHEMA) else DATA
-                )
-        return
-    if not isinstance(value, dict):
-        return
-    for key, child in value.items():
-        if isinstance(child, (dict, list)):
-            yield Node(node.document, pointer_join(node.pointer, str(key)), child, _kind_below(node, str(key)))
+                yield Node(document, f"{pointer}/{i}", item, inner)
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            if isinstance(child, (dict, list)):
+                key = str(key)
+                inner = DATA if kind == DATA else _kind_below(node, key)
+                yield Node(document, f"{pointer}/{escape_pointer_token(key)}", child, inner)
 
 
 def _kind_below(node: Node, key: str) -> str:
@@ -140,7 +138,9 @@ def reach(specset: SpecSet, start: list[Node], *, mappings: bool = False, whole_
         if node.pointer.count("/") > MAX_DEPTH:  # every later stage recurses; real specs nest ~20 deep
             found.too_deep.append(node.document.location(node.pointer))
             continue
-        for at, written, ref in refs(node, mappings):
+        value = node.value
+        holds = isinstance(value, dict) and ("$ref" in value or mappings and "discriminator" in value)
+        for at, written, ref in refs(node, mappings) if holds else ():
             target = specset.resolve(ref, node.document, at)
             if isinstance(target, Diagnostic):
                 if written != pointer_join(at, "$ref"):  # a mapping entry: the problem is there

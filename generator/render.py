@@ -75,24 +75,19 @@ def parameter(text: str, line_length: int) -> str:
     return f"{name}: ({annotation}){tail}" if _top_level_union(annotation) else text
 
 
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")  # string literals, as repr writes them
+_NESTING = re.compile(r"[\[(]|[\])]| \| ")
+
+
 def _top_level_union(annotation: str) -> bool:
-    depth, quote, i = 0, "", 0
-    while i < len(annotation):
-        ch = annotation[i]
-        if quote:
-            if ch == "\\":
-                i += 1  # the escaped character
-            elif ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "[(":
-            depth += 1
-        elif ch in "])":
-            depth -= 1
-        elif depth == 0 and annotation.startswith(" | ", i - 1):
+    if " | " not in annotation:
+        return False
+    depth = 0
+    for match in _NESTING.finditer(_QUOTED.sub("''", annotation)):
+        token = match.group()
+        if token == " | " and depth == 0:
             return True
-        i += 1
+        depth += 1 if token in "[(" else -1 if token in "])" else 0
     return False
 
 

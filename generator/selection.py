@@ -102,7 +102,7 @@ def select(specset: SpecSet, selection: Selection) -> None:
                 else {k: v for k, v in entries.items() if (str(doc.path), section, str(k)) in reached}
                 for section, entries in components.items()
             }
-        specset.documents[doc.path] = dataclasses.replace(doc, data=data)
+        specset.replace(dataclasses.replace(doc, data=data))
 
 
 def _follow(specset: SpecSet, doc: Document, pointer: str, node: Any) -> dict[str, Any]:

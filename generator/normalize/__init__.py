@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -50,31 +51,39 @@ def normalize(specset: SpecSet, diagnostics: list[Diagnostic]) -> Api:
 
 
 def _renamer(names: dict[str, str]) -> Callable[[Type], Type]:
+    """A type with its tokens renamed; the very same object when nothing in it changes."""
+
     def rename(t: Type) -> Type:
         if isinstance(t, Ref):
             return Ref(names[t.name]) if t.name in names else t
         if isinstance(t, Array):
-            return replace(t, item=rename(t.item))
+            item = rename(t.item)
+            return t if item is t.item else replace(t, item=item)
         if isinstance(t, Map):
-            return replace(t, value=rename(t.value))
+            value = rename(t.value)
+            return t if value is t.value else replace(t, value=value)
         if isinstance(t, Union_):
-            return replace(t, members=tuple(rename(m) for m in t.members))
+            members = tuple(rename(m) for m in t.members)
+            return t if all(map(operator.is_, members, t.members)) else replace(t, members=members)
         return t
 
     return rename
 
 
 def _fields(fields: tuple[Field, ...], rename: Callable[[Type], Type]) -> tuple[Field, ...]:
-    return tuple(replace(f, type=rename(f.type)) for f in fields)
+    return tuple(f if (t := rename(f.type)) is f.type else replace(f, type=t) for f in fields)
 
 
 def _model(model: Model, names: dict[str, str], rename: Callable[[Type], Type]) -> Model:
     extra = rename(model.extra) if model.extra is not None else None
-    return replace(model, name=names.get(model.name, model.name), fields=_fields(model.fields, rename), extra=extra)
+    fields = _fields(model.fields, rename)
+    if model.name not in names and extra is model.extra and all(map(operator.is_, fields, model.fields)):
+        return model
+    return replace(model, name=names.get(model.name, model.name), fields=fields, extra=extra)
 
 
 def _operation(op: Operation, names: dict[str, str], rename: Callable[[Type], Type]) -> Operation:
-    parameters = tuple(replace(p, type=rename(p.type)) for p in op.parameters)
+    parameters = tuple(p if (t := rename(p.type)) is p.type else replace(p, type=t) for p in op.parameters)
     body = op.body and replace(
         op.body,
         type=rename(op.body.type),

@@ -17,7 +17,6 @@ unless --strict), with the name it got.
 
 from __future__ import annotations
 
-import builtins
 import hashlib
 import json
 import keyword
@@ -29,7 +28,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, Level, pointer_join
 from ..ir import Source
 from ..loader import Document, SpecSet, split_pointer
-from ..names import class_name, pascal
+from ..names import BUILTINS, class_name, pascal
 
 # Names the generated models module imports for itself; a schema may not take them.
 RESERVED = frozenset(
@@ -47,7 +46,7 @@ def _identifier(raw: str) -> str:
     name = re.sub(r"\W", "_", raw, flags=re.ASCII) or "Schema"
     if name[0].isdigit():
         name = f"Schema_{name}"
-    while name in RESERVED or keyword.iskeyword(name) or name in dir(builtins):
+    while name in RESERVED or keyword.iskeyword(name) or name in BUILTINS:
         name += "Model"
     return name
 
@@ -75,14 +74,11 @@ class _Component:
         return Source(str(self.document.path), self.pointer)
 
 
-@dataclass(frozen=True)
 class _Inline:
-    parts: tuple[str, ...]  # the owner's name, then the path words
-    where: Source
-
-    @property
-    def wanted(self) -> str:
-        return class_name("".join(self.parts), RESERVED)
+    def __init__(self, parts: tuple[str, ...], where: Source) -> None:
+        self.parts = parts  # the owner's name, then the path words
+        self.where = where
+        self.wanted = class_name("".join(parts), RESERVED)
 
     @property
     def qualified(self) -> str:

@@ -11,6 +11,7 @@ import io
 import multiprocessing
 import subprocess
 import tarfile
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ PARALLEL_BYTES = 1_000_000  # below this a second process costs more than it sav
 @dataclass(frozen=True)
 class Side:
     api: Api
-    lines: dict[str, dict[str, tuple[int, int]]]  # file -> pointer -> (line, column)
+    lines: dict[str, Mapping[str, tuple[int, int]]]  # file -> pointer -> (line, column)
     names: dict[str, str] = field(default_factory=dict)  # file -> how to show it (a git ref, say)
 
     def location(self, source: Source | None) -> Location | None:
