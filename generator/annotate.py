@@ -112,8 +112,9 @@ class Annotator:
         text = f"Literal[{literal_values(t.values)}]"
         if t.open:
             return f"{text} | str"
-        if self.lenient:
-            return f"Annotated[{text}, _LenientEnum]"
+        kinds = {type(v) for v in t.values}
+        if self.lenient and kinds in ({str}, {int}):  # a bool or mixed enum stays closed
+            return f"Annotated[{text}, {'_LenientEnum' if kinds == {str} else '_LenientIntEnum'}]"
         return text
 
     def optional(self, t: Type) -> str:

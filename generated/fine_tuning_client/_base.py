@@ -28,14 +28,22 @@ class APIModel(pydantic.BaseModel):
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
-def _keep_unknown(value: Any, handler: pydantic.ValidatorFunctionWrapHandler) -> Any:
-    try:
-        return handler(value)
-    except pydantic.ValidationError:
-        if isinstance(value, (str, int, float)):
-            return value  # a value the server added after this client was generated
-        raise
+def _lenient(kind: type) -> Any:
+    """A validator that keeps a value of the enum's own JSON type that the enum does not list:
+    one the server added after this client was generated. Any other value is still an error."""
+
+    def keep_unknown(value: Any, handler: pydantic.ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except pydantic.ValidationError:
+            if type(value) is kind:
+                return value
+            raise
+
+    return pydantic.WrapValidator(keep_unknown)
 
 
-LenientEnum = pydantic.WrapValidator(_keep_unknown)
-"""Closed enums accept new values at run time; type checkers still see the known ones."""
+LenientEnum = _lenient(str)
+"""Closed string enums accept new strings at run time; type checkers still see the known ones."""
+LenientIntEnum = _lenient(int)
+"""The same for integer enums."""

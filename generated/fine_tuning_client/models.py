@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from ._base import APIModel as _Model
 from ._base import LenientEnum as _LenientEnum
+from ._base import LenientIntEnum as _LenientIntEnum
 
 __all__ = [
     "ChatCompletionFunctionCall",
@@ -622,7 +623,7 @@ class FineTune(_Model):
 class FineTuneChatCompletionRequestAssistantMessage(_Model):
     """Messages sent by the model in response to user messages."""
 
-    weight: Annotated[Literal[0, 1], _LenientEnum] | None = None
+    weight: Annotated[Literal[0, 1], _LenientIntEnum] | None = None
     """Controls whether the assistant message is trained against (0 or 1)"""
 
     content: (
