@@ -18,7 +18,7 @@ from .normalize import normalize
 from .render import USER_OWNED, Config, render
 from .selection import Selection, select
 from .validate import schema_checks, structural_checks, validate
-from .writer import format_files, write_tree
+from .writer import InvalidCode, format_files, write_tree
 
 # Problems the generator can work around: reported as warnings unless --strict.
 LENIENT_RULES = frozenset({"openapi-schema", "validator-crash", "name-collision", "duplicate-operation-id"})
@@ -80,11 +80,30 @@ def build(settings: Settings) -> Result:
             line_length=settings.line_length,
         )
         packages = tuple(filter(None, (config.client_package, config.stubs_package)))
-        files = format_files(render(api, config), packages, settings.formatter, settings.line_length)
+        try:
+            files = format_files(render(api, config), packages, settings.formatter, settings.line_length)
+        except InvalidCode as bug:
+            raise SpecError([_generator_bug(api, specset, bug)]) from None
     diagnostics += _lenient(schema_findings(), settings.strict) + found
     if errors(diagnostics):
         raise SpecError(diagnostics)
     return Result(api, files, diagnostics, time.perf_counter() - started)
+
+
+def _generator_bug(api: Api, specset: SpecSet, bug: InvalidCode) -> Diagnostic:
+    """The invalid line, and the spec location of the model or operation it was made from."""
+    made = Location(str(specset.roots[0]), "#")
+    sources = {m.name: m.source for m in api.models} | {o.name: o.source for o in api.operations}
+    sources |= {snake(o.operation_id): o.source for o in api.operations}
+    for name in bug.enclosing:  # the innermost that has a source wins
+        source = sources.get(name)
+        if source is not None:
+            made = specset.documents[Path(source.file)].location(source.pointer)
+    message = (
+        f"ftgen wrote invalid Python at {bug.path}:{bug.line} ({bug.problem}: {bug.code.strip()[:120]!r}) from "
+        "what is written here: a bug in ftgen, please report it with this spec"
+    )
+    return Diagnostic(Level.ERROR, made, message, "generator-bug")
 
 
 def _lenient(diagnostics: list[Diagnostic], strict: bool) -> list[Diagnostic]:

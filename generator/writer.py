@@ -7,6 +7,7 @@ failed or interrupted run leaves the previous output exactly as it was.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -18,6 +19,15 @@ from typing import Any
 
 LINE_LENGTH = 88  # both formatters' default: a repo that runs either with defaults sees no diff
 FORMATTERS = ("ruff", "black")
+
+
+class InvalidCode(Exception):
+    """Generated code that is not valid Python: always a bug of the generator."""
+
+    def __init__(self, path: str, line: int, problem: str, code: str, enclosing: list[str]) -> None:
+        super().__init__(f"{path}:{line}: {problem}: {code.strip()!r}")
+        self.path, self.line, self.problem, self.code = path, line, problem, code
+        self.enclosing = enclosing  # the classes and functions it is in, innermost last
 
 
 @cache
@@ -62,9 +72,22 @@ def format_files(
         for tool, command in commands:
             result = subprocess.run([*command, *python], cwd=folder, capture_output=True, text=True)
             if result.returncode != 0:
+                _check_syntax({path: (Path(folder) / path).read_text(encoding="utf-8") for path in python})
                 raise RuntimeError(f"{tool} failed on generated code: {(result.stderr or result.stdout).strip()}")
         formatted = {path: (Path(folder) / path).read_text(encoding="utf-8") for path in python}
     return {path: formatted.get(path, text) for path, text in files.items()}
+
+
+def _check_syntax(files: dict[str, str]) -> None:
+    """InvalidCode for the first file that Python cannot read, where a formatter failed."""
+    for path, text in sorted(files.items()):
+        try:
+            compile(text, path, "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            lines = text.splitlines() or [""]
+            line = min(exc.lineno or 1, len(lines))
+            enclosing = re.findall(r"^\s*(?:class|def|async def) (\w+)", "\n".join(lines[:line]), re.M)
+            raise InvalidCode(path, line, exc.msg, lines[line - 1], enclosing) from None
 
 
 def write_tree(files: dict[str, str], out: Path, keep: set[str] | None = None) -> None:
