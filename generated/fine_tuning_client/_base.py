@@ -1,6 +1,7 @@
 """The base of every generated model, and the lenient-enum validator.
 
-Generated code; do not edit.
+Copied as it is into every generated client (from ftgen's generator/runtime/); do not edit
+the copy.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ class APIModel(pydantic.BaseModel):
 
 def _lenient(kind: type) -> Any:
     """A validator that keeps a value of the enum's own JSON type that the enum does not list:
-    one the server added after this client was generated. Any other value is still an error."""
+    one the server added after this client was generated. Any other value is still an error.
+    """
 
     def keep_unknown(value: Any, handler: pydantic.ValidatorFunctionWrapHandler) -> Any:
         try:

@@ -1,7 +1,9 @@
 """Runtime of the generated client: transport, retries, errors, pages and parsing.
 
-Generated code; do not edit. It depends only on httpx and pydantic, each imported when first
-needed (a client built, a response parsed), so importing the package stays fast.
+Copied as it is into every generated client (from ftgen's generator/runtime/); do not edit the
+copy. It depends only on httpx and pydantic, each imported when first needed (a client built,
+a response parsed), so importing the package stays fast. What differs per API is in
+`_constants`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar
 from urllib.parse import quote
 
+from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, USER_AGENT
+
 if TYPE_CHECKING:
     import httpx
     import pydantic
@@ -37,9 +41,6 @@ T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 ModelT = TypeVar("ModelT", bound="APIModel")
 
-API_KEY_ENV = "OPENAI_API_KEY"
-BASE_URL_ENV = "OPENAI_BASE_URL"
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_TIMEOUT = 600.0
 CONNECT_TIMEOUT = 5.0
 DEFAULT_MAX_RETRIES = 2
@@ -47,7 +48,6 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 RETRY_STATUSES = frozenset({408, 409, 429})
-USER_AGENT = "fine_tuning_client/2.3.0"
 
 
 # ---------------------------------------------------------------- arguments

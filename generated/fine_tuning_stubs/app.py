@@ -12,47 +12,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import fastapi as _fa
-import pydantic as _pd
-from fastapi.exceptions import RequestValidationError as _RequestValidationError
-from fastapi.responses import JSONResponse as _JSONResponse
 from fastapi.responses import Response as _Response
-from starlette.exceptions import HTTPException as _HTTPException
 
+from . import _server
 from . import bodies as _bodies
-from .service import APIException, Service
+from .service import Service
 
 __all__ = ["create_app", "create_router"]
-
-
-def _deep_object(request: _fa.Request, name: str) -> dict[str, str] | None:
-    """A `deepObject` query parameter: `name[key]=value` pairs, or None when absent."""
-    prefix = name + "["
-    pairs = {
-        k[len(prefix) : -1]: v
-        for k, v in request.query_params.items()
-        if k.startswith(prefix) and k.endswith("]")
-    }
-    return pairs or None
-
-
-def _respond(result: object, status_code: int) -> _Response:
-    if isinstance(result, _Response):
-        return result
-    if isinstance(result, bytes):
-        return _Response(
-            content=result,
-            media_type="application/octet-stream",
-            status_code=status_code,
-        )
-    if isinstance(result, _pd.BaseModel):
-        return _JSONResponse(
-            result.model_dump(mode="json", by_alias=True, exclude_unset=True),
-            status_code=status_code,
-        )
-    return _JSONResponse(
-        _pd.TypeAdapter(Any).dump_python(result, mode="json", by_alias=True),
-        status_code=status_code,
-    )
 
 
 def create_router(service: Service) -> _fa.APIRouter:
@@ -70,8 +36,8 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/jobs`
         """
-        metadata = _deep_object(_request, "metadata")
-        return _respond(
+        metadata = _server.deep_object(_request, "metadata")
+        return _server.respond(
             await service.list_paginated_fine_tuning_jobs(
                 after=after, limit=limit, metadata=metadata
             ),
@@ -92,7 +58,7 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine_tuning/jobs`
         """
-        return _respond(await service.create_fine_tuning_job(body=body), 200)
+        return _server.respond(await service.create_fine_tuning_job(body=body), 200)
 
     @router.get("/fine_tuning/jobs/{fine_tuning_job_id}", response_model=None)
     async def handle_retrieve_fine_tuning_job(
@@ -106,7 +72,7 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/jobs/{fine_tuning_job_id}`
         """
-        return _respond(
+        return _server.respond(
             await service.retrieve_fine_tuning_job(
                 fine_tuning_job_id=fine_tuning_job_id
             ),
@@ -123,7 +89,7 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel`
         """
-        return _respond(
+        return _server.respond(
             await service.cancel_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id),
             200,
         )
@@ -142,7 +108,7 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints`
         """
-        return _respond(
+        return _server.respond(
             await service.list_fine_tuning_job_checkpoints(
                 fine_tuning_job_id=fine_tuning_job_id, after=after, limit=limit
             ),
@@ -161,7 +127,7 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/jobs/{fine_tuning_job_id}/events`
         """
-        return _respond(
+        return _server.respond(
             await service.list_fine_tuning_events(
                 fine_tuning_job_id=fine_tuning_job_id, after=after, limit=limit
             ),
@@ -178,7 +144,7 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/pause`
         """
-        return _respond(
+        return _server.respond(
             await service.pause_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id),
             200,
         )
@@ -193,7 +159,7 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/resume`
         """
-        return _respond(
+        return _server.respond(
             await service.resume_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id),
             200,
         )
@@ -206,7 +172,7 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine-tunes`
         """
-        return _respond(await service.list_fine_tunes(), 200)
+        return _server.respond(await service.list_fine_tunes(), 200)
 
     @router.post("/fine-tunes", response_model=None)
     async def handle_create_fine_tune(
@@ -222,7 +188,7 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine-tunes`
         """
-        return _respond(await service.create_fine_tune(body=body), 200)
+        return _server.respond(await service.create_fine_tune(body=body), 200)
 
     @router.get("/fine-tunes/{fine_tune_id}", response_model=None)
     async def handle_retrieve_fine_tune(
@@ -236,7 +202,7 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine-tunes/{fine_tune_id}`
         """
-        return _respond(
+        return _server.respond(
             await service.retrieve_fine_tune(fine_tune_id=fine_tune_id), 200
         )
 
@@ -250,7 +216,9 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine-tunes/{fine_tune_id}/cancel`
         """
-        return _respond(await service.cancel_fine_tune(fine_tune_id=fine_tune_id), 200)
+        return _server.respond(
+            await service.cancel_fine_tune(fine_tune_id=fine_tune_id), 200
+        )
 
     @router.get("/fine-tunes/{fine_tune_id}/events", response_model=None)
     async def handle_list_fine_tune_events(
@@ -263,7 +231,7 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine-tunes/{fine_tune_id}/events`
         """
-        return _respond(
+        return _server.respond(
             await service.list_fine_tune_events(
                 fine_tune_id=fine_tune_id, stream=stream
             ),
@@ -273,57 +241,9 @@ def create_router(service: Service) -> _fa.APIRouter:
     return router
 
 
-async def _api_exception(request: _fa.Request, exc: Exception) -> _Response:
-    assert isinstance(exc, APIException)
-    return _JSONResponse(exc.body(), status_code=exc.status_code)
-
-
-async def _validation_error(request: _fa.Request, exc: Exception) -> _Response:
-    """400 in the API's error shape, naming the first offending parameter (`hyperparameters.n_epochs`)."""
-    assert isinstance(exc, _RequestValidationError)
-    first = exc.errors()[0] if exc.errors() else {}
-    if first.get("type") == "json_invalid":
-        message = "We could not parse the JSON body of your request: " + str(
-            first.get("ctx", {}).get("error", "")
-        )
-        return _JSONResponse(
-            APIException(400, message.rstrip(": ")).body(), status_code=400
-        )
-    where = (
-        "body",
-        "query",
-        "path",
-        "header",
-        "cookie",
-        "[key]",
-    )  # locations and pydantic's key marker
-    param = (
-        ".".join(str(part) for part in first.get("loc", ()) if part not in where)
-        or None
-    )
-    problem = str(first.get("msg", "invalid request"))
-    message = f"Invalid value for {param!r}: {problem}" if param else problem
-    return _JSONResponse(
-        APIException(400, message, param=param).body(), status_code=400
-    )
-
-
-async def _http_error(request: _fa.Request, exc: Exception) -> _Response:
-    """FastAPI's own errors (an unknown route, an unreadable body) in the API's error shape too."""
-    assert isinstance(exc, _HTTPException)
-    status = exc.status_code
-    kind = "invalid_request_error" if status < 500 else "server_error"
-    body = APIException(status, str(exc.detail), type=kind).body()
-    return _JSONResponse(
-        body, status_code=status, headers=getattr(exc, "headers", None)
-    )
-
-
 def create_app(service: Service, **fastapi_kwargs: Any) -> _fa.FastAPI:
     """A FastAPI app serving every operation through `service`."""
     app = _fa.FastAPI(title="Fine-tuning API", version="2.3.0", **fastapi_kwargs)
     app.include_router(create_router(service))
-    app.add_exception_handler(APIException, _api_exception)
-    app.add_exception_handler(_RequestValidationError, _validation_error)
-    app.add_exception_handler(_HTTPException, _http_error)
+    _server.answer_errors_in_the_api_shape(app)
     return app

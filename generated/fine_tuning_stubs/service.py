@@ -9,43 +9,14 @@ own module and pass it to `create_app`. Raise `APIException` to answer with an A
 
 from __future__ import annotations
 
-from typing import Any, Dict, Protocol
+from typing import Dict, Protocol
 
 from fine_tuning_client import models as _models
 
 from . import bodies as _bodies
+from ._server import APIException
 
 __all__ = ["APIException", "Service"]
-
-
-class APIException(Exception):
-    """An error answered in the API's error shape: `{"error": {"message", "type", "param", "code"}}`."""
-
-    def __init__(
-        self,
-        status_code: int,
-        message: str,
-        *,
-        type: str = "invalid_request_error",
-        param: str | None = None,
-        code: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
-        self.type = type
-        self.param = param
-        self.code = code
-
-    def body(self) -> dict[str, Any]:
-        return {
-            "error": {
-                "message": self.message,
-                "type": self.type,
-                "param": self.param,
-                "code": self.code,
-            }
-        }
 
 
 class Service(Protocol):

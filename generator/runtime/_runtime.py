@@ -1,7 +1,9 @@
 """Runtime of the generated client: transport, retries, errors, pages and parsing.
 
-Generated code; do not edit. It depends only on httpx and pydantic, each imported when first
-needed (a client built, a response parsed), so importing the package stays fast.
+Copied as it is into every generated client (from ftgen's generator/runtime/); do not edit the
+copy. It depends only on httpx and pydantic, each imported when first needed (a client built,
+a response parsed), so importing the package stays fast. What differs per API is in
+`_constants`.
 """
 
 from __future__ import annotations
@@ -13,11 +15,21 @@ import re
 import sys
 import time
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass
 from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar
 from urllib.parse import quote
+
+from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, USER_AGENT
 
 if TYPE_CHECKING:
     import httpx
@@ -29,9 +41,6 @@ T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 ModelT = TypeVar("ModelT", bound="APIModel")
 
-API_KEY_ENV = {{ api_key_env | py }}
-BASE_URL_ENV = {{ base_url_env | py }}
-DEFAULT_BASE_URL = {{ base_url | py }}
 DEFAULT_TIMEOUT = 600.0
 CONNECT_TIMEOUT = 5.0
 DEFAULT_MAX_RETRIES = 2
@@ -39,7 +48,6 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 RETRY_STATUSES = frozenset({408, 409, 429})
-USER_AGENT = {{ user_agent | py }}
 
 
 # ---------------------------------------------------------------- arguments
@@ -60,7 +68,9 @@ Headers: TypeAlias = Mapping[str, str]
 Query: TypeAlias = Mapping[str, object]
 Body: TypeAlias = Mapping[str, object]
 FileContent: TypeAlias = bytes | IO[bytes]
-FileInput: TypeAlias = FileContent | tuple[str, FileContent] | tuple[str, FileContent, str]
+FileInput: TypeAlias = (
+    FileContent | tuple[str, FileContent] | tuple[str, FileContent, str]
+)
 
 
 @dataclass(frozen=True)
@@ -96,7 +106,9 @@ def path_template(template: str, values: Mapping[str, object]) -> str:
         value = values[name]
         text = str(value).lower() if isinstance(value, bool) else str(value)
         if not text:
-            raise ValueError(f"expected a non-empty value for path parameter {name!r}, got {value!r}")
+            raise ValueError(
+                f"expected a non-empty value for path parameter {name!r}, got {value!r}"
+            )
         return quote(text, safe="")
 
     return re.sub(r"\{([^{}]+)\}", fill, template)
@@ -104,10 +116,14 @@ def path_template(template: str, values: Mapping[str, object]) -> str:
 
 def to_jsonable(value: object) -> Any:
     """Request data to JSON-ready values: models dumped by wire name, OMIT dropped."""
-    if hasattr(value, "model_dump") and hasattr(value, "model_fields"):  # a pydantic model
+    if hasattr(value, "model_dump") and hasattr(
+        value, "model_fields"
+    ):  # a pydantic model
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items() if not isinstance(v, Omit)}
+        return {
+            str(k): to_jsonable(v) for k, v in value.items() if not isinstance(v, Omit)
+        }
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v) for v in value]
     return value
@@ -123,7 +139,9 @@ def _query_text(value: object) -> str:
     return str(value)
 
 
-def encode_query(params: Mapping[str, object], deep_object: Sequence[str] = ()) -> list[tuple[str, str]]:
+def encode_query(
+    params: Mapping[str, object], deep_object: Sequence[str] = ()
+) -> list[tuple[str, str]]:
     """Query pairs: lists repeat their key; `deepObject` maps become `key[sub]=value`."""
     pairs: list[tuple[str, str]] = []
     for key, value in params.items():
@@ -155,7 +173,13 @@ class APIError(Exception):
     request: httpx.Request | None
     body: object | None
 
-    def __init__(self, message: str, request: httpx.Request | None = None, *, body: object | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        request: httpx.Request | None = None,
+        *,
+        body: object | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.request = request
@@ -163,7 +187,9 @@ class APIError(Exception):
 
 
 class APIConnectionError(APIError):
-    def __init__(self, request: httpx.Request | None = None, message: str = "Connection error.") -> None:
+    def __init__(
+        self, request: httpx.Request | None = None, message: str = "Connection error."
+    ) -> None:
         super().__init__(message, request)
 
 
@@ -175,7 +201,9 @@ class APITimeoutError(APIConnectionError):
 class APIStatusError(APIError):
     """A response with a 4xx or 5xx status; `body` is the parsed error body."""
 
-    def __init__(self, message: str, response: httpx.Response, *, body: object | None) -> None:
+    def __init__(
+        self, message: str, response: httpx.Response, *, body: object | None
+    ) -> None:
         super().__init__(message, response.request, body=body)
         self.response = response
         self.status_code = response.status_code
@@ -242,7 +270,10 @@ def status_error(response: httpx.Response) -> APIStatusError:
     error = body.get("error") if isinstance(body, dict) else None
     detail = error.get("message") if isinstance(error, dict) else None
     message = f"Error code: {response.status_code}" + (f" - {detail}" if detail else "")
-    cls = STATUS_ERRORS.get(response.status_code, InternalServerError if response.status_code >= 500 else APIStatusError)
+    cls = STATUS_ERRORS.get(
+        response.status_code,
+        InternalServerError if response.status_code >= 500 else APIStatusError,
+    )
     return cls(message, response, body=body)
 
 
@@ -337,14 +368,24 @@ class BaseClient:
         options: RequestOptions | None = None,
     ) -> PreparedRequest:
         options = options or RequestOptions()
-        pairs = encode_query({**(query or {}), **(options.extra_query or {})}, deep_object)
-        all_headers = {"Accept": "application/json", "User-Agent": USER_AGENT, **self.default_headers}
+        pairs = encode_query(
+            {**(query or {}), **(options.extra_query or {})}, deep_object
+        )
+        all_headers = {
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+            **self.default_headers,
+        }
         if self._api_key:
             all_headers["Authorization"] = f"Bearer {self._api_key}"
         for key, value in (headers or {}).items():
             if not isinstance(value, Omit):
                 all_headers[key] = _query_text(to_jsonable(value))
-        cookie = "; ".join(f"{k}={quote(_query_text(v), safe='')}" for k, v in (cookies or {}).items() if not isinstance(v, Omit))
+        cookie = "; ".join(
+            f"{k}={quote(_query_text(v), safe='')}"
+            for k, v in (cookies or {}).items()
+            if not isinstance(v, Omit)
+        )
         if cookie:
             all_headers["Cookie"] = cookie
         if method != "GET":
@@ -364,17 +405,36 @@ class BaseClient:
             data = to_jsonable(raw)
             if content_type == "multipart/form-data" and isinstance(raw, dict):
                 files = [(k, v) for k, v in raw.items() if _is_file(v)]
-                form = {k: _form_value(v) for k, v in data.items() if not _is_file(raw.get(k))}
-            elif content_type == "application/x-www-form-urlencoded" and isinstance(data, dict):
+                form = {
+                    k: _form_value(v)
+                    for k, v in data.items()
+                    if not _is_file(raw.get(k))
+                }
+            elif content_type == "application/x-www-form-urlencoded" and isinstance(
+                data, dict
+            ):
                 form = {k: _form_value(v) for k, v in data.items()}
             else:
                 json_body = data
-        return PreparedRequest(method, path.lstrip("/"), pairs, all_headers, json_body, files, form, options.timeout)
+        return PreparedRequest(
+            method,
+            path.lstrip("/"),
+            pairs,
+            all_headers,
+            json_body,
+            files,
+            form,
+            options.timeout,
+        )
 
-    def build(self, http: httpx.Client | httpx.AsyncClient, prepared: PreparedRequest) -> httpx.Request:
+    def build(
+        self, http: httpx.Client | httpx.AsyncClient, prepared: PreparedRequest
+    ) -> httpx.Request:
         import httpx
 
-        timeout = self.timeout if isinstance(prepared.timeout, Omit) else prepared.timeout
+        timeout = (
+            self.timeout if isinstance(prepared.timeout, Omit) else prepared.timeout
+        )
         if isinstance(timeout, (int, float)):
             timeout = httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout))
         return http.build_request(
@@ -391,12 +451,17 @@ class BaseClient:
     def _attach(self) -> None:
         """Called at the end of construction; the generated client adds its resources here."""
 
-    def retry_delay(self, attempt: int, response: httpx.Response | None) -> float | None:
+    def retry_delay(
+        self, attempt: int, response: httpx.Response | None
+    ) -> float | None:
         """Seconds to wait before retry number `attempt` (1-based), or None for no retry."""
         if attempt > self.max_retries:
             return None
         if response is not None:
-            if response.status_code not in RETRY_STATUSES and response.status_code < 500:
+            if (
+                response.status_code not in RETRY_STATUSES
+                and response.status_code < 500
+            ):
                 return None
             after = _retry_after(response.headers)
             if after is not None:
@@ -447,7 +512,13 @@ class SyncAPIClient(BaseClient):
         default_headers: Headers | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
-        super().__init__(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries, default_headers=default_headers)
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
         import httpx
 
         self._http = http_client or httpx.Client()
@@ -489,10 +560,22 @@ class SyncAPIClient(BaseClient):
                 response.close()
             time.sleep(delay)
 
-    def request(self, parse: Callable[[httpx.Response], T], method: str, path: str, **kwargs: Any) -> T:
+    def request(
+        self,
+        parse: Callable[[httpx.Response], T],
+        method: str,
+        path: str,
+        **kwargs: Any,
+    ) -> T:
         return parse(self.send(self.prepare(method, path, **kwargs)))
 
-    def request_page(self, parse: Callable[[httpx.Response], Listing[T]], method: str, path: str, **kwargs: Any) -> SyncCursorPage[T]:
+    def request_page(
+        self,
+        parse: Callable[[httpx.Response], Listing[T]],
+        method: str,
+        path: str,
+        **kwargs: Any,
+    ) -> SyncCursorPage[T]:
         prepared = self.prepare(method, path, **kwargs)
         return SyncCursorPage(self, parse, prepared, parse(self.send(prepared)))
 
@@ -508,7 +591,13 @@ class AsyncAPIClient(BaseClient):
         default_headers: Headers | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        super().__init__(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries, default_headers=default_headers)
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
         import httpx
 
         self._http = http_client or httpx.AsyncClient()
@@ -552,10 +641,22 @@ class AsyncAPIClient(BaseClient):
                 await response.aclose()
             await asyncio.sleep(delay)
 
-    async def request(self, parse: Callable[[httpx.Response], T], method: str, path: str, **kwargs: Any) -> T:
+    async def request(
+        self,
+        parse: Callable[[httpx.Response], T],
+        method: str,
+        path: str,
+        **kwargs: Any,
+    ) -> T:
         return parse(await self.send(self.prepare(method, path, **kwargs)))
 
-    def request_page(self, parse: Callable[[httpx.Response], Listing[T]], method: str, path: str, **kwargs: Any) -> AsyncPageRequest[T]:
+    def request_page(
+        self,
+        parse: Callable[[httpx.Response], Listing[T]],
+        method: str,
+        path: str,
+        **kwargs: Any,
+    ) -> AsyncPageRequest[T]:
         return AsyncPageRequest(self, parse, self.prepare(method, path, **kwargs))
 
 
@@ -570,18 +671,37 @@ class Listing(Protocol[T_co]):
     def has_more(self) -> bool | None: ...
 
 
-def _next_query(prepared: PreparedRequest, items: Sequence[object]) -> PreparedRequest | None:
+def _next_query(
+    prepared: PreparedRequest, items: Sequence[object]
+) -> PreparedRequest | None:
     cursor = getattr(items[-1], "id", None) if items else None
     if cursor is None:
         return None
-    query = [(k, v) for k, v in prepared.query if k != "after"] + [("after", str(cursor))]
-    return PreparedRequest(prepared.method, prepared.path, query, prepared.headers, prepared.json_body, prepared.files, prepared.form, prepared.timeout)
+    query = [(k, v) for k, v in prepared.query if k != "after"] + [
+        ("after", str(cursor))
+    ]
+    return PreparedRequest(
+        prepared.method,
+        prepared.path,
+        query,
+        prepared.headers,
+        prepared.json_body,
+        prepared.files,
+        prepared.form,
+        prepared.timeout,
+    )
 
 
 class SyncCursorPage(Generic[T]):
     """One page of a cursor-paginated list; iterating it walks every item of every page."""
 
-    def __init__(self, client: SyncAPIClient, parse: Callable[[httpx.Response], Listing[T]], prepared: PreparedRequest, listing: Listing[T]) -> None:
+    def __init__(
+        self,
+        client: SyncAPIClient,
+        parse: Callable[[httpx.Response], Listing[T]],
+        prepared: PreparedRequest,
+        listing: Listing[T],
+    ) -> None:
         self._client, self._parse, self._prepared = client, parse, prepared
         self.listing = listing
         self.data: list[T] = list(listing.data)
@@ -591,7 +711,12 @@ class SyncCursorPage(Generic[T]):
         prepared = _next_query(self._prepared, self.data) if self.has_more else None
         if prepared is None:
             return None
-        return SyncCursorPage(self._client, self._parse, prepared, self._parse(self._client.send(prepared)))
+        return SyncCursorPage(
+            self._client,
+            self._parse,
+            prepared,
+            self._parse(self._client.send(prepared)),
+        )
 
     def iter_pages(self) -> Iterator[SyncCursorPage[T]]:
         page: SyncCursorPage[T] | None = self
@@ -607,7 +732,13 @@ class SyncCursorPage(Generic[T]):
 class AsyncCursorPage(Generic[T]):
     """The async twin of SyncCursorPage: `async for` walks every item of every page."""
 
-    def __init__(self, client: AsyncAPIClient, parse: Callable[[httpx.Response], Listing[T]], prepared: PreparedRequest, listing: Listing[T]) -> None:
+    def __init__(
+        self,
+        client: AsyncAPIClient,
+        parse: Callable[[httpx.Response], Listing[T]],
+        prepared: PreparedRequest,
+        listing: Listing[T],
+    ) -> None:
         self._client, self._parse, self._prepared = client, parse, prepared
         self.listing = listing
         self.data: list[T] = list(listing.data)
@@ -617,7 +748,12 @@ class AsyncCursorPage(Generic[T]):
         prepared = _next_query(self._prepared, self.data) if self.has_more else None
         if prepared is None:
             return None
-        return AsyncCursorPage(self._client, self._parse, prepared, self._parse(await self._client.send(prepared)))
+        return AsyncCursorPage(
+            self._client,
+            self._parse,
+            prepared,
+            self._parse(await self._client.send(prepared)),
+        )
 
     async def iter_pages(self) -> AsyncIterator[AsyncCursorPage[T]]:
         page: AsyncCursorPage[T] | None = self
@@ -634,7 +770,12 @@ class AsyncCursorPage(Generic[T]):
 class AsyncPageRequest(Awaitable[AsyncCursorPage[T]]):
     """Returned by async list methods: `await` it for the first page, or `async for` over all items."""
 
-    def __init__(self, client: AsyncAPIClient, parse: Callable[[httpx.Response], Listing[T]], prepared: PreparedRequest) -> None:
+    def __init__(
+        self,
+        client: AsyncAPIClient,
+        parse: Callable[[httpx.Response], Listing[T]],
+        prepared: PreparedRequest,
+    ) -> None:
         self._client, self._parse, self._prepared = client, parse, prepared
 
     async def _first(self) -> AsyncCursorPage[T]:

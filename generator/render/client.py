@@ -1,0 +1,171 @@
+"""Views of the client: one resource class per path group, one method per operation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..ir import Api, Field, Literal, Operation, Ref, Resource
+from .models import MODEL_OUT, PARAM, default_doc, response_parser
+
+
+@dataclass
+class MethodView:
+    name: str
+    doc: str
+    args: list[str]
+    returns: str
+    prelude: list[str]
+    call: str
+    is_async_def: bool
+
+
+@dataclass
+class WaitView:
+    """A `wait` helper for a resource of long-running jobs (retrieve + events + a status)."""
+
+    id_arg: str
+    job: str
+    event: str
+    terminal: tuple[str, ...]
+
+
+@dataclass
+class ResourceView:
+    class_name: str
+    doc: str
+    children: list[tuple[str, str]]  # (attribute, class name)
+    methods: list[MethodView]
+    wait: WaitView | None = None
+
+
+def _arg(name: str, annotation: str, required: bool) -> str:
+    if required:
+        return f"{name}: {annotation}"
+    return f"{name}: {annotation} | _rt.Omit = _rt.OMIT"
+
+
+def _dict_expr(entries: list[tuple[str, str]]) -> str:
+    return "{" + ", ".join(f"{key!r}: {value}" for key, value in entries) + "}"
+
+
+def method_view(op: Operation, is_async: bool) -> MethodView:
+    path_params = [p for p in op.parameters if p.location == "path"]
+    other_params = [p for p in op.parameters if p.location != "path"]
+    body_fields: tuple[Field, ...] = op.body.fields if op.body else ()
+    args: list[str] = [f"{p.name}: {PARAM(p.type)}" for p in path_params]
+    if path_params:
+        args.append("/")  # positional-only: renaming a path parameter in the spec breaks no caller
+    args.append("*")
+    keyword_args: list[tuple[bool, str]] = []
+    for p in other_params:
+        annotation = PARAM(p.type)
+        keyword_args.append((p.required, _arg(p.name, annotation, p.required)))
+    for f in body_fields:
+        keyword_args.append((f.required, _arg(f.name, PARAM(f.type), f.required)))
+    if op.body and not body_fields:
+        keyword_args.append((op.body.required, _arg("body", PARAM(op.body.type), op.body.required)))
+    args.extend(text for required, text in keyword_args if required)
+    args.extend(text for required, text in keyword_args if not required)
+    args += [
+        "extra_headers: _rt.Headers | None = None",
+        "extra_query: _rt.Query | None = None",
+        "extra_body: _rt.Body | None = None",
+        "timeout: _rt.Timeout | _rt.Omit = _rt.OMIT",
+    ]
+    prelude: list[str] = []
+    label = ".".join((*op.resource, op.name)) + "()"
+    if op.deprecated:
+        prelude.append(f"_rt.warn_deprecated({label!r})")
+    # A deprecated argument warns only when the caller actually passes it.
+    deprecated = [(p.name, p.wire_name, "parameter") for p in other_params if p.deprecated]
+    deprecated += [(f.name, f.wire_name, "argument") for f in body_fields if f.deprecated]
+    for name, wire, kind in deprecated:
+        prelude.append(f"if not isinstance({name}, _rt.Omit):")
+        prelude.append(f"    _rt.warn_deprecated({f'the {wire!r} {kind} of {label}'!r})")
+    parser, returns = response_parser(op)
+    path = (
+        f"_rt.path_template({op.path!r}, {_dict_expr([(p.wire_name, p.name) for p in path_params])})"
+        if path_params
+        else repr(op.path)
+    )
+    kwargs = []
+    query = [(p.wire_name, p.name) for p in other_params if p.location == "query"]
+    if query:
+        kwargs.append(f"query={_dict_expr(query)}")
+        deep = [p.wire_name for p in other_params if p.location == "query" and p.style == "deepObject"]
+        if deep:
+            kwargs.append(f"deep_object={tuple(deep)!r}")
+    headers = [(p.wire_name, p.name) for p in other_params if p.location == "header"]
+    if headers:
+        kwargs.append(f"headers={_dict_expr(headers)}")
+    cookies = [(p.wire_name, p.name) for p in other_params if p.location == "cookie"]
+    if cookies:
+        kwargs.append(f"cookies={_dict_expr(cookies)}")
+    if op.body:
+        kwargs.append(
+            f"body={_dict_expr([(f.wire_name, f.name) for f in body_fields])}" if body_fields else "body=body"
+        )
+        if op.body.content_type != "application/json":
+            kwargs.append(f"content_type={op.body.content_type!r}")
+    kwargs.append(
+        "options=_rt.RequestOptions(extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout)"
+    )
+    call_args = ", ".join([parser, repr(op.http_method), path, *kwargs])
+    if op.pagination:
+        item = MODEL_OUT(op.pagination.item)
+        page = "AsyncPageRequest" if is_async else "SyncCursorPage"
+        returns = f"_rt.{page}[{item}]"
+        call = f"self._client.request_page({call_args})"
+        is_async_def = False
+    else:
+        call = f"{'await ' if is_async else ''}self._client.request({call_args})"
+        is_async_def = is_async
+    doc = "\n\n".join(part for part in (op.summary, op.description if op.description != op.summary else "") if part)
+    if op.deprecated:
+        doc = f"Deprecated: {doc}"
+    doc += f"\n\n`{op.http_method} {op.path}` ({op.operation_id})"
+    documented = [(p.name, p.description + default_doc(p.default)) for p in op.parameters if p.description]
+    documented += [(f.name, f.description + default_doc(f.default)) for f in body_fields if f.description]
+    if documented:
+        doc += "\n\nArgs:\n" + "\n".join(
+            f"    {name}: " + text.replace("\n", "\n        ") for name, text in documented
+        )
+    return MethodView(op.name, doc.strip(), args, returns, prelude, call, is_async_def)
+
+
+TERMINAL_STATUSES = ("succeeded", "failed", "cancelled")
+
+
+def wait_view(api: Api, resource: Resource) -> WaitView | None:
+    """Jobs have a `retrieve` whose model's `status` can reach a terminal value, and an
+    `events.list` sub-resource; such a resource gets `wait(id)`."""
+    ops = {op.name: op for op in resource.operations}
+    events = next((c for c in resource.children if c.attr == "events"), None)
+    retrieve = ops.get("retrieve")
+    listing = next((op for op in events.operations if op.name == "list" and op.pagination), None) if events else None
+    if retrieve is None or listing is None or not isinstance(retrieve.response, Ref):
+        return None
+    if "wait" in ops or [p.location for p in retrieve.parameters] != ["path"] or len(listing.parameters) < 1:
+        return None
+    status = next((f for f in api.model(retrieve.response.name).fields if f.wire_name == "status"), None)
+    values = status.type.values if status and isinstance(status.type, Literal) else ()
+    terminal = tuple(v for v in TERMINAL_STATUSES if v in values)
+    if not terminal or not isinstance(listing.pagination.item if listing.pagination else None, Ref):
+        return None
+    assert listing.pagination is not None
+    return WaitView(
+        retrieve.parameters[0].name, MODEL_OUT(retrieve.response), MODEL_OUT(listing.pagination.item), terminal
+    )
+
+
+def resource_views(api: Api, root: Resource, is_async: bool) -> list[ResourceView]:
+    """Children before parents, so each class exists before a parent instantiates it."""
+    prefix = "Async" if is_async else ""
+    out = []
+    for resource in sorted(root.walk()[1:], key=lambda r: (-len(r.path), r.path)):
+        children = [(c.attr, prefix + c.class_name) for c in resource.children]
+        methods = [method_view(op, is_async) for op in resource.operations]
+        label = ".".join(resource.path)
+        doc = f"Operations under `client.{label}`."
+        out.append(ResourceView(prefix + resource.class_name, doc, children, methods, wait_view(api, resource)))
+    return out

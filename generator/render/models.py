@@ -1,0 +1,146 @@
+"""Views of models, shared by every output: the client's lenient models and TypedDicts, the
+stubs' strict bodies, the training-file line formats; and how a response is parsed."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass
+
+from ..annotate import Annotator
+from ..ir import MISSING, Api, Model, Operation, Type, nullable, refs
+
+
+@dataclass
+class FieldView:
+    name: str
+    annotation: str
+    default: str | None
+    doc: str
+
+
+@dataclass
+class ModelView:
+    name: str
+    doc: str
+    fields: list[FieldView]
+    closed: bool = False  # unknown fields are an error (strict request bodies only)
+
+
+@dataclass
+class TypedDictView:
+    name: str
+    doc: str
+    items: list[tuple[str, str, str]]  # (key, annotation, doc)
+    class_syntax: bool
+
+
+MODEL = Annotator("model", lenient=True)
+# In client.py a resource method may be called `list`, which shadows the builtin for type
+# checkers inside the class, so container annotations there use typing's List and Dict.
+MODEL_OUT = Annotator("model", models="_models.", list_name="List", dict_name="Dict")
+PARAM = Annotator(
+    "param", models="_models.", params="_params.", file_type="_rt.FileInput", list_name="List", dict_name="Dict"
+)
+PARAM_IN_PARAMS = Annotator("param")  # inside params.py: TypedDicts by bare name
+# Server side: what a request may carry, constraints enforced (inside bodies.py, and beside it).
+STRICT = Annotator("model", constrained=True)
+STRICT_OUT = Annotator("model", models="_bodies.", constrained=True, list_name="List", dict_name="Dict")
+
+
+def default_doc(default: object) -> str:
+    return "" if default is MISSING else f"\n\nDefault: `{default!r}`."
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def model_view(model: Model, strict: bool = False) -> ModelView:
+    """A model class; `strict` is the server's view of a request: absent means optional."""
+    annotate = STRICT if strict else MODEL
+    annotations = []
+    for f in model.fields:
+        optional = not f.required or (nullable(f.type) and not strict)
+        annotation = annotate.optional(f.type) if optional else annotate(f.type)
+        if strict and optional and not nullable(f.type):
+            annotation = f"Annotated[{annotation}, _NotNull]"  # may be left out, not sent as null
+        annotations.append((optional, annotation))
+    # A field named like something the class's annotations use (`list: list[str]`) would
+    # shadow it when pydantic evaluates them in the class namespace.
+    used = set(_IDENTIFIER.findall(_STRING_LITERAL.sub("", " ".join(a for _, a in annotations))))
+    fields = []
+    for f, (optional, annotation) in zip(model.fields, annotations, strict=True):
+        name = f.name + "_" if f.name in used else f.name
+        alias = f", alias={f.wire_name!r}" if name != f.wire_name else ""
+        default: str | None
+        if optional:
+            default = f"_Field(default=None{alias})" if alias else "None"
+        else:
+            default = f"_Field({alias[2:]})" if alias else None
+        doc = f.description + (" (deprecated)" if f.deprecated else "")
+        fields.append(FieldView(name, annotation, default, doc))
+    doc = model.description
+    if model.tag:
+        doc += (
+            f"\n\nSet `{model.tag.field}` to one of "
+            + ", ".join(f"`{v}`" for v, _ in model.tag.members)
+            + ", and fill the member of the same name."
+        )
+    if model.deprecated:
+        doc = "Deprecated. " + doc
+    return ModelView(model.name, doc.strip() or model.name, fields, strict and model.closed)
+
+
+def typed_dict_view(model: Model) -> TypedDictView:
+    items = []
+    for f in model.fields:
+        annotation = PARAM_IN_PARAMS(f.type)
+        if f.required:
+            annotation = f"Required[{annotation}]"
+        items.append((f.wire_name, annotation, f.description + default_doc(f.default)))
+    class_syntax = all(k.isidentifier() and not keyword.iskeyword(k) for k, _, _ in items)
+    return TypedDictView(f"{model.name}Param", model.description or model.name, items, class_syntax)
+
+
+def response_parser(op: Operation) -> tuple[str, str]:
+    """The parser expression and the Python return annotation of an operation's response."""
+    if op.response_kind == "empty" or op.response is None:
+        return "_rt.read_none", "None"
+    if op.response_kind == "binary":
+        return "_rt.read_bytes", "bytes"
+    if op.response_kind == "text":
+        return "_rt.read_text", "str"
+    annotation = MODEL_OUT(op.response)
+    if annotation.startswith("_models.") and annotation.count(".") == 1 and " " not in annotation:
+        return f"_rt.ModelParser({annotation})", annotation
+    return f"_rt.AdapterParser[{annotation}]({annotation})", annotation
+
+
+def param_models(api: Api, whole_bodies: bool = False) -> list[Model]:
+    """Models a request can carry, transitively: each gets a TypedDict twin (the body model
+    itself is unpacked into keyword arguments), and a strict twin in the stubs (`whole_bodies`)."""
+    roots: list[str] = []
+    for op in api.operations:
+        types: list[Type] = [p.type for p in op.parameters]
+        if op.body:
+            types += [f.type for f in op.body.fields] if op.body.fields and not whole_bodies else [op.body.type]
+        for t in types:
+            roots.extend(refs(t))
+    return closure(api, roots)
+
+
+def closure(api: Api, roots: list[str]) -> list[Model]:
+    """The models named in `roots` and every model their fields reach, in the API's order."""
+    wanted: set[str] = set()
+    todo = list(roots)
+    models = {m.name: m for m in api.models}
+    while todo:
+        name = todo.pop()
+        if name in wanted or name not in models:
+            continue
+        wanted.add(name)
+        model = models[name]
+        for t in [f.type for f in model.fields] + ([model.extra] if model.extra else []):
+            todo.extend(refs(t))
+    return [m for m in api.models if m.name in wanted]
