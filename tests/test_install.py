@@ -36,7 +36,8 @@ def test_the_wheel_carries_the_templates(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     templates = sorted(p.relative_to(ROOT / "templates").as_posix() for p in (ROOT / "templates").rglob("*.j2"))
     assert sorted(n.removeprefix("generator/templates/") for n in names if n.endswith(".j2")) == templates
-    assert "generator/cli.py" in names
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "generator").rglob("*.py")}
+    assert modules <= set(names), modules - set(names)  # every package of the generator
 
 
 @pytest.fixture(scope="module")

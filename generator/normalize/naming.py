@@ -43,8 +43,8 @@ def fingerprint(schema: Any) -> str:
 
 def _identifier(raw: str) -> str:
     """A component key as written, made a valid class name that shadows nothing."""
-    name = re.sub(r"\W", "_", raw, flags=re.ASCII) or "Schema"
-    if name[0].isdigit():
+    name = re.sub(r"\W", "_", raw, flags=re.ASCII)
+    if not name[:1].isalpha():  # never `_...`: the generated modules' own names start so
         name = f"Schema_{name}"
     while name in RESERVED or keyword.iskeyword(name) or name in BUILTINS:
         name += "Model"

@@ -187,3 +187,11 @@ def test_hostile_names_generate_importable_models_keeping_wire_names(tmp_path: P
     assert obj.to_dict() == wire
     assert all(name.isidentifier() and not keyword.iskeyword(name) for name in cls.model_fields)
     assert models.LiteralModel.model_validate({"x": "a"}).x == "a"
+
+
+def test_keys_of_punctuation_only_get_names_that_shadow_nothing(tmp_path: Path) -> None:
+    # `_` would be a class called `_`, beside the generated modules' own `_Model`, `_rt`...
+    models, _, _ = generate_package(tmp_path, spec({"_": obj(), "-": obj(), "Schema": obj()}))
+    names = sorted(models.__all__)
+    assert names[:2] == ["Schema", "Schema__"] and names[2].startswith("Schema___")  # `-` and `_`: a hash at last
+    assert all(getattr(models, n).model_validate({"x": "a"}).x == "a" for n in names)
