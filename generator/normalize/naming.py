@@ -56,7 +56,7 @@ def _where(where: Source) -> str:
 
 
 def _location_hash(where: Source) -> str:
-    return hashlib.sha256(f"{Path(where.file).name}{where.pointer}".encode()).hexdigest()[:6]
+    return hashlib.sha256(_where(where).encode()).hexdigest()[:6]
 
 
 @dataclass(frozen=True)
