@@ -5,9 +5,9 @@ A document mixes three kinds of positions: objects that can be a `$ref` (a schem
 parameter, a response...), names (the keys of `properties`, `components/schemas`, `paths`,
 `responses`, `mapping`...) and data (`example`, `examples`, `default`, `enum`, `const`,
 extensions). Only the first kind holds a reference or keywords: a property called `$ref`, or
-a `$ref` inside an example, is a name or data, never a reference. Every stage that follows
-references (the ref checks, selection) walks with `reach`; normalization reads schemas
-through the same tables.
+a `$ref` inside an example, is a name or data, never a reference. Every stage that walks a
+document for its references (the ref checks, selection) walks with `reach`; normalization
+follows a `$ref` only where it reads a schema, so it meets the same positions by construction.
 """
 
 from __future__ import annotations
