@@ -88,6 +88,7 @@ def render(api: Api, config: Config) -> dict[str, str]:
         f"{client}/__init__.py": env.get_template("client/__init__.py.j2").render(**common),
         f"{client}/_runtime.py": _runtime("_runtime.py"),
         f"{client}/_base.py": _runtime("_base.py"),
+        f"{client}/_public.py": _runtime("_public.py"),
         f"{client}/_constants.py": env.get_template("client/_constants.py.j2").render(
             user_agent=f"{client}/{api.version}", **common
         ),

@@ -1,0 +1,45 @@
+"""The runtime's public names, re-exported by every generated client's `__init__`.
+
+Copied as it is into every generated client (from ftgen's generator/runtime/); do not edit
+the copy.
+"""
+
+from ._runtime import (
+    OMIT,
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AsyncCursorPage,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    Omit,
+    PermissionDeniedError,
+    RateLimitError,
+    SyncCursorPage,
+    UnprocessableEntityError,
+    raw_response,
+)
+
+__all__ = [
+    "OMIT",
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncCursorPage",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "Omit",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "SyncCursorPage",
+    "UnprocessableEntityError",
+    "raw_response",
+]
