@@ -64,6 +64,33 @@ def field_name(wire: str) -> str:
 
 
 @cache
+def attribute_name(wire: str) -> str:
+    """A snake_case name for a resource or a method: `_` only after a keyword."""
+    name = snake(wire) or "call"
+    if name[0].isdigit():
+        name = f"n_{name}"
+    return name + "_" if keyword.iskeyword(name) or keyword.issoftkeyword(name) else name
+
+
+def split_run_together(word: str, vocabulary: frozenset[str]) -> list[str]:
+    """`deleteprojectspendlimit` -> delete, project, spend, limit: the fewest pieces, known
+    words first (longest when equal), for an identifier written in one lowercase run."""
+    best: list[tuple[int, int, list[str]] | None] = [(0, 0, [])] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(end):
+            before = best[start]
+            if before is None:
+                continue
+            piece = word[start:end]
+            unknown = 0 if piece in vocabulary else len(piece)
+            candidate = (before[0] + unknown, before[1] + 1, [*before[2], piece])
+            if best[end] is None or candidate[:2] < best[end][:2]:  # type: ignore[index]
+                best[end] = candidate
+    found = best[len(word)]
+    return found[2] if found else [word]
+
+
+@cache
 def class_name(raw: str, reserved: frozenset[str] = frozenset()) -> str:
     """A PascalCase class name; names the generated modules import themselves get a suffix."""
     name = pascal(raw) or "Schema"

@@ -8,14 +8,15 @@ their operationId instead, so none is ever dropped.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Level, pointer_join
 from ..ir import MISSING, Array, Body, Operation, Pagination, Parameter, Primitive, Ref, Source, Type
 from ..loader import Document, SpecSet
-from ..names import field_name, pascal, snake, unique
+from ..names import attribute_name, field_name, pascal, snake, split_run_together, unique
 from .schemas import Hint, SchemaNormalizer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
@@ -57,33 +58,66 @@ def _pick_content(content: Any) -> tuple[str, Any] | None:
     return str(media), content[media]
 
 
-def resource_and_name(http_method: str, path: str) -> tuple[tuple[str, ...], str]:
-    """Where an operation hangs in the client, by the shape of its path."""
-    segments = [s for s in path.split("/") if s]
-    chain: list[str] = []
+# A trailing segment that names what is done, not a thing: a method on its parent resource
+# (`/fine_tuning/alpha/graders/run` -> `graders.run()`) when nothing is read from it or below it.
+ACTIONS = frozenset(
+    {"cancel", "pause", "resume", "run", "validate", "submit", "complete", "archive", "unarchive", "approve",
+     "reject", "search", "verify", "refresh", "restart", "start", "stop", "retry", "close", "reopen", "publish",
+     "activate", "deactivate", "enable", "disable", "test", "compact", "accept", "decline", "revoke", "reset",
+     "rotate", "transfer", "release", "generate", "count"}
+)  # fmt: skip
+VERBS = {
+    "get": ("retrieve", "list"), "post": ("update", "create"), "put": ("update", "replace"),
+    "patch": ("update", "update"), "delete": ("delete", "delete"), "head": ("head", "head"),
+    "options": ("options", "options"), "trace": ("trace", "trace"),
+}  # fmt: skip
+
+
+def naming_path(path: str) -> str:
+    """The path as names see it: a query string written into a path key (`/responses?beta=true`)
+    is sent, never named."""
+    return path.partition("?")[0]
+
+
+@dataclass(frozen=True)
+class PathIndex:
+    """What the whole spec says about each path, which one operation's name depends on."""
+
+    read: frozenset[str]  # paths some GET reads
+    parents: frozenset[str]  # paths other paths go below
+
+    @classmethod
+    def of(cls, operations: list[tuple[str, str]]) -> PathIndex:
+        """From (method, path) of every operation."""
+        paths = {naming_path(path).rstrip("/") for _, path in operations}
+        parents = {p[:i] for p in paths for i in range(1, len(p)) if p[i] == "/"}
+        read = {naming_path(path).rstrip("/") for method, path in operations if method == "get"}
+        return cls(frozenset(read), frozenset(parents))
+
+
+def _is_parameter(segment: str) -> bool:
+    return segment.startswith("{") and segment.endswith("}")
+
+
+def resource_and_name(http_method: str, path: str, index: PathIndex | None = None) -> tuple[tuple[str, ...], str]:
+    """Where an operation hangs in the client, by the shape of its path (docs/decisions.md,
+    "Method names"): parameters drop out; a trailing segment is an action on its parent when
+    it is not a resource itself (no GET reads it, no path goes below it) and it follows a
+    parameter (`/jobs/{id}/cancel`) or is a verb (`/graders/run`); otherwise the HTTP method
+    and whether the path ends in a parameter give create, retrieve, list, update, delete."""
+    key = naming_path(path).rstrip("/")
+    segments = [s for s in key.split("/") if s]
+    last = segments[-1] if segments else ""
+    resource_itself = index is not None and (key in index.read or key in index.parents)
     action = None
-    after_param = False
-    for i, segment in enumerate(segments):
-        is_param = segment.startswith("{") and segment.endswith("}")
-        last = i == len(segments) - 1
-        if is_param:
-            after_param = True
-            continue
-        if last and after_param and http_method != "get":
-            action = segment
-        else:
-            chain.append(segment)
-            after_param = False
-    resource = tuple(field_name(s) for s in chain)
+    if segments and not _is_parameter(last) and http_method != "get" and not resource_itself:
+        if (len(segments) > 1 and _is_parameter(segments[-2])) or last.lower() in ACTIONS:
+            action = last
+    chain = [s for s in (segments[:-1] if action else segments) if not _is_parameter(s)]
+    resource = tuple(attribute_name(s) for s in chain)
     if action:
-        return resource, field_name(action)
-    item = bool(segments) and segments[-1].startswith("{")
-    verbs = {
-        "get": ("retrieve", "list"), "post": ("update", "create"), "put": ("update", "replace"),
-        "patch": ("update", "update"), "delete": ("delete", "delete"), "head": ("head", "head"),
-        "options": ("options", "options"), "trace": ("trace", "trace"),
-    }  # fmt: skip
-    return resource, verbs[http_method][0 if item else 1]
+        return resource, attribute_name(action)
+    return resource, VERBS[http_method][0 if segments and _is_parameter(last) else 1]
 
 
 class OperationNormalizer:
@@ -104,7 +138,8 @@ class OperationNormalizer:
                     if isinstance(item.get(method), dict):
                         located.append((idoc, pointer_join(iptr, method), str(path), method, item[method], item))
         ids = self._unique_ids(located)
-        return [self._operation(*where, ids[where[1], str(where[0].path)]) for where in located]
+        index = PathIndex.of([(method, path) for _, _, path, method, _, _ in located])
+        return [self._operation(*where, ids[where[1], str(where[0].path)], index) for where in located]
 
     def _unique_ids(self, located: list[tuple[Document, str, str, str, Any, Any]]) -> dict[tuple[str, str], str]:
         """(pointer, file) -> operationId. A later operation (in document order) whose id repeats
@@ -136,14 +171,18 @@ class OperationNormalizer:
         op: dict[str, Any],
         item: dict[str, Any],
         operation_id: str,
+        index: PathIndex,
     ) -> Operation:
         hint = (pascal(operation_id),)
-        resource, name = resource_and_name(method, path)
+        resource, name = resource_and_name(method, path, index)
         taken = set(RESERVED_ARGS)
         parameters = self._parameters(doc, ptr, op, item, hint, taken)
         body = self._body(doc, ptr, op, hint, taken)
         response, kind = self._response(doc, ptr, op, hint)
         codes = sorted(str(c) for c in op.get("responses") or {} if str(c).isdigit() and str(c).startswith("2"))
+        pagination = self._pagination(parameters, response)
+        if name == "list" and not pagination and not self._listing(response):
+            name = "retrieve"  # a GET of one object (`/organization/spend_limit`), not of many
         return Operation(
             operation_id=operation_id,
             name=name,
@@ -158,7 +197,7 @@ class OperationNormalizer:
             response=response,
             response_kind=kind,
             status_code=int(codes[0]) if codes else 200,
-            pagination=self._pagination(parameters, response),
+            pagination=pagination,
             tags=tuple(str(t) for t in op.get("tags") or ()),
             source=Source(str(doc.path), ptr),
         )
@@ -271,6 +310,16 @@ class OperationNormalizer:
                 schema_ptr = pointer_join(rptr, "content", picked[0], "schema")
                 self.schemas.type_of(rdoc, schema_ptr, picked[1]["schema"], (*hint, pascal(str(code)), "Error"))
 
+    def _listing(self, response: Type | None) -> bool:
+        """An array, or an object holding one in `data` (a page, even one without a cursor)."""
+        if isinstance(response, Array):
+            return True
+        if not isinstance(response, Ref) or response.name not in self.schemas.models:
+            return False
+        return any(
+            f.wire_name == "data" and isinstance(f.type, Array) for f in self.schemas.models[response.name].fields
+        )
+
     def _pagination(self, parameters: list[Parameter], response: Type | None) -> Pagination | None:
         """Cursor pages: an `after` query parameter, and a response with `data` + `has_more`."""
         if not isinstance(response, Ref) or not any(
@@ -292,8 +341,11 @@ def disambiguate(operations: list[Operation], diagnostics: list[Diagnostic], spe
     out = list(operations)
     for indexes in slots.values():
         if len(indexes) > 1:
+            # `/responses` and `/responses?beta=true`: the route without a query string keeps its name.
+            plain = [i for i in indexes if "?" not in out[i].path]
             for i in indexes:
-                out[i] = replace(out[i], name=field_name(out[i].operation_id))
+                if len(plain) != 1 or i != plain[0]:
+                    out[i] = replace(out[i], name=_id_name(out[i]))
     # A method may not shadow a sub-resource attribute of the same class.
     children = {(op.resource[:-1], op.resource[-1]) for op in out if op.resource}
     out = [
@@ -314,6 +366,23 @@ def disambiguate(operations: list[Operation], diagnostics: list[Diagnostic], spe
         final[(op.resource, op.name)] = op
         ids[op.operation_id] = op
     return out
+
+
+_ID_VERBS = frozenset({"get", "list", "create", "update", "delete", "retrieve", "modify", "replace", "set", "add",
+                       "remove", "cancel", "upload", "download"})  # fmt: skip
+
+
+def _id_name(op: Operation) -> str:
+    """A method name from the operationId; a word written as one lowercase run
+    (`Deleteprojectspendlimit`) is split into the words of the path, the summary and verbs."""
+    words = attribute_name(op.operation_id).split("_")
+    if all(len(w) < 12 for w in words):
+        return "_".join(words)
+    vocabulary = _ID_VERBS | {w for s in naming_path(op.path).split("/") for w in snake(s).split("_") if w}
+    vocabulary |= {w.lower() for w in re.findall(r"[A-Za-z]{2,}", op.summary)}
+    vocabulary |= {w[:-1] for w in vocabulary if w.endswith("s")}  # `projects` -> project
+    pieces = [p for w in words for p in (split_run_together(w, frozenset(vocabulary)) if len(w) >= 12 else [w])]
+    return attribute_name("_".join(pieces))
 
 
 def _text(value: Any) -> str:

@@ -27,7 +27,7 @@ from collections.abc import (
 from dataclasses import dataclass
 from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, USER_AGENT
 
@@ -368,7 +368,9 @@ class BaseClient:
         options: RequestOptions | None = None,
     ) -> PreparedRequest:
         options = options or RequestOptions()
-        pairs = encode_query(
+        # A query string written into the spec's path key (`/responses?beta=true`) is sent first.
+        path, _, written = path.partition("?")
+        pairs = parse_qsl(written, keep_blank_values=True) + encode_query(
             {**(query or {}), **(options.extra_query or {})}, deep_object
         )
         all_headers = {
