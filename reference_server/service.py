@@ -17,13 +17,22 @@ import fastapi
 from fine_tuning_client import models
 from fine_tuning_stubs import APIException, bodies, create_app, create_router
 
-from . import timeline
+from . import graders, timeline
 from .store import Job, Store
 
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
 LEGACY_STATUS = {"validating_files": "pending", "queued": "pending"}  # /fine-tunes spells these `pending`
 DEFAULT_EPOCHS = 3
 MAX_LIMIT = 100
+MAX_INTEGRATIONS = 5  # FineTuningJob.integrations has maxItems: 5
+_GRADER_ERRORS = (
+    "formula_parse_error", "sample_parse_error", "truncated_observation_error", "unresponsive_reward_error",
+    "invalid_variable_error", "other_error", "python_grader_server_error", "python_grader_runtime_error",
+    "model_grader_server_error", "model_grader_refusal_error", "model_grader_parse_error",
+)  # fmt: skip
+_GRADER_ERROR_DETAILS = (
+    "python_grader_server_error_type", "python_grader_runtime_error_details", "model_grader_server_error_details"
+)  # fmt: skip
 
 
 def _id(prefix: str) -> str:
@@ -169,6 +178,9 @@ class ReferenceService:
 
     # ------------------------------------------------------------ /fine_tuning/jobs
     async def create_fine_tuning_job(self, *, body: bodies.CreateFineTuningJobRequest) -> models.FineTuningJob:
+        if body.integrations and len(body.integrations) > MAX_INTEGRATIONS:  # a job holds at most five
+            message = f"Invalid value for 'integrations': at most {MAX_INTEGRATIONS} integrations"
+            raise APIException(400, message, param="integrations")
         method = body.method
         chosen = getattr(method, method.type, None) if method is not None else None
         n_epochs = _n_epochs(getattr(chosen, "hyperparameters", None), body.hyperparameters)
@@ -269,6 +281,81 @@ class ReferenceService:
         first, last = (page.items[0]["id"], page.items[-1]["id"]) if page.items else (None, None)
         return models.ListFineTuningJobCheckpointsResponse.model_validate(
             {"object": "list", "data": page.items, "first_id": first, "last_id": last, "has_more": page.has_more}
+        )
+
+    # ------------------------------------------------------------ checkpoint permissions
+    async def list_fine_tuning_checkpoint_permissions(
+        self,
+        *,
+        fine_tuned_model_checkpoint: str,
+        project_id: str | None,
+        after: str | None,
+        limit: int | None,
+        order: str | None,
+    ) -> models.ListFineTuningCheckpointPermissionResponse:
+        page = self.store.permissions(
+            fine_tuned_model_checkpoint,
+            project_id=project_id,
+            after=after,
+            limit=_limit(limit, 10),
+            newest_first=order != "ascending",
+        )
+        return self._permission_list(page.items, page.has_more)
+
+    async def create_fine_tuning_checkpoint_permission(
+        self, *, fine_tuned_model_checkpoint: str, body: bodies.CreateFineTuningCheckpointPermissionRequest
+    ) -> models.ListFineTuningCheckpointPermissionResponse:
+        now = int(self.clock())
+        created = [
+            {"object": "checkpoint.permission", "id": _id("cp_"), "created_at": now, "project_id": project}
+            for project in body.project_ids
+        ]
+        with self.store.transaction():
+            for permission in created:
+                self.store.add_permission(fine_tuned_model_checkpoint, permission)
+        return self._permission_list(created, False)
+
+    async def delete_fine_tuning_checkpoint_permission(
+        self, *, fine_tuned_model_checkpoint: str, permission_id: str
+    ) -> models.DeleteFineTuningCheckpointPermissionResponse:
+        if not self.store.delete_permission(fine_tuned_model_checkpoint, permission_id):
+            message = f"No permission {permission_id!r} on checkpoint {fine_tuned_model_checkpoint!r}"
+            raise APIException(404, message, param="permission_id", code="permission_not_found")
+        return models.DeleteFineTuningCheckpointPermissionResponse.model_validate(
+            {"id": permission_id, "object": "checkpoint.permission", "deleted": True}
+        )
+
+    @staticmethod
+    def _permission_list(
+        items: list[dict[str, Any]], has_more: bool
+    ) -> models.ListFineTuningCheckpointPermissionResponse:
+        first, last = (items[0]["id"], items[-1]["id"]) if items else (None, None)
+        return models.ListFineTuningCheckpointPermissionResponse.model_validate(
+            {"object": "list", "data": items, "first_id": first, "last_id": last, "has_more": has_more}
+        )
+
+    # ------------------------------------------------------------ graders (alpha)
+    async def run_grader(self, *, body: bodies.RunGraderRequest) -> models.RunGraderResponse:
+        started = time.perf_counter()
+        grader = body.grader.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        reward = graders.run(grader, body.model_sample_, body.item if isinstance(body.item, dict) else {})
+        errors = dict.fromkeys(_GRADER_ERRORS, False) | dict.fromkeys(_GRADER_ERROR_DETAILS)
+        metadata = {
+            "name": grader["name"],
+            "type": grader["type"],
+            "errors": errors,
+            "execution_time": time.perf_counter() - started,
+            "scores": {grader["name"]: reward},
+            "token_usage": None,
+            "sampled_model_name": None,
+        }
+        return models.RunGraderResponse.model_validate(
+            {"reward": reward, "metadata": metadata, "sub_rewards": {}, "model_grader_token_usage_per_model": {}}
+        )
+
+    async def validate_grader(self, *, body: bodies.ValidateGraderRequest) -> models.ValidateGraderResponse:
+        return models.ValidateGraderResponse.model_validate(
+            {"grader": body.grader.model_dump(mode="json", by_alias=True, exclude_unset=True)}
         )
 
     # ------------------------------------------------------------ /fine-tunes (legacy)

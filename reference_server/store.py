@@ -1,4 +1,5 @@
-"""SQLite persistence: jobs, their events and checkpoints, as JSON documents in insertion order.
+"""SQLite persistence: jobs, their events and checkpoints, and checkpoint permissions, as JSON
+documents in insertion order.
 
 A file path keeps everything across restarts; ":memory:" keeps it for the process only.
 """
@@ -22,6 +23,9 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE TABLE IF NOT EXISTS checkpoints (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, job_id TEXT NOT NULL, data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS permissions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, checkpoint TEXT NOT NULL, data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_by_job ON events (job_id, seq);
 CREATE INDEX IF NOT EXISTS checkpoints_by_job ON checkpoints (job_id, seq);
@@ -105,4 +109,31 @@ class Store:
             query = f"SELECT data FROM {table} WHERE job_id = ? AND seq < {start} ORDER BY seq DESC LIMIT ?"
             args = (job_id, after, job_id, limit + 1)
         rows = [json.loads(r[0]) for r in self.db.execute(query, args)]
+        return Page(rows[:limit], len(rows) > limit)
+
+    def add_permission(self, checkpoint: str, data: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO permissions (id, checkpoint, data) VALUES (?, ?, ?)",
+            (data["id"], checkpoint, json.dumps(data)),
+        )
+
+    def delete_permission(self, checkpoint: str, permission_id: str) -> bool:
+        cursor = self.db.execute("DELETE FROM permissions WHERE checkpoint = ? AND id = ?", (checkpoint, permission_id))
+        return cursor.rowcount > 0
+
+    def permissions(
+        self, checkpoint: str, *, project_id: str | None, after: str | None, limit: int, newest_first: bool
+    ) -> Page:
+        """A checkpoint's permissions in the order asked, after the one with id `after`."""
+        rows = [
+            json.loads(r[0])
+            for r in self.db.execute(
+                f"SELECT data FROM permissions WHERE checkpoint = ? ORDER BY seq {'DESC' if newest_first else 'ASC'}",
+                (checkpoint,),
+            )
+        ]
+        rows = [r for r in rows if project_id is None or r["project_id"] == project_id]
+        if after is not None:
+            ids = [r["id"] for r in rows]
+            rows = rows[ids.index(after) + 1 :] if after in ids else []
         return Page(rows[:limit], len(rows) > limit)

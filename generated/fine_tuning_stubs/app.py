@@ -9,7 +9,7 @@ and `APIException`s are answered in the API's error shape.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import fastapi as _fa
 from fastapi.responses import Response as _Response
@@ -161,6 +161,115 @@ def create_router(service: Service) -> _fa.APIRouter:
         """
         return _server.respond(
             await service.resume_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id),
+            200,
+        )
+
+    @router.post("/fine_tuning/alpha/graders/run", response_model=None)
+    async def handle_run_grader(
+        _request: _fa.Request,
+        *,
+        body: _bodies.RunGraderRequest,
+    ) -> _Response:
+        """Run a grader.
+
+        `POST /fine_tuning/alpha/graders/run`
+        """
+        return _server.respond(await service.run_grader(body=body), 200)
+
+    @router.post("/fine_tuning/alpha/graders/validate", response_model=None)
+    async def handle_validate_grader(
+        _request: _fa.Request,
+        *,
+        body: _bodies.ValidateGraderRequest,
+    ) -> _Response:
+        """Validate a grader.
+
+        `POST /fine_tuning/alpha/graders/validate`
+        """
+        return _server.respond(await service.validate_grader(body=body), 200)
+
+    @router.get(
+        "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions",
+        response_model=None,
+    )
+    async def handle_list_fine_tuning_checkpoint_permissions(
+        _request: _fa.Request,
+        *,
+        fine_tuned_model_checkpoint: Annotated[
+            str, _fa.Path(alias="fine_tuned_model_checkpoint")
+        ],
+        project_id: Annotated[str | None, _fa.Query(alias="project_id")] = None,
+        after: Annotated[str | None, _fa.Query(alias="after")] = None,
+        limit: Annotated[int | None, _fa.Query(alias="limit")] = None,
+        order: Annotated[
+            Literal["ascending", "descending"] | None, _fa.Query(alias="order")
+        ] = None,
+    ) -> _Response:
+        """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
+
+        Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint.
+
+        `GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`
+        """
+        return _server.respond(
+            await service.list_fine_tuning_checkpoint_permissions(
+                fine_tuned_model_checkpoint=fine_tuned_model_checkpoint,
+                project_id=project_id,
+                after=after,
+                limit=limit,
+                order=order,
+            ),
+            200,
+        )
+
+    @router.post(
+        "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions",
+        response_model=None,
+    )
+    async def handle_create_fine_tuning_checkpoint_permission(
+        _request: _fa.Request,
+        *,
+        fine_tuned_model_checkpoint: Annotated[
+            str, _fa.Path(alias="fine_tuned_model_checkpoint")
+        ],
+        body: _bodies.CreateFineTuningCheckpointPermissionRequest,
+    ) -> _Response:
+        """**NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys).
+
+        This enables organization owners to share fine-tuned models with other projects in their organization.
+
+        `POST /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`
+        """
+        return _server.respond(
+            await service.create_fine_tuning_checkpoint_permission(
+                fine_tuned_model_checkpoint=fine_tuned_model_checkpoint, body=body
+            ),
+            200,
+        )
+
+    @router.delete(
+        "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}",
+        response_model=None,
+    )
+    async def handle_delete_fine_tuning_checkpoint_permission(
+        _request: _fa.Request,
+        *,
+        fine_tuned_model_checkpoint: Annotated[
+            str, _fa.Path(alias="fine_tuned_model_checkpoint")
+        ],
+        permission_id: Annotated[str, _fa.Path(alias="permission_id")],
+    ) -> _Response:
+        """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
+
+        Organization owners can use this endpoint to delete a permission for a fine-tuned model checkpoint.
+
+        `DELETE /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}`
+        """
+        return _server.respond(
+            await service.delete_fine_tuning_checkpoint_permission(
+                fine_tuned_model_checkpoint=fine_tuned_model_checkpoint,
+                permission_id=permission_id,
+            ),
             200,
         )
 

@@ -18,6 +18,7 @@ from pydantic import Field as _Field
 __all__ = [
     "CreateFineTuneRequest",
     "CreateFineTuneRequestHyperparameters",
+    "CreateFineTuningCheckpointPermissionRequest",
     "CreateFineTuningJobRequest",
     "CreateFineTuningJobRequestHyperparameters",
     "CreateFineTuningJobRequestIntegrationsItem",
@@ -43,6 +44,8 @@ __all__ = [
     "InputAudioInputAudio",
     "InputTextContent",
     "PromptCacheBreakpointConfig",
+    "RunGraderRequest",
+    "ValidateGraderRequest",
 ]
 
 
@@ -202,6 +205,13 @@ class CreateFineTuneRequestHyperparameters(_Strict):
     """The number of epochs to train the model for. An epoch refers to one
 full cycle through the training dataset.
 """
+
+
+class CreateFineTuningCheckpointPermissionRequest(_StrictClosed):
+    """CreateFineTuningCheckpointPermissionRequest"""
+
+    project_ids: list[str]
+    """The project identifiers to grant access to."""
 
 
 class CreateFineTuningJobRequest(_StrictClosed):
@@ -721,3 +731,43 @@ class PromptCacheBreakpointConfig(_Strict):
 
     mode: Literal["explicit"]
     """The breakpoint mode. Always `explicit`."""
+
+
+class RunGraderRequest(_Strict):
+    """RunGraderRequest"""
+
+    grader: Annotated[
+        GraderStringCheck
+        | GraderTextSimilarity
+        | GraderPython
+        | GraderScoreModel
+        | GraderMulti,
+        _Field(discriminator="type"),
+    ]
+    """The grader used for the fine-tuning job."""
+
+    item: Annotated[dict[str, Any] | None, _NotNull] = None
+    """The dataset item provided to the grader. This will be used to populate
+the `item` namespace. See [the guide](/docs/guides/graders) for more details.
+"""
+
+    model_sample_: str = _Field(alias="model_sample")
+    """The model sample to be evaluated. This value will be used to populate
+the `sample` namespace. See [the guide](/docs/guides/graders) for more details.
+The `output_json` variable will be populated if the model sample is a
+valid JSON string.
+"""
+
+
+class ValidateGraderRequest(_Strict):
+    """ValidateGraderRequest"""
+
+    grader: Annotated[
+        GraderStringCheck
+        | GraderTextSimilarity
+        | GraderPython
+        | GraderScoreModel
+        | GraderMulti,
+        _Field(discriminator="type"),
+    ]
+    """The grader used for the fine-tuning job."""

@@ -9,7 +9,7 @@ own module and pass it to `create_app`. Raise `APIException` to answer with an A
 
 from __future__ import annotations
 
-from typing import Dict, Protocol
+from typing import Dict, Literal, Protocol
 
 from fine_tuning_client import models as _models
 
@@ -119,6 +119,73 @@ class Service(Protocol):
         """Resume a fine-tune job.
 
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/resume`
+        """
+        ...
+
+    async def run_grader(
+        self,
+        *,
+        body: _bodies.RunGraderRequest,
+    ) -> _models.RunGraderResponse:
+        """Run a grader.
+
+        `POST /fine_tuning/alpha/graders/run`
+        """
+        ...
+
+    async def validate_grader(
+        self,
+        *,
+        body: _bodies.ValidateGraderRequest,
+    ) -> _models.ValidateGraderResponse:
+        """Validate a grader.
+
+        `POST /fine_tuning/alpha/graders/validate`
+        """
+        ...
+
+    async def list_fine_tuning_checkpoint_permissions(
+        self,
+        *,
+        fine_tuned_model_checkpoint: str,
+        project_id: str | None,
+        after: str | None,
+        limit: int | None,
+        order: Literal["ascending", "descending"] | None,
+    ) -> _models.ListFineTuningCheckpointPermissionResponse:
+        """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
+
+        Organization owners can use this endpoint to view all permissions for a fine-tuned model checkpoint.
+
+        `GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`
+        """
+        ...
+
+    async def create_fine_tuning_checkpoint_permission(
+        self,
+        *,
+        fine_tuned_model_checkpoint: str,
+        body: _bodies.CreateFineTuningCheckpointPermissionRequest,
+    ) -> _models.ListFineTuningCheckpointPermissionResponse:
+        """**NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys).
+
+        This enables organization owners to share fine-tuned models with other projects in their organization.
+
+        `POST /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`
+        """
+        ...
+
+    async def delete_fine_tuning_checkpoint_permission(
+        self,
+        *,
+        fine_tuned_model_checkpoint: str,
+        permission_id: str,
+    ) -> _models.DeleteFineTuningCheckpointPermissionResponse:
+        """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
+
+        Organization owners can use this endpoint to delete a permission for a fine-tuned model checkpoint.
+
+        `DELETE /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}`
         """
         ...
 
