@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, Level, Location, SpecError
+from .diagnostics import Diagnostic, Level, Location, SpecError, escape_pointer_token
 from .writer import FORMATTERS, LINE_LENGTH
 
 
@@ -22,6 +23,10 @@ class Settings:
     base_url_env: str = "OPENAI_BASE_URL"
     strict: bool = False
     allow_outside: bool = False
+    # Method names no spec states: an operation ("GET /path" or its operationId) -> dotted names,
+    # the first its name, the others aliases on the same resource (`[tool.ftgen.methods]`).
+    methods: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    config_file: str = "pyproject.toml"  # where [tool.ftgen] was read, for located errors
     formatter: str = "ruff"  # or "black"; the output is stable under both either way
     line_length: int = LINE_LENGTH
     # Training files: the schema of one JSONL line per fine-tuning method, checked by the client.
@@ -48,10 +53,7 @@ def read_pyproject(path: Path) -> dict[str, Any]:
         raise SpecError([Diagnostic(Level.ERROR, Location(str(path)), f"invalid TOML: {exc}", "config")]) from None
 
     def problem(key: str, message: str) -> SpecError:
-        line = next((n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith(key)), None)
-        return SpecError(
-            [Diagnostic(Level.ERROR, Location(str(path), f"#/tool/ftgen/{key}", line, 1), message, "config")]
-        )
+        return SpecError([Diagnostic(Level.ERROR, config_location(path, key), message, "config")])
 
     base = path.parent
     out: dict[str, Any] = {}
@@ -75,6 +77,23 @@ def read_pyproject(path: Path) -> dict[str, Any]:
                 "line_length", f"line_length must be a whole number from 40 to 320, not {table['line_length']!r}"
             )
         out["line_length"] = table["line_length"]
+    methods = table.get("methods", {})
+    if not isinstance(methods, dict):
+        raise problem("methods", "[tool.ftgen.methods] maps operations to method names")
+    out["methods"] = []
+    for operation, names in methods.items():
+        names = [names] if isinstance(names, str) else names
+        dotted = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
+        if (
+            not isinstance(names, list)
+            or not names
+            or not all(isinstance(n, str) and dotted.fullmatch(n) for n in names)
+        ):
+            message = f"{operation!r}: a dotted method name (`fine_tuning.jobs.list_events`) or a list of them"
+            raise problem(f"methods/{operation}", message)
+        out["methods"].append((str(operation), tuple(names)))
+    out["methods"] = tuple(out["methods"])
+    out["config_file"] = str(path)
     formats = table.get("training_formats")
     if isinstance(formats, dict):
         out["training_formats"] = tuple((str(k), str(v)) for k, v in formats.items())
@@ -86,6 +105,20 @@ def read_pyproject(path: Path) -> dict[str, Any]:
 
 
 SELECTION_KEYS = ("include_tags", "include_paths", "exclude_paths")
+
+
+def config_location(path: Path | str, key: str) -> Location:
+    """Where `[tool.ftgen]`'s `key` (`formatter`, or `methods/GET /x` for an entry of a table)
+    is written in the file."""
+    table, _, entry = key.partition("/")
+    name = entry or table
+    try:
+        rows = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        rows = []
+    line = next((n for n, row in enumerate(rows, 1) if row.strip().lstrip('"').startswith(name)), None)
+    pointer = "#/tool/ftgen/" + "/".join(escape_pointer_token(part) for part in (table, entry) if part)
+    return Location(str(path), pointer, line, 1 if line else None)
 
 
 def spec_files(paths: tuple[Path, ...]) -> list[Path]:

@@ -218,6 +218,7 @@ class Operation:
     pagination: Pagination | None = None
     tags: tuple[str, ...] = ()
     source: Source | None = None
+    aliases: tuple[str, ...] = ()  # more names for the same method, on the same resource
 
 
 @dataclass(frozen=True)

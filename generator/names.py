@@ -53,12 +53,14 @@ _PYDANTIC_MEMBERS = frozenset(
 )  # fmt: skip
 
 
-def field_name(wire: str) -> str:
-    """A snake_case attribute name for a JSON key."""
+def field_name(wire: str, model_field: bool = True) -> str:
+    """A snake_case name for a JSON key: a model's field (which may not take pydantic's own
+    names), or with `model_field=False` a function's argument (only keywords are taken)."""
     name = snake(wire) or "field"
     if name[0].isdigit():
         name = f"field_{name}"
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _PYDANTIC_MEMBERS or name.startswith("model_"):
+    pydantic = model_field and (name in _PYDANTIC_MEMBERS or name.startswith("model_"))
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or pydantic:
         name += "_"
     return name
 

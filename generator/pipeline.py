@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import time
 from collections.abc import Callable
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .config import Settings, spec_files
+from .config import Settings, config_location, spec_files
 from .diagnostics import Diagnostic, Level, Location, SpecError, errors
 from .ir import Api
 from .loader import SpecSet
@@ -62,7 +63,7 @@ def build(settings: Settings) -> Result:
     schema_findings = _beside(lambda: schema_checks(specset, structural), specset)
     found: list[Diagnostic] = []
     try:
-        api = normalize(specset, found)
+        api = normalize(specset, found, settings.methods, functools.partial(config_location, settings.config_file))
     except RecursionError:  # nesting within bounds per document, but deep across a chain of $refs
         where = specset.root_documents()[0].location("#")
         message = "schemas nest too deeply (through a long chain of $refs?) to be normalized"

@@ -138,6 +138,37 @@ def test_the_openai_package_works_against_it_unchanged(
     with pytest.raises(openai.NotFoundError) as missing:
         jobs.retrieve("ftjob-does-not-exist")
     assert missing.value.status_code == 404
+    play_permissions_and_graders(client.fine_tuning, openai.NotFoundError, openai.BadRequestError)
+
+
+def play_permissions_and_graders(fine_tuning: Any, not_found: type[Exception], bad_request: type[Exception]) -> None:
+    """Checkpoint permissions and the alpha graders, the same through either client."""
+    checkpoint = "ft:gpt-4o-mini:org-reference:custom:abc"
+    permissions = fine_tuning.checkpoints.permissions
+    created = permissions.create(checkpoint, project_ids=["proj_a", "proj_b", "proj_c"])
+    assert [p.project_id for p in created.data] == ["proj_a", "proj_b", "proj_c"]
+    page = permissions.retrieve(checkpoint, limit=2, order="ascending")
+    assert [p.project_id for p in page.data] == ["proj_a", "proj_b"] and page.has_more
+    rest = permissions.list(checkpoint, after=page.last_id, order="ascending")
+    assert [p.project_id for p in rest.data] == ["proj_c"] and not rest.has_more
+    assert [p.project_id for p in permissions.list(checkpoint, project_id="proj_b").data] == ["proj_b"]
+    deleted = permissions.delete(created.data[0].id, fine_tuned_model_checkpoint=checkpoint)
+    assert deleted.deleted and deleted.id == created.data[0].id
+    with pytest.raises(not_found):
+        permissions.delete(created.data[0].id, fine_tuned_model_checkpoint=checkpoint)
+
+    graders = fine_tuning.alpha.graders
+    check = {"type": "string_check", "name": "exact", "input": "{{ sample.output_text }}",
+             "reference": "{{ item.label }}", "operation": "eq"}  # fmt: skip
+    assert graders.run(grader=check, model_sample="yes", item={"label": "yes"}).reward == 1.0
+    assert graders.run(grader={**check, "operation": "ne"}, model_sample="yes", item={"label": "yes"}).reward == 0.0
+    similar = {"type": "text_similarity", "name": "close", "input": "{{ sample.output_text }}",
+               "reference": "{{ item.answer }}", "evaluation_metric": "rouge_l"}  # fmt: skip
+    ran = graders.run(grader=similar, model_sample="the cat sat", item={"answer": "the cat sat down"})
+    assert round(ran.reward, 6) == round(2 * 1 * 0.75 / 1.75, 6)  # LCS 3 of 3 and of 4 words
+    assert graders.validate(grader=check).grader.name == "exact"
+    with pytest.raises(bad_request, match="not supported by this reference server"):
+        graders.run(grader={**similar, "evaluation_metric": "cosine"}, model_sample="a", item={"answer": "b"})
 
 
 def test_the_generated_client_plays_the_same_scenario(start: Callable[..., Server]) -> None:
@@ -153,12 +184,15 @@ def test_the_generated_client_plays_the_same_scenario(start: Callable[..., Serve
     final = jobs.retrieve(job.id)
     assert final.status == "succeeded" and "The job has successfully completed" in seen
     assert [c.step_number for c in jobs.checkpoints.list(job.id)] == [12, 8, 4]
-    assert len(list(jobs.events.list(job.id, limit=7))) == len(seen)  # wait() yields every event once
+    assert len(list(jobs.list_events(job.id, limit=7))) == len(seen)  # wait() yields every event once
     fresh = jobs.create(model="gpt-4o-mini", training_file="file-abc123")
     assert jobs.cancel(fresh.id).status == "cancelled"
     with pytest.raises(fine_tuning_client.NotFoundError) as missing:
         jobs.retrieve("ftjob-does-not-exist")
     assert missing.value.param == "fine_tuning_job_id"
+    play_permissions_and_graders(
+        client.fine_tuning, fine_tuning_client.NotFoundError, fine_tuning_client.BadRequestError
+    )
 
 
 def test_a_missing_training_file_fails_the_job(start: Callable[..., Server]) -> None:

@@ -709,6 +709,12 @@ class SyncCursorPage(Generic[T]):
         self.data: list[T] = list(listing.data)
         self.has_more = bool(listing.has_more)
 
+    def __getattr__(self, name: str) -> Any:
+        """The list response's other fields (`first_id`, `last_id`, `object`...)."""
+        if name.startswith("__") or name == "listing":
+            raise AttributeError(name)
+        return getattr(self.listing, name)
+
     def next_page(self) -> SyncCursorPage[T] | None:
         prepared = _next_query(self._prepared, self.data) if self.has_more else None
         if prepared is None:
@@ -745,6 +751,12 @@ class AsyncCursorPage(Generic[T]):
         self.listing = listing
         self.data: list[T] = list(listing.data)
         self.has_more = bool(listing.has_more)
+
+    def __getattr__(self, name: str) -> Any:
+        """The list response's other fields (`first_id`, `last_id`, `object`...)."""
+        if name.startswith("__") or name == "listing":
+            raise AttributeError(name)
+        return getattr(self.listing, name)
 
     async def next_page(self) -> AsyncCursorPage[T] | None:
         prepared = _next_query(self._prepared, self.data) if self.has_more else None

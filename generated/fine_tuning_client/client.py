@@ -38,7 +38,7 @@ class FineTuningAlphaGraders:
             | _params.GraderScoreModelParam
             | _params.GraderMultiParam
         ),
-        model_sample_: str,
+        model_sample: str,
         item: Dict[str, Any] | _rt.Omit = _rt.OMIT,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -53,7 +53,7 @@ class FineTuningAlphaGraders:
             grader: The grader used for the fine-tuning job.
             item: The dataset item provided to the grader. This will be used to populate
                 the `item` namespace. See [the guide](/docs/guides/graders) for more details.
-            model_sample_: The model sample to be evaluated. This value will be used to populate
+            model_sample: The model sample to be evaluated. This value will be used to populate
                 the `sample` namespace. See [the guide](/docs/guides/graders) for more details.
                 The `output_json` variable will be populated if the model sample is a
                 valid JSON string.
@@ -62,7 +62,7 @@ class FineTuningAlphaGraders:
             _rt.ModelParser(_models.RunGraderResponse),
             "POST",
             "/fine_tuning/alpha/graders/run",
-            body={"grader": grader, "item": item, "model_sample": model_sample_},
+            body={"grader": grader, "item": item, "model_sample": model_sample},
             options=_rt.RequestOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -116,7 +116,6 @@ class FineTuningCheckpointsPermissions:
     def list(
         self,
         fine_tuned_model_checkpoint: str,
-        /,
         *,
         project_id: str | _rt.Omit = _rt.OMIT,
         after: str | _rt.Omit = _rt.OMIT,
@@ -165,10 +164,11 @@ class FineTuningCheckpointsPermissions:
             ),
         )
 
+    retrieve = list
+
     def create(
         self,
         fine_tuned_model_checkpoint: str,
-        /,
         *,
         project_ids: List[str],
         extra_headers: _rt.Headers | None = None,
@@ -204,10 +204,9 @@ class FineTuningCheckpointsPermissions:
 
     def delete(
         self,
-        fine_tuned_model_checkpoint: str,
         permission_id: str,
-        /,
         *,
+        fine_tuned_model_checkpoint: str,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
         extra_body: _rt.Body | None = None,
@@ -251,7 +250,6 @@ class FineTuningJobsCheckpoints:
     def list(
         self,
         fine_tuning_job_id: str,
-        /,
         *,
         after: str | _rt.Omit = _rt.OMIT,
         limit: int | _rt.Omit = _rt.OMIT,
@@ -288,52 +286,6 @@ class FineTuningJobsCheckpoints:
         )
 
 
-class FineTuningJobsEvents:
-    """Operations under `client.fine_tuning.jobs.events`."""
-
-    def __init__(self, client: _rt.SyncAPIClient) -> None:
-        self._client = client
-
-    def list(
-        self,
-        fine_tuning_job_id: str,
-        /,
-        *,
-        after: str | _rt.Omit = _rt.OMIT,
-        limit: int | _rt.Omit = _rt.OMIT,
-        extra_headers: _rt.Headers | None = None,
-        extra_query: _rt.Query | None = None,
-        extra_body: _rt.Body | None = None,
-        timeout: _rt.Timeout | _rt.Omit = _rt.OMIT,
-    ) -> _rt.SyncCursorPage[_models.FineTuningJobEvent]:
-        """Get status updates for a fine-tuning job.
-
-        `GET /fine_tuning/jobs/{fine_tuning_job_id}/events` (listFineTuningEvents)
-
-        Args:
-            fine_tuning_job_id: The ID of the fine-tuning job to get events for.
-            after: Identifier for the last event from the previous pagination request.
-            limit: Number of events to retrieve.
-
-                Default: `20`.
-        """
-        return self._client.request_page(
-            _rt.ModelParser(_models.ListFineTuningJobEventsResponse),
-            "GET",
-            _rt.path_template(
-                "/fine_tuning/jobs/{fine_tuning_job_id}/events",
-                {"fine_tuning_job_id": fine_tuning_job_id},
-            ),
-            query={"after": after, "limit": limit},
-            options=_rt.RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
-        )
-
-
 class FineTunesEvents:
     """Operations under `client.fine_tunes.events`."""
 
@@ -343,7 +295,6 @@ class FineTunesEvents:
     def list(
         self,
         fine_tune_id: str,
-        /,
         *,
         stream: bool | _rt.Omit = _rt.OMIT,
         extra_headers: _rt.Headers | None = None,
@@ -407,7 +358,6 @@ class FineTuningJobs:
     def __init__(self, client: _rt.SyncAPIClient) -> None:
         self._client = client
         self.checkpoints = FineTuningJobsCheckpoints(client)
-        self.events = FineTuningJobsEvents(client)
 
     def list(
         self,
@@ -541,7 +491,6 @@ class FineTuningJobs:
     def retrieve(
         self,
         fine_tuning_job_id: str,
-        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -575,7 +524,6 @@ class FineTuningJobs:
     def cancel(
         self,
         fine_tuning_job_id: str,
-        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -604,10 +552,47 @@ class FineTuningJobs:
             ),
         )
 
+    def list_events(
+        self,
+        fine_tuning_job_id: str,
+        *,
+        after: str | _rt.Omit = _rt.OMIT,
+        limit: int | _rt.Omit = _rt.OMIT,
+        extra_headers: _rt.Headers | None = None,
+        extra_query: _rt.Query | None = None,
+        extra_body: _rt.Body | None = None,
+        timeout: _rt.Timeout | _rt.Omit = _rt.OMIT,
+    ) -> _rt.SyncCursorPage[_models.FineTuningJobEvent]:
+        """Get status updates for a fine-tuning job.
+
+        `GET /fine_tuning/jobs/{fine_tuning_job_id}/events` (listFineTuningEvents)
+
+        Args:
+            fine_tuning_job_id: The ID of the fine-tuning job to get events for.
+            after: Identifier for the last event from the previous pagination request.
+            limit: Number of events to retrieve.
+
+                Default: `20`.
+        """
+        return self._client.request_page(
+            _rt.ModelParser(_models.ListFineTuningJobEventsResponse),
+            "GET",
+            _rt.path_template(
+                "/fine_tuning/jobs/{fine_tuning_job_id}/events",
+                {"fine_tuning_job_id": fine_tuning_job_id},
+            ),
+            query={"after": after, "limit": limit},
+            options=_rt.RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
     def pause(
         self,
         fine_tuning_job_id: str,
-        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -639,7 +624,6 @@ class FineTuningJobs:
     def resume(
         self,
         fine_tuning_job_id: str,
-        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -682,7 +666,7 @@ class FineTuningJobs:
         """
         return _rt.JobWaiter(
             lambda: self.retrieve(fine_tuning_job_id),
-            lambda: self.events.list(fine_tuning_job_id, limit=100).data,
+            lambda: self.list_events(fine_tuning_job_id, limit=100).data,
             lambda job: job.status in ("succeeded", "failed", "cancelled"),
             interval,
             timeout,
@@ -879,7 +863,6 @@ class FineTunes:
     def retrieve(
         self,
         fine_tune_id: str,
-        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -913,7 +896,6 @@ class FineTunes:
     def cancel(
         self,
         fine_tune_id: str,
-        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -981,7 +963,7 @@ class AsyncFineTuningAlphaGraders:
             | _params.GraderScoreModelParam
             | _params.GraderMultiParam
         ),
-        model_sample_: str,
+        model_sample: str,
         item: Dict[str, Any] | _rt.Omit = _rt.OMIT,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -996,7 +978,7 @@ class AsyncFineTuningAlphaGraders:
             grader: The grader used for the fine-tuning job.
             item: The dataset item provided to the grader. This will be used to populate
                 the `item` namespace. See [the guide](/docs/guides/graders) for more details.
-            model_sample_: The model sample to be evaluated. This value will be used to populate
+            model_sample: The model sample to be evaluated. This value will be used to populate
                 the `sample` namespace. See [the guide](/docs/guides/graders) for more details.
                 The `output_json` variable will be populated if the model sample is a
                 valid JSON string.
@@ -1005,7 +987,7 @@ class AsyncFineTuningAlphaGraders:
             _rt.ModelParser(_models.RunGraderResponse),
             "POST",
             "/fine_tuning/alpha/graders/run",
-            body={"grader": grader, "item": item, "model_sample": model_sample_},
+            body={"grader": grader, "item": item, "model_sample": model_sample},
             options=_rt.RequestOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1059,7 +1041,6 @@ class AsyncFineTuningCheckpointsPermissions:
     def list(
         self,
         fine_tuned_model_checkpoint: str,
-        /,
         *,
         project_id: str | _rt.Omit = _rt.OMIT,
         after: str | _rt.Omit = _rt.OMIT,
@@ -1108,10 +1089,11 @@ class AsyncFineTuningCheckpointsPermissions:
             ),
         )
 
+    retrieve = list
+
     async def create(
         self,
         fine_tuned_model_checkpoint: str,
-        /,
         *,
         project_ids: List[str],
         extra_headers: _rt.Headers | None = None,
@@ -1147,10 +1129,9 @@ class AsyncFineTuningCheckpointsPermissions:
 
     async def delete(
         self,
-        fine_tuned_model_checkpoint: str,
         permission_id: str,
-        /,
         *,
+        fine_tuned_model_checkpoint: str,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
         extra_body: _rt.Body | None = None,
@@ -1194,7 +1175,6 @@ class AsyncFineTuningJobsCheckpoints:
     def list(
         self,
         fine_tuning_job_id: str,
-        /,
         *,
         after: str | _rt.Omit = _rt.OMIT,
         limit: int | _rt.Omit = _rt.OMIT,
@@ -1231,52 +1211,6 @@ class AsyncFineTuningJobsCheckpoints:
         )
 
 
-class AsyncFineTuningJobsEvents:
-    """Operations under `client.fine_tuning.jobs.events`."""
-
-    def __init__(self, client: _rt.AsyncAPIClient) -> None:
-        self._client = client
-
-    def list(
-        self,
-        fine_tuning_job_id: str,
-        /,
-        *,
-        after: str | _rt.Omit = _rt.OMIT,
-        limit: int | _rt.Omit = _rt.OMIT,
-        extra_headers: _rt.Headers | None = None,
-        extra_query: _rt.Query | None = None,
-        extra_body: _rt.Body | None = None,
-        timeout: _rt.Timeout | _rt.Omit = _rt.OMIT,
-    ) -> _rt.AsyncPageRequest[_models.FineTuningJobEvent]:
-        """Get status updates for a fine-tuning job.
-
-        `GET /fine_tuning/jobs/{fine_tuning_job_id}/events` (listFineTuningEvents)
-
-        Args:
-            fine_tuning_job_id: The ID of the fine-tuning job to get events for.
-            after: Identifier for the last event from the previous pagination request.
-            limit: Number of events to retrieve.
-
-                Default: `20`.
-        """
-        return self._client.request_page(
-            _rt.ModelParser(_models.ListFineTuningJobEventsResponse),
-            "GET",
-            _rt.path_template(
-                "/fine_tuning/jobs/{fine_tuning_job_id}/events",
-                {"fine_tuning_job_id": fine_tuning_job_id},
-            ),
-            query={"after": after, "limit": limit},
-            options=_rt.RequestOptions(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
-        )
-
-
 class AsyncFineTunesEvents:
     """Operations under `client.fine_tunes.events`."""
 
@@ -1286,7 +1220,6 @@ class AsyncFineTunesEvents:
     async def list(
         self,
         fine_tune_id: str,
-        /,
         *,
         stream: bool | _rt.Omit = _rt.OMIT,
         extra_headers: _rt.Headers | None = None,
@@ -1350,7 +1283,6 @@ class AsyncFineTuningJobs:
     def __init__(self, client: _rt.AsyncAPIClient) -> None:
         self._client = client
         self.checkpoints = AsyncFineTuningJobsCheckpoints(client)
-        self.events = AsyncFineTuningJobsEvents(client)
 
     def list(
         self,
@@ -1484,7 +1416,6 @@ class AsyncFineTuningJobs:
     async def retrieve(
         self,
         fine_tuning_job_id: str,
-        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -1518,7 +1449,6 @@ class AsyncFineTuningJobs:
     async def cancel(
         self,
         fine_tuning_job_id: str,
-        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -1547,10 +1477,47 @@ class AsyncFineTuningJobs:
             ),
         )
 
+    def list_events(
+        self,
+        fine_tuning_job_id: str,
+        *,
+        after: str | _rt.Omit = _rt.OMIT,
+        limit: int | _rt.Omit = _rt.OMIT,
+        extra_headers: _rt.Headers | None = None,
+        extra_query: _rt.Query | None = None,
+        extra_body: _rt.Body | None = None,
+        timeout: _rt.Timeout | _rt.Omit = _rt.OMIT,
+    ) -> _rt.AsyncPageRequest[_models.FineTuningJobEvent]:
+        """Get status updates for a fine-tuning job.
+
+        `GET /fine_tuning/jobs/{fine_tuning_job_id}/events` (listFineTuningEvents)
+
+        Args:
+            fine_tuning_job_id: The ID of the fine-tuning job to get events for.
+            after: Identifier for the last event from the previous pagination request.
+            limit: Number of events to retrieve.
+
+                Default: `20`.
+        """
+        return self._client.request_page(
+            _rt.ModelParser(_models.ListFineTuningJobEventsResponse),
+            "GET",
+            _rt.path_template(
+                "/fine_tuning/jobs/{fine_tuning_job_id}/events",
+                {"fine_tuning_job_id": fine_tuning_job_id},
+            ),
+            query={"after": after, "limit": limit},
+            options=_rt.RequestOptions(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
+        )
+
     async def pause(
         self,
         fine_tuning_job_id: str,
-        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -1582,7 +1549,6 @@ class AsyncFineTuningJobs:
     async def resume(
         self,
         fine_tuning_job_id: str,
-        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -1625,7 +1591,7 @@ class AsyncFineTuningJobs:
         """
 
         async def events() -> List[_models.FineTuningJobEvent]:
-            return (await self.events.list(fine_tuning_job_id, limit=100)).data
+            return (await self.list_events(fine_tuning_job_id, limit=100)).data
 
         return _rt.AsyncJobWaiter(
             lambda: self.retrieve(fine_tuning_job_id),
@@ -1826,7 +1792,6 @@ class AsyncFineTunes:
     async def retrieve(
         self,
         fine_tune_id: str,
-        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,
@@ -1860,7 +1825,6 @@ class AsyncFineTunes:
     async def cancel(
         self,
         fine_tune_id: str,
-        /,
         *,
         extra_headers: _rt.Headers | None = None,
         extra_query: _rt.Query | None = None,

@@ -6,15 +6,21 @@ import operator
 from collections.abc import Callable
 from dataclasses import replace
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Location
 from ..ir import Api, Array, Field, Map, Model, Operation, Ref, Type, Union_
 from ..loader import SpecSet
-from .operations import OperationNormalizer, disambiguate
+from .operations import OperationNormalizer, disambiguate, named_by_config
 from .schemas import SchemaNormalizer
 
 
-def normalize(specset: SpecSet, diagnostics: list[Diagnostic]) -> Api:
-    """Fold the root documents, in path order, into one Api; problems go to `diagnostics`."""
+def normalize(
+    specset: SpecSet,
+    diagnostics: list[Diagnostic],
+    methods: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    where: Callable[[str], Location] = Location,
+) -> Api:
+    """Fold the root documents, in path order, into one Api; problems go to `diagnostics`.
+    `methods` are the method names `[tool.ftgen.methods]` gives; `where` locates its keys."""
     schemas = SchemaNormalizer(specset, diagnostics)
     ops = OperationNormalizer(specset, schemas, diagnostics)
     documents = sorted(specset.root_documents(), key=lambda d: str(d.path))
@@ -26,6 +32,8 @@ def normalize(specset: SpecSet, diagnostics: list[Diagnostic]) -> Api:
                 doc, "#", {"$ref": f"#/components/schemas/{name.replace('~', '~0').replace('/', '~1')}"}, (name,)
             )
     operations = disambiguate(operations, diagnostics, specset)
+    if methods:
+        operations = named_by_config(operations, methods, diagnostics, where)
     # Inline models were built under tokens: now that every name is claimed, they get theirs.
     names = schemas.names.resolve()
     diagnostics += schemas.names.diagnostics

@@ -9,11 +9,12 @@ their operationId instead, so none is ever dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic, Level, pointer_join
+from ..diagnostics import Diagnostic, Level, Location, pointer_join
 from ..ir import MISSING, Array, Body, Operation, Pagination, Parameter, Primitive, Ref, Source, Type
 from ..loader import Document, SpecSet
 from ..names import attribute_name, field_name, pascal, snake, split_run_together, unique
@@ -223,7 +224,7 @@ class OperationNormalizer:
                 schema_ptr = pointer_join(pptr, "content", media, "schema")
                 schema = param["content"][media].get("schema")
             ptype = self.schemas.type_of(pdoc, schema_ptr, schema, (*hint, pascal(wire)))
-            name = field_name(wire)
+            name = field_name(wire, model_field=False)
             if name in taken:
                 name = f"{name}_{location}"
             out.append(
@@ -266,8 +267,9 @@ class OperationNormalizer:
         if isinstance(btype, Ref):
             model = self.schemas.models[btype.name]
             fields = []
-            for f in model.fields:
-                name = f.name if f.name not in taken else f"{f.name}_body"
+            for f in model.fields:  # keyword arguments: `model_sample`, not the model field's `model_sample_`
+                name = field_name(f.wire_name, model_field=False)
+                name = name if name not in taken else f"{name}_body"
                 fields.append(replace(f, name=unique(name, taken)))
             return Body(media, btype, required, tuple(fields), btype.name)
         unique("body", taken)
@@ -383,6 +385,45 @@ def _id_name(op: Operation) -> str:
     vocabulary |= {w[:-1] for w in vocabulary if w.endswith("s")}  # `projects` -> project
     pieces = [p for w in words for p in (split_run_together(w, frozenset(vocabulary)) if len(w) >= 12 else [w])]
     return attribute_name("_".join(pieces))
+
+
+def named_by_config(
+    operations: list[Operation],
+    methods: tuple[tuple[str, tuple[str, ...]], ...],
+    diagnostics: list[Diagnostic],
+    where: Callable[[str], Location],
+) -> list[Operation]:
+    """Operations renamed as `[tool.ftgen.methods]` says: an operation (`GET /path`, or its
+    operationId) -> its dotted name, then aliases on the same resource. A name for nothing, an
+    alias elsewhere, or two methods with one name is a located config error."""
+    out = list(operations)
+    index = {f"{op.http_method} {op.path}": i for i, op in enumerate(out)} | {
+        op.operation_id: i for i, op in enumerate(out)
+    }
+    for key, names in methods:
+        method, _, path = key.partition(" ")
+        i = index.get(f"{method.upper()} {path}" if path else key)
+        resource, name = tuple(names[0].split(".")[:-1]), names[0].split(".")[-1]
+        if i is None:
+            problem = f"{key!r} is no operation of the spec (write `GET /path` or an operationId)"
+        elif any(tuple(a.split(".")[:-1]) != resource for a in names[1:]):
+            problem = f"the aliases of {names[0]!r} must be on its resource ({'.'.join(resource)})"
+        else:
+            out[i] = replace(out[i], resource=resource, name=name, aliases=tuple(a.split(".")[-1] for a in names[1:]))
+            continue
+        diagnostics.append(Diagnostic(Level.ERROR, where(f"methods/{key}"), problem, "config"))
+    taken: dict[tuple[str, ...], str] = {}
+    resources = {op.resource[:n] for op in out for n in range(1, len(op.resource) + 1)}
+    for op in out:
+        for name in (op.name, *op.aliases):
+            dotted = ".".join((*op.resource, name))
+            clash = taken.get((*op.resource, name)) or ("a resource" if (*op.resource, name) in resources else None)
+            if clash is not None:
+                key = next((k for k, names in methods if dotted in names), f"{op.http_method} {op.path}")
+                message = f"{dotted!r} names {op.http_method} {op.path} and {clash} too"
+                diagnostics.append(Diagnostic(Level.ERROR, where(f"methods/{key}"), message, "config"))
+            taken[(*op.resource, name)] = f"{op.http_method} {op.path}"
+    return out
 
 
 def _text(value: Any) -> str:

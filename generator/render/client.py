@@ -17,6 +17,7 @@ class MethodView:
     prelude: list[str]
     call: str
     is_async_def: bool
+    aliases: tuple[str, ...] = ()  # the same method under other names (`[tool.ftgen.methods]`)
 
 
 @dataclass
@@ -27,6 +28,7 @@ class WaitView:
     job: str
     event: str
     terminal: tuple[str, ...]
+    events_call: str  # the listing of the job's events, from the resource: `events.list`
 
 
 @dataclass
@@ -49,14 +51,16 @@ def _dict_expr(entries: list[tuple[str, str]]) -> str:
 
 
 def method_view(op: Operation, is_async: bool) -> MethodView:
-    path_params = [p for p in op.parameters if p.location == "path"]
+    # As openai-python: the last path parameter (the object acted on) is the one positional
+    # argument; the ones before it (its parents) are keyword arguments.
+    path_params = sorted(
+        (p for p in op.parameters if p.location == "path"), key=lambda p: op.path.find(f"{{{p.wire_name}}}")
+    )
     other_params = [p for p in op.parameters if p.location != "path"]
     body_fields: tuple[Field, ...] = op.body.fields if op.body else ()
-    args: list[str] = [f"{p.name}: {PARAM(p.type)}" for p in path_params]
-    if path_params:
-        args.append("/")  # positional-only: renaming a path parameter in the spec breaks no caller
+    args: list[str] = [f"{p.name}: {PARAM(p.type)}" for p in path_params[-1:]]
     args.append("*")
-    keyword_args: list[tuple[bool, str]] = []
+    keyword_args: list[tuple[bool, str]] = [(True, f"{p.name}: {PARAM(p.type)}") for p in path_params[:-1]]
     for p in other_params:
         annotation = PARAM(p.type)
         keyword_args.append((p.required, _arg(p.name, annotation, p.required)))
@@ -130,22 +134,30 @@ def method_view(op: Operation, is_async: bool) -> MethodView:
         doc += "\n\nArgs:\n" + "\n".join(
             f"    {name}: " + text.replace("\n", "\n        ") for name, text in documented
         )
-    return MethodView(op.name, doc.strip(), args, returns, prelude, call, is_async_def)
+    return MethodView(op.name, doc.strip(), args, returns, prelude, call, is_async_def, op.aliases)
 
 
 TERMINAL_STATUSES = ("succeeded", "failed", "cancelled")
 
 
 def wait_view(api: Api, resource: Resource) -> WaitView | None:
-    """Jobs have a `retrieve` whose model's `status` can reach a terminal value, and an
-    `events.list` sub-resource; such a resource gets `wait(id)`."""
+    """Jobs have a `retrieve` whose model's `status` can reach a terminal value, and a paged
+    GET of `.../{id}/events` below it (`jobs.events.list`, or `jobs.list_events` when the
+    config names it so); such a resource gets `wait(id)`."""
     ops = {op.name: op for op in resource.operations}
-    events = next((c for c in resource.children if c.attr == "events"), None)
     retrieve = ops.get("retrieve")
-    listing = next((op for op in events.operations if op.name == "list" and op.pagination), None) if events else None
-    if retrieve is None or listing is None or not isinstance(retrieve.response, Ref):
+    if retrieve is None or not isinstance(retrieve.response, Ref):
         return None
-    if "wait" in ops or [p.location for p in retrieve.parameters] != ["path"] or len(listing.parameters) < 1:
+    listing = next(
+        (
+            op
+            for op in api.operations
+            if op.http_method == "GET" and op.path == f"{retrieve.path}/events" and op.pagination
+            and op.resource[: len(resource.path)] == resource.path
+        ),
+        None,
+    )  # fmt: skip
+    if listing is None or "wait" in ops or [p.location for p in retrieve.parameters] != ["path"]:
         return None
     status = next((f for f in api.model(retrieve.response.name).fields if f.wire_name == "status"), None)
     values = status.type.values if status and isinstance(status.type, Literal) else ()
@@ -153,8 +165,9 @@ def wait_view(api: Api, resource: Resource) -> WaitView | None:
     if not terminal or not isinstance(listing.pagination.item if listing.pagination else None, Ref):
         return None
     assert listing.pagination is not None
+    events = ".".join((*listing.resource[len(resource.path) :], listing.name))
     return WaitView(
-        retrieve.parameters[0].name, MODEL_OUT(retrieve.response), MODEL_OUT(listing.pagination.item), terminal
+        retrieve.parameters[0].name, MODEL_OUT(retrieve.response), MODEL_OUT(listing.pagination.item), terminal, events
     )
 
 

@@ -43,8 +43,8 @@ _TABLE = [
     ),
     (
         "path-parameter-renamed",
-        N,
-        "same URL, new parameter name (path parameters are positional-only)",
+        W,
+        "same URL, new parameter name: a caller that passes it by keyword breaks",
         "`{fine_tune_id}` -> `{id}`",
     ),
     (

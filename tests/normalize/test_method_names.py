@@ -113,3 +113,42 @@ def test_the_full_openai_spec_has_none_of_the_name_defects(tmp_path: Path) -> No
     names = list(methods.values())
     assert not [n for n in names if "beta_true" in n or "_()" in n or "_." in n]
     assert not [n for n in names if any(len(w) > 15 for w in n.removesuffix("()").replace(".", "_").split("_"))]
+
+
+@pytest.mark.parametrize(
+    ("entry", "line", "pointer", "message"),
+    [
+        ('"GET /nowhere" = "jobs.list_all"', 5, "methods/GET ~1nowhere",
+         "'GET /nowhere' is no operation of the spec (write `GET /path` or an operationId)"),
+        ('"listJobs" = ["jobs.list", "other.list"]', 5, "methods/listJobs",
+         "the aliases of 'jobs.list' must be on its resource (jobs)"),
+        ('"GET /jobs/{id}" = "jobs.list"', 5, "methods/GET ~1jobs~1{id}",
+         "'jobs.list' names GET /jobs/{id} and GET /jobs too"),
+        ('"listJobs" = "jobs"', 5, "methods/listJobs",
+         "'listJobs': a dotted method name (`fine_tuning.jobs.list_events`) or a list of them"),
+    ],
+)  # fmt: skip
+def test_a_method_name_in_the_config_that_cannot_be_is_a_located_error(
+    entry: str, line: int, pointer: str, message: str, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    import yaml
+
+    job = {"type": "object", "properties": {"id": {"type": "string"}}}
+    id_ = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    paths = {
+        "/jobs": {"get": {"operationId": "listJobs", "responses": ok({"type": "array", "items": job})}},
+        "/jobs/{id}": {"get": {"operationId": "getJob", "parameters": [id_], "responses": ok(job)}},
+    }
+    (tmp_path / "api.yaml").write_text(yaml.safe_dump(spec({}, paths=paths)))
+    (tmp_path / "pyproject.toml").write_text(f'[tool.ftgen]\nspec = "api.yaml"\n\n[tool.ftgen.methods]\n{entry}\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "generate"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"pyproject.toml:{line}:1  #/tool/ftgen/{pointer}  error: {message}  [config]" in result.stderr, (
+        result.stderr
+    )
+    assert not (tmp_path / "generated").exists()
