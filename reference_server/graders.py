@@ -5,9 +5,11 @@ validated by the stubs and answered as not supported here, in the API's error sh
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from fine_tuning_stubs import APIException
@@ -92,11 +94,15 @@ def bleu(text: str, reference: str) -> float:
     return brevity * math.exp(sum(logs) / 4)
 
 
-METRICS = {
-    "fuzzy_match": lambda text, reference: difflib.SequenceMatcher(None, text, reference).ratio(),
+def fuzzy_match(text: str, reference: str) -> float:
+    return difflib.SequenceMatcher(None, text, reference).ratio()
+
+
+METRICS: dict[str, Callable[[str, str], float]] = {
+    "fuzzy_match": fuzzy_match,
     "bleu": bleu,
     "rouge_l": rouge_l,
-    **{f"rouge_{n}": (lambda text, reference, n=n: rouge_n(text, reference, n)) for n in range(1, 6)},
+    **{f"rouge_{n}": functools.partial(lambda n, text, reference: rouge_n(text, reference, n), n) for n in range(1, 6)},
 }
 
 

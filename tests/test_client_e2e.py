@@ -65,7 +65,7 @@ def test_job_item_operations(server: RecordingServer, action: str) -> None:
 def test_events_and_checkpoints(server: RecordingServer) -> None:
     client = make(server)
     server.reply({**seed_example("events_list"), "has_more": False})
-    events = client.fine_tuning.jobs.events.list("ftjob-abc123", limit=2)
+    events = client.fine_tuning.jobs.list_events("ftjob-abc123", limit=2)
     assert (server.last.path, server.last.query) == ("/v1/fine_tuning/jobs/ftjob-abc123/events", [("limit", "2")])
     assert [e.level for e in events.data] == ["info", "info"]
     server.reply({**seed_example("checkpoints_list"), "has_more": False})

@@ -210,12 +210,12 @@ def test_a_restart_keeps_every_job_and_event(start: Callable[..., Server]) -> No
     client = first.client()
     ids = [client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file="file-a").id for _ in range(3)]
     until(lambda: client.fine_tuning.jobs.retrieve(ids[0]), lambda j: j.status == "running")
-    events_before = [e.id for e in client.fine_tuning.jobs.events.list(ids[0], limit=100)]
+    events_before = [e.id for e in client.fine_tuning.jobs.list_events(ids[0], limit=100)]
     first.stop()
 
     again = start().client()
     assert [j.id for j in again.fine_tuning.jobs.list()] == list(reversed(ids))
-    events_after = [e.id for e in again.fine_tuning.jobs.events.list(ids[0], limit=100)]
+    events_after = [e.id for e in again.fine_tuning.jobs.list_events(ids[0], limit=100)]
     assert events_after[-len(events_before) :] == events_before  # kept, and the job ran on
     assert until(lambda: again.fine_tuning.jobs.retrieve(ids[0]), lambda j: j.status == "succeeded").status == (
         "succeeded"

@@ -23,6 +23,9 @@ def test_one_ir_no_clash() -> None:
         "fine_tuning.jobs.create": False, "fine_tuning.jobs.list": False, "fine_tuning.jobs.retrieve": False,
         "fine_tuning.jobs.cancel": False, "fine_tuning.jobs.pause": False, "fine_tuning.jobs.resume": False,
         "fine_tuning.jobs.events.list": False, "fine_tuning.jobs.checkpoints.list": False,
+        "fine_tuning.checkpoints.permissions.create": False, "fine_tuning.checkpoints.permissions.list": False,
+        "fine_tuning.checkpoints.permissions.delete": False, "fine_tuning.alpha.graders.run": False,
+        "fine_tuning.alpha.graders.validate": False,
         "fine_tunes.create": True, "fine_tunes.list": True, "fine_tunes.retrieve": True,
         "fine_tunes.cancel": True, "fine_tunes.events.list": True,
     }  # fmt: skip
