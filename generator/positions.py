@@ -148,8 +148,8 @@ def reach(specset: SpecSet, start: list[Node], *, mappings: bool = False, whole_
                 found.broken.append(target)
                 continue
             kind = node.kind
-            tokens = split_pointer(target.pointer)
-            if whole_components and len(tokens) >= 3 and tokens[0] == "components":
+            tokens = split_pointer(target.pointer) if whole_components else []  # the ref checks: not needed
+            if len(tokens) >= 3 and tokens[0] == "components":
                 top = pointer_join("#/components", tokens[1], tokens[2])
                 target, kind = Target(target.document, top, target.document.get(top)), component_kind(tokens[1])
             if target.key not in seen:
