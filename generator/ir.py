@@ -179,9 +179,27 @@ class Parameter:
     description: str = ""
     default: JsonValue | _Missing = MISSING
     deprecated: bool = False
-    style: str | None = None  # deepObject for `metadata[k]=v`
+    style: str = "form"  # as the spec says, or its location's default (simple, form)
     explode: bool = True
+    allow_reserved: bool = False
+    media: str | None = None  # given by `content` instead of `schema`: the value travels as JSON
     source: Source | None = None
+
+    @property
+    def default_style(self) -> bool:
+        """Written as its location writes by default: no style to pass along."""
+        default = "form" if self.location in ("query", "cookie") else "simple"
+        return (self.style, self.explode, self.allow_reserved, self.media) == (default, default == "form", False, None)
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How one property of a form or multipart body travels (its `encoding` entry)."""
+
+    style: str = "form"
+    explode: bool = True
+    allow_reserved: bool = False
+    content_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +209,7 @@ class Body:
     required: bool
     fields: tuple[Field, ...] = ()  # the body's fields as keyword arguments, when it is an object
     model: str | None = None  # the model whose fields these are
+    encoding: tuple[tuple[str, Encoding], ...] = ()  # by wire name, where the spec gives one
 
 
 @dataclass(frozen=True)
@@ -214,6 +233,7 @@ class Operation:
     body: Body | None = None
     response: Type | None = None
     response_kind: str = "json"  # json | binary | text | empty
+    response_media: str = "application/json"  # what the call asks for (`Accept`)
     status_code: int = 200  # the success status the spec declares
     pagination: Pagination | None = None
     tags: tuple[str, ...] = ()

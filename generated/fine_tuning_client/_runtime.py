@@ -8,6 +8,7 @@ a response parsed), so importing the package stays fast. What differs per API is
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import os
@@ -27,9 +28,11 @@ from collections.abc import (
 from dataclasses import dataclass
 from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar
-from urllib.parse import parse_qsl, quote
 
+from . import _wire
 from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, USER_AGENT
+from ._wire import Style as Style  # re-exported: generated calls name `_rt.Style`
+from ._wire import Styled
 
 if TYPE_CHECKING:
     import httpx
@@ -48,6 +51,7 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 RETRY_STATUSES = frozenset({408, 409, 429})
+CHUNK_SIZE = 64 * 1024  # file bodies and streamed downloads move in pieces this big
 
 
 # ---------------------------------------------------------------- arguments
@@ -67,9 +71,13 @@ Timeout: TypeAlias = "float | httpx.Timeout | None"
 Headers: TypeAlias = Mapping[str, str]
 Query: TypeAlias = Mapping[str, object]
 Body: TypeAlias = Mapping[str, object]
-FileContent: TypeAlias = bytes | IO[bytes]
+# A file to upload: its content, or (filename, content[, content type[, part headers]]).
+FileContent: TypeAlias = bytes | IO[bytes] | os.PathLike[str]
 FileInput: TypeAlias = (
-    FileContent | tuple[str, FileContent] | tuple[str, FileContent, str]
+    FileContent
+    | tuple[str | None, FileContent]
+    | tuple[str | None, FileContent, str | None]
+    | tuple[str | None, FileContent, str | None, Mapping[str, str]]
 )
 
 
@@ -98,18 +106,37 @@ def warn_deprecated(what: str) -> None:
     warnings.warn(f"{what} is deprecated", DeprecationWarning, stacklevel=3)
 
 
+def styled(
+    value: object,
+    style: str,
+    explode: bool,
+    allow_reserved: bool = False,
+    media: str | None = None,
+) -> object:
+    """A parameter value with the style its spec gives (OMIT stays OMIT: nothing is sent)."""
+    if isinstance(value, Omit):
+        return value
+    return Styled(value, Style(style, explode, allow_reserved, media))
+
+
+def _unstyled(value: object, location: str) -> tuple[Any, Style]:
+    if isinstance(value, Styled):
+        return to_jsonable(value.value), value.style
+    return to_jsonable(value), _wire.DEFAULTS[location]
+
+
 def path_template(template: str, values: Mapping[str, object]) -> str:
-    """Fill `{name}` placeholders with URL-encoded values; an empty value is a caller bug."""
+    """Fill `{name}` placeholders with encoded values; an empty segment is a caller bug."""
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
-        value = values[name]
-        text = str(value).lower() if isinstance(value, bool) else str(value)
-        if not text:
+        value, style = _unstyled(values[name], "path")
+        segment = _wire.encode_path(name, value, style)
+        if not segment:
             raise ValueError(
                 f"expected a non-empty value for path parameter {name!r}, got {value!r}"
             )
-        return quote(text, safe="")
+        return segment
 
     return re.sub(r"\{([^{}]+)\}", fill, template)
 
@@ -129,32 +156,14 @@ def to_jsonable(value: object) -> Any:
     return value
 
 
-def _query_text(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"))
-    return str(value)
-
-
-def encode_query(
-    params: Mapping[str, object], deep_object: Sequence[str] = ()
-) -> list[tuple[str, str]]:
-    """Query pairs: lists repeat their key; `deepObject` maps become `key[sub]=value`."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in params.items():
-        if isinstance(value, Omit):
-            continue
-        value = to_jsonable(value)
-        if isinstance(value, dict) and key in deep_object:
-            pairs.extend((f"{key}[{sub}]", _query_text(v)) for sub, v in value.items())
-        elif isinstance(value, list):
-            pairs.extend((key, _query_text(v)) for v in value)
-        else:
-            pairs.append((key, _query_text(value)))
-    return pairs
+def encode_query(params: Mapping[str, object]) -> list[str]:
+    """Encoded `key=value` parts of a query string, each parameter in its style."""
+    parts: list[str] = []
+    for key, raw in params.items():
+        if not isinstance(raw, Omit):
+            value, style = _unstyled(raw, "query")
+            parts += _wire.encode_query(key, value, style)
+    return parts
 
 
 # ---------------------------------------------------------------- models
@@ -324,12 +333,12 @@ class PreparedRequest:
 
     method: str
     path: str
-    query: list[tuple[str, str]]
+    query: list[str]  # encoded `key=value` parts
     headers: dict[str, str]
-    json_body: object | None
-    files: list[tuple[str, Any]] | None
-    form: dict[str, Any] | None
-    timeout: Timeout | Omit
+    json_body: object | None = None
+    files: list[tuple[str, Any]] | None = None  # multipart parts
+    content: object | None = None  # bytes, a file object or a path: a raw or form body
+    timeout: Timeout | Omit = OMIT
 
 
 class BaseClient:
@@ -360,78 +369,86 @@ class BaseClient:
         path: str,
         *,
         query: Mapping[str, object] | None = None,
-        deep_object: Sequence[str] = (),
         body: object | None = None,
         content_type: str = "application/json",
+        encoding: Mapping[str, Style] | None = None,
         headers: Mapping[str, object] | None = None,
         cookies: Mapping[str, object] | None = None,
+        accept: str = "application/json",
         options: RequestOptions | None = None,
     ) -> PreparedRequest:
+        """A call as it goes on the wire: parameters and body encoded as the spec says."""
         options = options or RequestOptions()
         # A query string written into the spec's path key (`/responses?beta=true`) is sent first.
         path, _, written = path.partition("?")
-        pairs = parse_qsl(written, keep_blank_values=True) + encode_query(
-            {**(query or {}), **(options.extra_query or {})}, deep_object
-        )
+        parts = [p for p in written.split("&") if p]
+        parts += encode_query({**(query or {}), **(options.extra_query or {})})
         all_headers = {
-            "Accept": "application/json",
+            "Accept": accept,
             "User-Agent": USER_AGENT,
             **self.default_headers,
         }
         if self._api_key:
             all_headers["Authorization"] = f"Bearer {self._api_key}"
-        for key, value in (headers or {}).items():
-            if not isinstance(value, Omit):
-                all_headers[key] = _query_text(to_jsonable(value))
-        cookie = "; ".join(
-            f"{k}={quote(_query_text(v), safe='')}"
-            for k, v in (cookies or {}).items()
-            if not isinstance(v, Omit)
-        )
+        for key, raw in (headers or {}).items():
+            if not isinstance(raw, Omit):
+                value, style = _unstyled(raw, "header")
+                all_headers[key] = _wire.encode_header(value, style)
+        cookie = [
+            part
+            for key, raw in (cookies or {}).items()
+            if not isinstance(raw, Omit)
+            for part in _wire.encode_query(key, *_unstyled(raw, "cookie"))
+        ]
         if cookie:
-            all_headers["Cookie"] = cookie
+            all_headers["Cookie"] = "; ".join(cookie)
         if method != "GET":
             # One key for the call, kept across retries, so the server can drop duplicates.
             import uuid
 
             all_headers["Idempotency-Key"] = f"retry-{uuid.uuid4()}"
-        all_headers.update(options.extra_headers or {})
         json_body: object | None = None
         files: list[tuple[str, Any]] | None = None
-        form: dict[str, Any] | None = None
+        content: object | None = None
         if body is not None or options.extra_body:
             extra = dict(options.extra_body or {})
-            raw: object = extra if body is None else body
+            raw_body: object = extra if body is None else body
             if isinstance(body, Mapping):
-                raw = {**body, **extra}
-            data = to_jsonable(raw)
-            if content_type == "multipart/form-data" and isinstance(raw, dict):
-                files = [(k, v) for k, v in raw.items() if _is_file(v)]
-                form = {
-                    k: _form_value(v)
-                    for k, v in data.items()
-                    if not _is_file(raw.get(k))
-                }
+                raw_body = {**body, **extra}
+            if content_type == "multipart/form-data" and isinstance(raw_body, Mapping):
+                files = _multipart(raw_body, encoding or {})
             elif content_type == "application/x-www-form-urlencoded" and isinstance(
-                data, dict
+                raw_body, Mapping
             ):
-                form = {k: _form_value(v) for k, v in data.items()}
-            else:
-                json_body = data
+                form = _wire.encode_form(to_jsonable(raw_body), encoding or {})
+                content = form.encode()
+                all_headers["Content-Type"] = content_type
+            elif content_type == "application/json":
+                json_body = to_jsonable(raw_body)
+            else:  # raw: text as UTF-8, bytes, a file object or a path as they are
+                is_text = isinstance(raw_body, str)
+                content = raw_body.encode() if isinstance(raw_body, str) else raw_body
+                all_headers["Content-Type"] = content_type + (
+                    "; charset=utf-8"
+                    if is_text and "charset" not in content_type
+                    else ""
+                )
+        all_headers.update(options.extra_headers or {})
         return PreparedRequest(
             method,
             path.lstrip("/"),
-            pairs,
+            parts,
             all_headers,
             json_body,
             files,
-            form,
+            content,
             options.timeout,
         )
 
     def build(
         self, http: httpx.Client | httpx.AsyncClient, prepared: PreparedRequest
-    ) -> httpx.Request:
+    ) -> tuple[httpx.Request, list[IO[bytes]]]:
+        """The request to send, and the files opened for it (closed once it is sent)."""
         import httpx
 
         timeout = (
@@ -439,16 +456,30 @@ class BaseClient:
         )
         if isinstance(timeout, (int, float)):
             timeout = httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout))
-        return http.build_request(
+        url = self.base_url.join(prepared.path)
+        if prepared.query:
+            url = url.copy_with(query="&".join(prepared.query).encode("ascii"))
+        opened: list[IO[bytes]] = []
+        content = prepared.content
+        if isinstance(content, os.PathLike):
+            content = _opened(content, opened)
+        elif hasattr(content, "seek"):
+            content.seek(0)  # a retry sends it from the start again
+        if hasattr(content, "read") and isinstance(http, httpx.AsyncClient):
+            content = _async_chunks(content)  # type: ignore[arg-type]
+        files = [
+            (name, _file_part(value, opened)) for name, value in prepared.files or ()
+        ]
+        request = http.build_request(
             prepared.method,
-            self.base_url.join(prepared.path),
-            params=httpx.QueryParams([(k, v) for k, v in prepared.query]),
+            url,
             headers=prepared.headers,
             json=prepared.json_body,
-            files=prepared.files,
-            data=prepared.form,
+            files=files or None,
+            content=content,  # type: ignore[arg-type]
             timeout=timeout,
         )
+        return request, opened
 
     def _attach(self) -> None:
         """Called at the end of construction; the generated client adds its resources here."""
@@ -475,11 +506,84 @@ class BaseClient:
 
 
 def _is_file(value: object) -> bool:
-    return isinstance(value, (bytes, tuple)) or hasattr(value, "read")
+    return isinstance(value, (bytes, tuple, os.PathLike)) or hasattr(value, "read")
 
 
-def _form_value(value: object) -> object:
-    return value if isinstance(value, str) else _query_text(value)
+def _multipart(
+    fields: Mapping[str, object], encoding: Mapping[str, Style]
+) -> list[tuple[str, Any]]:
+    """Parts in field order: files as they are; arrays of plain values as one part per item;
+    objects as JSON; the rest as text; a field's `encoding.contentType` decides where given.
+    """
+    parts: list[tuple[str, Any]] = []
+    for name, value in fields.items():
+        if isinstance(value, Omit):
+            continue
+        media = encoding[name].media if name in encoding else None
+        if _is_file(value):
+            parts.append((name, value if media is None else _typed_file(value, media)))
+            continue
+        value = to_jsonable(value)
+        items = value if isinstance(value, list) and media is None else [value]
+        for item in items:
+            if _is_file(item):
+                parts.append((name, item))
+            elif (
+                media is not None and "json" in media or isinstance(item, (dict, list))
+            ):
+                data = json.dumps(item, separators=(",", ":"), ensure_ascii=False)
+                parts.append((name, (None, data.encode(), media or "application/json")))
+            else:
+                parts.append((name, (None, _wire.text(item).encode(), media)))
+    return parts
+
+
+def _typed_file(value: object, media: str) -> tuple[Any, ...]:
+    """A file whose part gets the content type its field's `encoding` gives."""
+    if isinstance(value, tuple):
+        return (
+            *value[:2],
+            value[2] if len(value) > 2 and value[2] else media,
+            *value[3:],
+        )
+    return (_file_name(value), value, media)
+
+
+def _file_name(content: object) -> str | None:
+    """A path's or an open file's base name; bytes are an "upload" (as httpx names them)."""
+    if isinstance(content, bytes):
+        return "upload"
+    name = (
+        content if isinstance(content, os.PathLike) else getattr(content, "name", None)
+    )
+    return (
+        os.path.basename(os.fspath(name))
+        if isinstance(name, (str, os.PathLike))
+        else None
+    )
+
+
+def _file_part(value: Any, opened: list[IO[bytes]]) -> Any:
+    """A part as httpx takes it, with paths opened (and noted, to be closed after sending)."""
+    if isinstance(value, os.PathLike):
+        return (_file_name(value), _opened(value, opened))
+    if isinstance(value, tuple) and isinstance(value[1], os.PathLike):
+        return (value[0], _opened(value[1], opened), *value[2:])
+    if isinstance(value, bytes):
+        return (_file_name(value), value)
+    return value
+
+
+async def _async_chunks(file: IO[bytes]) -> AsyncIterator[bytes]:
+    while chunk := file.read(CHUNK_SIZE):
+        yield chunk
+
+
+def _opened(path: os.PathLike[str], opened: list[IO[bytes]]) -> IO[bytes]:
+    # Closed by the sender once the request is sent.
+    file = open(path, "rb")  # noqa: SIM115
+    opened.append(file)
+    return file
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
@@ -535,15 +639,16 @@ class SyncAPIClient(BaseClient):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def send(self, prepared: PreparedRequest) -> httpx.Response:
+    def send(self, prepared: PreparedRequest, stream: bool = False) -> httpx.Response:
+        """The response to a successful call, after retries; with `stream`, its body unread."""
         import httpx
 
-        request = self.build(self._http, prepared)
         attempt = 0
         while True:
             attempt += 1
+            request, opened = self.build(self._http, prepared)
             try:
-                response = self._http.send(request)
+                response = self._http.send(request, stream=stream)
             except httpx.TimeoutException as exc:
                 delay = self.retry_delay(attempt, None)
                 if delay is None:
@@ -560,6 +665,9 @@ class SyncAPIClient(BaseClient):
                     response.read()
                     raise status_error(response)
                 response.close()
+            finally:
+                for file in opened:
+                    file.close()
             time.sleep(delay)
 
     def request(
@@ -570,6 +678,11 @@ class SyncAPIClient(BaseClient):
         **kwargs: Any,
     ) -> T:
         return parse(self.send(self.prepare(method, path, **kwargs)))
+
+    def request_stream(self, method: str, path: str, **kwargs: Any) -> BinaryStream:
+        return BinaryStream(
+            self.send(self.prepare(method, path, **kwargs), stream=True)
+        )
 
     def request_page(
         self,
@@ -614,17 +727,20 @@ class AsyncAPIClient(BaseClient):
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    async def send(self, prepared: PreparedRequest) -> httpx.Response:
+    async def send(
+        self, prepared: PreparedRequest, stream: bool = False
+    ) -> httpx.Response:
+        """The response to a successful call, after retries; with `stream`, its body unread."""
         import asyncio
 
         import httpx
 
-        request = self.build(self._http, prepared)
         attempt = 0
         while True:
             attempt += 1
+            request, opened = self.build(self._http, prepared)
             try:
-                response = await self._http.send(request)
+                response = await self._http.send(request, stream=stream)
             except httpx.TimeoutException as exc:
                 delay = self.retry_delay(attempt, None)
                 if delay is None:
@@ -641,6 +757,9 @@ class AsyncAPIClient(BaseClient):
                     await response.aread()
                     raise status_error(response)
                 await response.aclose()
+            finally:
+                for file in opened:
+                    file.close()
             await asyncio.sleep(delay)
 
     async def request(
@@ -652,6 +771,12 @@ class AsyncAPIClient(BaseClient):
     ) -> T:
         return parse(await self.send(self.prepare(method, path, **kwargs)))
 
+    async def request_stream(
+        self, method: str, path: str, **kwargs: Any
+    ) -> AsyncBinaryStream:
+        prepared = self.prepare(method, path, **kwargs)
+        return AsyncBinaryStream(await self.send(prepared, stream=True))
+
     def request_page(
         self,
         parse: Callable[[httpx.Response], Listing[T]],
@@ -660,6 +785,63 @@ class AsyncAPIClient(BaseClient):
         **kwargs: Any,
     ) -> AsyncPageRequest[T]:
         return AsyncPageRequest(self, parse, self.prepare(method, path, **kwargs))
+
+
+# ---------------------------------------------------------------- downloads
+class BinaryStream:
+    """A binary response read in pieces, never whole: `iter_bytes()` or `write_to(path)`.
+    Use it in a `with` block, which releases the connection."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+
+    def __enter__(self) -> BinaryStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def iter_bytes(self, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+        yield from self.response.iter_bytes(chunk_size)
+
+    def write_to(self, path: str | os.PathLike[str]) -> int:
+        """Writes the body to `path` and returns its length in bytes."""
+        size = 0
+        with open(path, "wb") as file:
+            for chunk in self.iter_bytes():
+                size += file.write(chunk)
+        return size
+
+    def close(self) -> None:
+        self.response.close()
+
+
+class AsyncBinaryStream:
+    """`BinaryStream` for the async client: `aiter_bytes()`, `await write_to(path)`."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+
+    async def __aenter__(self) -> AsyncBinaryStream:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def aiter_bytes(self, chunk_size: int = CHUNK_SIZE) -> AsyncIterator[bytes]:
+        async for chunk in self.response.aiter_bytes(chunk_size):
+            yield chunk
+
+    async def write_to(self, path: str | os.PathLike[str]) -> int:
+        size = 0
+        # Local writes, chunk by chunk: not worth a thread.
+        with open(path, "wb") as file:  # noqa: ASYNC230
+            async for chunk in self.aiter_bytes():
+                size += file.write(chunk)
+        return size
+
+    async def close(self) -> None:
+        await self.response.aclose()
 
 
 # ---------------------------------------------------------------- pages
@@ -679,18 +861,9 @@ def _next_query(
     cursor = getattr(items[-1], "id", None) if items else None
     if cursor is None:
         return None
-    query = [(k, v) for k, v in prepared.query if k != "after"] + [
-        ("after", str(cursor))
-    ]
-    return PreparedRequest(
-        prepared.method,
-        prepared.path,
-        query,
-        prepared.headers,
-        prepared.json_body,
-        prepared.files,
-        prepared.form,
-        prepared.timeout,
+    query = [p for p in prepared.query if not p.startswith("after=")]
+    return dataclasses.replace(
+        prepared, query=query + _wire.encode_query("after", str(cursor), Style())
     )
 
 

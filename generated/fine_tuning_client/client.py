@@ -385,8 +385,11 @@ class FineTuningJobs:
             _rt.ModelParser(_models.ListPaginatedFineTuningJobsResponse),
             "GET",
             "/fine_tuning/jobs",
-            query={"after": after, "limit": limit, "metadata": metadata},
-            deep_object=("metadata",),
+            query={
+                "after": after,
+                "limit": limit,
+                "metadata": _rt.styled(metadata, "deepObject", True),
+            },
             options=_rt.RequestOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1310,8 +1313,11 @@ class AsyncFineTuningJobs:
             _rt.ModelParser(_models.ListPaginatedFineTuningJobsResponse),
             "GET",
             "/fine_tuning/jobs",
-            query={"after": after, "limit": limit, "metadata": metadata},
-            deep_object=("metadata",),
+            query={
+                "after": after,
+                "limit": limit,
+                "metadata": _rt.styled(metadata, "deepObject", True),
+            },
             options=_rt.RequestOptions(
                 extra_headers=extra_headers,
                 extra_query=extra_query,

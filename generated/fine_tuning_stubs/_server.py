@@ -7,7 +7,11 @@ by validation, or FastAPI's own (an unknown route), is answered in the API's err
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from email import parser as _email_parser
+from email import policy as _email_policy
+from typing import Any, TypeVar
+from urllib.parse import quote, unquote
 
 import fastapi as _fa
 import pydantic as _pd
@@ -15,6 +19,10 @@ from fastapi.exceptions import RequestValidationError as _RequestValidationError
 from fastapi.responses import JSONResponse as _JSONResponse
 from fastapi.responses import Response as _Response
 from starlette.exceptions import HTTPException as _HTTPException
+
+from . import _wire
+
+ModelT = TypeVar("ModelT", bound=_pd.BaseModel)
 
 
 class APIException(Exception):
@@ -47,15 +55,147 @@ class APIException(Exception):
         }
 
 
-def deep_object(request: _fa.Request, name: str) -> dict[str, str] | None:
-    """A `deepObject` query parameter: `name[key]=value` pairs, or None when absent."""
-    prefix = name + "["
-    pairs = {
-        k[len(prefix) : -1]: v
-        for k, v in request.query_params.items()
-        if k.startswith(prefix) and k.endswith("]")
-    }
-    return pairs or None
+class Parameter:
+    """One parameter the routes read themselves, as the client's `_wire` writes it (any style,
+    arrays and objects, `content`), validated as the spec types it; a bad value is a 400.
+    """
+
+    def __init__(
+        self,
+        location: str,
+        name: str,
+        style: _wire.Style,
+        shape: _wire.Shape,
+        annotation: Any,
+        *,
+        required: bool = False,
+        keys: tuple[str, ...] | None = (),
+        segment: int | None = None,
+    ) -> None:
+        self.location, self.name, self.style, self.shape = location, name, style, shape
+        self.required, self.keys, self.segment = required, keys, segment
+        self.adapter: _pd.TypeAdapter[Any] = _pd.TypeAdapter(annotation)
+
+    def raw(self, request: _fa.Request) -> Any:
+        name, style, shape = self.name, self.style, self.shape
+        if self.location == "path":
+            if (
+                self.segment is None
+            ):  # shares its segment with text or another parameter
+                return _wire.decode_path(
+                    name, quote(request.path_params[name], safe=""), style, shape
+                )
+            raw_path = request.scope.get("raw_path") or request.url.path.encode()
+            segment = raw_path.decode("latin-1").split("?")[0].split("/")[self.segment]
+            return _wire.decode_path(name, segment, style, shape)
+        if self.location == "header":
+            return _wire.decode_header(name, request.headers.get(name), style, shape)
+        if self.location == "cookie":
+            pairs = _wire.query_pairs(request.headers.get("cookie", ""), ";")
+        else:
+            pairs = _wire.query_pairs(
+                request.scope.get("query_string", b"").decode("latin-1")
+            )
+        return _wire.decode_query(name, pairs, style, shape, self.keys)
+
+    def read(self, request: _fa.Request) -> Any:
+        try:
+            raw = self.raw(request)
+        except _wire.WireError as exc:
+            raise APIException(
+                400, f"Invalid value for {self.name!r}: {exc}", param=self.name
+            ) from None
+        if raw is None:
+            if self.required:
+                raise APIException(
+                    400, f"Missing required parameter {self.name!r}", param=self.name
+                )
+            return None
+        try:
+            return self.adapter.validate_python(raw)
+        except _pd.ValidationError as exc:
+            problem = exc.errors()[0]["msg"] if exc.errors() else str(exc)
+            raise APIException(
+                400, f"Invalid value for {self.name!r}: {problem}", param=self.name
+            ) from None
+
+
+async def form_body(
+    request: _fa.Request,
+    model: type[ModelT],
+    fields: dict[str, tuple[_wire.Style, _wire.Shape]],
+) -> ModelT:
+    """A form or multipart body, read as the client writes it and validated by `model` (which
+    converts the text of numbers and booleans: a form has no other types)."""
+    content_type = request.headers.get("content-type", "")
+    body = await request.body()
+    try:
+        if content_type.startswith("multipart/form-data"):
+            data = _multipart_fields(content_type, body, fields)
+        else:
+            data = _wire.decode_form(body.decode(), fields)
+    except (_wire.WireError, UnicodeDecodeError, ValueError) as exc:
+        name = exc.name if isinstance(exc, _wire.WireError) else None
+        raise APIException(
+            400, f"Could not read the request body: {exc}", param=name
+        ) from None
+    try:
+        return model.model_validate(data, strict=False)
+    except _pd.ValidationError as exc:
+        first = exc.errors()[0]
+        param = ".".join(str(part) for part in first["loc"]) or None
+        raise APIException(
+            400, f"Invalid value for {param!r}: {first['msg']}", param=param
+        ) from None
+
+
+def _multipart_fields(
+    content_type: str, body: bytes, fields: dict[str, tuple[_wire.Style, _wire.Shape]]
+) -> dict[str, Any]:
+    """Parts by name: files as bytes, JSON parts decoded, repeated parts of an array as a list."""
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = _email_parser.BytesParser(policy=_email_policy.HTTP).parsebytes(
+        head + body
+    )
+    if not message.is_multipart():
+        raise ValueError("expected a multipart/form-data body")
+    parts: dict[str, list[Any]] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        payload = payload if isinstance(payload, bytes) else b""
+        if not isinstance(name, str):
+            raise ValueError("a part without a name")
+        media = part.get_content_type()
+        value: Any = payload  # a file, or any other part that is not text
+        if part.get_filename() is None and (
+            media.startswith("text/") or "json" in media
+        ):
+            value = json.loads(payload) if "json" in media else payload.decode()
+        parts.setdefault(name, []).append(value)
+    out = {}
+    for name, values in parts.items():
+        one_json_list = len(values) == 1 and isinstance(values[0], list)
+        array = name in fields and fields[name][1] == "array" and not one_json_list
+        out[name] = values if array else values[0]
+    return out
+
+
+class RawSegments:
+    """Routes match the path as sent: an encoded `/` (`%2F`) inside a value stays in its segment
+    (Starlette would decode it first and find no route). Added by `create_app`; add it to your
+    own app when you mount `create_router` there."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        raw = scope.get("raw_path") if scope["type"] == "http" else None
+        if raw and b"%2f" in raw.lower():
+            segments = raw.decode("latin-1").split("?")[0].split("/")
+            path = "/".join(unquote(s).replace("/", "%2F") for s in segments)
+            scope = {**scope, "path": path}
+        await self.app(scope, receive, send)
 
 
 def respond(result: object, status_code: int) -> _Response:

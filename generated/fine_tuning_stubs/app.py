@@ -9,12 +9,12 @@ and `APIException`s are answered in the API's error shape.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Dict, Literal
 
 import fastapi as _fa
 from fastapi.responses import Response as _Response
 
-from . import _server
+from . import _server, _wire
 from . import bodies as _bodies
 from .service import Service
 
@@ -22,8 +22,19 @@ __all__ = ["create_app", "create_router"]
 
 
 def create_router(service: Service) -> _fa.APIRouter:
-    """One route per operation of the spec, each calling the matching `service` method."""
+    """One route per operation of the spec, each calling the matching `service` method. Mounted
+    in an app of your own, add `_server.RawSegments` to it too (values with an encoded `/`).
+    """
     router = _fa.APIRouter()
+    _list_paginated_fine_tuning_jobs_metadata = _server.Parameter(
+        "query",
+        "metadata",
+        _wire.Style("deepObject", True, False, None),
+        "object",
+        Dict[str, str] | None,
+        required=False,
+        keys=None,
+    )
 
     @router.get("/fine_tuning/jobs", response_model=None)
     async def handle_list_paginated_fine_tuning_jobs(
@@ -36,7 +47,7 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/jobs`
         """
-        metadata = _server.deep_object(_request, "metadata")
+        metadata = _list_paginated_fine_tuning_jobs_metadata.read(_request)
         return _server.respond(
             await service.list_paginated_fine_tuning_jobs(
                 after=after, limit=limit, metadata=metadata
@@ -60,11 +71,19 @@ def create_router(service: Service) -> _fa.APIRouter:
         """
         return _server.respond(await service.create_fine_tuning_job(body=body), 200)
 
+    _retrieve_fine_tuning_job_fine_tuning_job_id = _server.Parameter(
+        "path",
+        "fine_tuning_job_id",
+        _wire.Style("simple", False, False, None),
+        "scalar",
+        str,
+        required=True,
+        segment=-1,
+    )
+
     @router.get("/fine_tuning/jobs/{fine_tuning_job_id}", response_model=None)
     async def handle_retrieve_fine_tuning_job(
         _request: _fa.Request,
-        *,
-        fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
     ) -> _Response:
         """Get info about a fine-tuning job.
 
@@ -72,6 +91,7 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/jobs/{fine_tuning_job_id}`
         """
+        fine_tuning_job_id = _retrieve_fine_tuning_job_fine_tuning_job_id.read(_request)
         return _server.respond(
             await service.retrieve_fine_tuning_job(
                 fine_tuning_job_id=fine_tuning_job_id
@@ -79,20 +99,39 @@ def create_router(service: Service) -> _fa.APIRouter:
             200,
         )
 
+    _cancel_fine_tuning_job_fine_tuning_job_id = _server.Parameter(
+        "path",
+        "fine_tuning_job_id",
+        _wire.Style("simple", False, False, None),
+        "scalar",
+        str,
+        required=True,
+        segment=-2,
+    )
+
     @router.post("/fine_tuning/jobs/{fine_tuning_job_id}/cancel", response_model=None)
     async def handle_cancel_fine_tuning_job(
         _request: _fa.Request,
-        *,
-        fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
     ) -> _Response:
         """Immediately cancel a fine-tune job.
 
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel`
         """
+        fine_tuning_job_id = _cancel_fine_tuning_job_fine_tuning_job_id.read(_request)
         return _server.respond(
             await service.cancel_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id),
             200,
         )
+
+    _list_fine_tuning_job_checkpoints_fine_tuning_job_id = _server.Parameter(
+        "path",
+        "fine_tuning_job_id",
+        _wire.Style("simple", False, False, None),
+        "scalar",
+        str,
+        required=True,
+        segment=-2,
+    )
 
     @router.get(
         "/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints", response_model=None
@@ -100,7 +139,6 @@ def create_router(service: Service) -> _fa.APIRouter:
     async def handle_list_fine_tuning_job_checkpoints(
         _request: _fa.Request,
         *,
-        fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
         after: Annotated[str | None, _fa.Query(alias="after")] = None,
         limit: Annotated[int | None, _fa.Query(alias="limit")] = None,
     ) -> _Response:
@@ -108,6 +146,9 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints`
         """
+        fine_tuning_job_id = _list_fine_tuning_job_checkpoints_fine_tuning_job_id.read(
+            _request
+        )
         return _server.respond(
             await service.list_fine_tuning_job_checkpoints(
                 fine_tuning_job_id=fine_tuning_job_id, after=after, limit=limit
@@ -115,11 +156,20 @@ def create_router(service: Service) -> _fa.APIRouter:
             200,
         )
 
+    _list_fine_tuning_events_fine_tuning_job_id = _server.Parameter(
+        "path",
+        "fine_tuning_job_id",
+        _wire.Style("simple", False, False, None),
+        "scalar",
+        str,
+        required=True,
+        segment=-2,
+    )
+
     @router.get("/fine_tuning/jobs/{fine_tuning_job_id}/events", response_model=None)
     async def handle_list_fine_tuning_events(
         _request: _fa.Request,
         *,
-        fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
         after: Annotated[str | None, _fa.Query(alias="after")] = None,
         limit: Annotated[int | None, _fa.Query(alias="limit")] = None,
     ) -> _Response:
@@ -127,6 +177,7 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/jobs/{fine_tuning_job_id}/events`
         """
+        fine_tuning_job_id = _list_fine_tuning_events_fine_tuning_job_id.read(_request)
         return _server.respond(
             await service.list_fine_tuning_events(
                 fine_tuning_job_id=fine_tuning_job_id, after=after, limit=limit
@@ -134,31 +185,49 @@ def create_router(service: Service) -> _fa.APIRouter:
             200,
         )
 
+    _pause_fine_tuning_job_fine_tuning_job_id = _server.Parameter(
+        "path",
+        "fine_tuning_job_id",
+        _wire.Style("simple", False, False, None),
+        "scalar",
+        str,
+        required=True,
+        segment=-2,
+    )
+
     @router.post("/fine_tuning/jobs/{fine_tuning_job_id}/pause", response_model=None)
     async def handle_pause_fine_tuning_job(
         _request: _fa.Request,
-        *,
-        fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
     ) -> _Response:
         """Pause a fine-tune job.
 
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/pause`
         """
+        fine_tuning_job_id = _pause_fine_tuning_job_fine_tuning_job_id.read(_request)
         return _server.respond(
             await service.pause_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id),
             200,
         )
 
+    _resume_fine_tuning_job_fine_tuning_job_id = _server.Parameter(
+        "path",
+        "fine_tuning_job_id",
+        _wire.Style("simple", False, False, None),
+        "scalar",
+        str,
+        required=True,
+        segment=-2,
+    )
+
     @router.post("/fine_tuning/jobs/{fine_tuning_job_id}/resume", response_model=None)
     async def handle_resume_fine_tuning_job(
         _request: _fa.Request,
-        *,
-        fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
     ) -> _Response:
         """Resume a fine-tune job.
 
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/resume`
         """
+        fine_tuning_job_id = _resume_fine_tuning_job_fine_tuning_job_id.read(_request)
         return _server.respond(
             await service.resume_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id),
             200,
@@ -188,6 +257,18 @@ def create_router(service: Service) -> _fa.APIRouter:
         """
         return _server.respond(await service.validate_grader(body=body), 200)
 
+    _list_fine_tuning_checkpoint_permissions_fine_tuned_model_checkpoint = (
+        _server.Parameter(
+            "path",
+            "fine_tuned_model_checkpoint",
+            _wire.Style("simple", False, False, None),
+            "scalar",
+            str,
+            required=True,
+            segment=-2,
+        )
+    )
+
     @router.get(
         "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions",
         response_model=None,
@@ -195,9 +276,6 @@ def create_router(service: Service) -> _fa.APIRouter:
     async def handle_list_fine_tuning_checkpoint_permissions(
         _request: _fa.Request,
         *,
-        fine_tuned_model_checkpoint: Annotated[
-            str, _fa.Path(alias="fine_tuned_model_checkpoint")
-        ],
         project_id: Annotated[str | None, _fa.Query(alias="project_id")] = None,
         after: Annotated[str | None, _fa.Query(alias="after")] = None,
         limit: Annotated[int | None, _fa.Query(alias="limit")] = None,
@@ -211,6 +289,11 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`
         """
+        fine_tuned_model_checkpoint = (
+            _list_fine_tuning_checkpoint_permissions_fine_tuned_model_checkpoint.read(
+                _request
+            )
+        )
         return _server.respond(
             await service.list_fine_tuning_checkpoint_permissions(
                 fine_tuned_model_checkpoint=fine_tuned_model_checkpoint,
@@ -222,6 +305,18 @@ def create_router(service: Service) -> _fa.APIRouter:
             200,
         )
 
+    _create_fine_tuning_checkpoint_permission_fine_tuned_model_checkpoint = (
+        _server.Parameter(
+            "path",
+            "fine_tuned_model_checkpoint",
+            _wire.Style("simple", False, False, None),
+            "scalar",
+            str,
+            required=True,
+            segment=-2,
+        )
+    )
+
     @router.post(
         "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions",
         response_model=None,
@@ -229,9 +324,6 @@ def create_router(service: Service) -> _fa.APIRouter:
     async def handle_create_fine_tuning_checkpoint_permission(
         _request: _fa.Request,
         *,
-        fine_tuned_model_checkpoint: Annotated[
-            str, _fa.Path(alias="fine_tuned_model_checkpoint")
-        ],
         body: _bodies.CreateFineTuningCheckpointPermissionRequest,
     ) -> _Response:
         """**NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys).
@@ -240,6 +332,11 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`
         """
+        fine_tuned_model_checkpoint = (
+            _create_fine_tuning_checkpoint_permission_fine_tuned_model_checkpoint.read(
+                _request
+            )
+        )
         return _server.respond(
             await service.create_fine_tuning_checkpoint_permission(
                 fine_tuned_model_checkpoint=fine_tuned_model_checkpoint, body=body
@@ -247,17 +344,33 @@ def create_router(service: Service) -> _fa.APIRouter:
             200,
         )
 
+    _delete_fine_tuning_checkpoint_permission_fine_tuned_model_checkpoint = (
+        _server.Parameter(
+            "path",
+            "fine_tuned_model_checkpoint",
+            _wire.Style("simple", False, False, None),
+            "scalar",
+            str,
+            required=True,
+            segment=-3,
+        )
+    )
+    _delete_fine_tuning_checkpoint_permission_permission_id = _server.Parameter(
+        "path",
+        "permission_id",
+        _wire.Style("simple", False, False, None),
+        "scalar",
+        str,
+        required=True,
+        segment=-1,
+    )
+
     @router.delete(
         "/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}",
         response_model=None,
     )
     async def handle_delete_fine_tuning_checkpoint_permission(
         _request: _fa.Request,
-        *,
-        fine_tuned_model_checkpoint: Annotated[
-            str, _fa.Path(alias="fine_tuned_model_checkpoint")
-        ],
-        permission_id: Annotated[str, _fa.Path(alias="permission_id")],
     ) -> _Response:
         """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
 
@@ -265,6 +378,14 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `DELETE /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}`
         """
+        fine_tuned_model_checkpoint = (
+            _delete_fine_tuning_checkpoint_permission_fine_tuned_model_checkpoint.read(
+                _request
+            )
+        )
+        permission_id = _delete_fine_tuning_checkpoint_permission_permission_id.read(
+            _request
+        )
         return _server.respond(
             await service.delete_fine_tuning_checkpoint_permission(
                 fine_tuned_model_checkpoint=fine_tuned_model_checkpoint,
@@ -299,11 +420,19 @@ def create_router(service: Service) -> _fa.APIRouter:
         """
         return _server.respond(await service.create_fine_tune(body=body), 200)
 
+    _retrieve_fine_tune_fine_tune_id = _server.Parameter(
+        "path",
+        "fine_tune_id",
+        _wire.Style("simple", False, False, None),
+        "scalar",
+        str,
+        required=True,
+        segment=-1,
+    )
+
     @router.get("/fine-tunes/{fine_tune_id}", response_model=None)
     async def handle_retrieve_fine_tune(
         _request: _fa.Request,
-        *,
-        fine_tune_id: Annotated[str, _fa.Path(alias="fine_tune_id")],
     ) -> _Response:
         """Gets info about the fine-tune job.
 
@@ -311,35 +440,55 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine-tunes/{fine_tune_id}`
         """
+        fine_tune_id = _retrieve_fine_tune_fine_tune_id.read(_request)
         return _server.respond(
             await service.retrieve_fine_tune(fine_tune_id=fine_tune_id), 200
         )
 
+    _cancel_fine_tune_fine_tune_id = _server.Parameter(
+        "path",
+        "fine_tune_id",
+        _wire.Style("simple", False, False, None),
+        "scalar",
+        str,
+        required=True,
+        segment=-2,
+    )
+
     @router.post("/fine-tunes/{fine_tune_id}/cancel", response_model=None)
     async def handle_cancel_fine_tune(
         _request: _fa.Request,
-        *,
-        fine_tune_id: Annotated[str, _fa.Path(alias="fine_tune_id")],
     ) -> _Response:
         """Immediately cancel a fine-tune job.
 
         `POST /fine-tunes/{fine_tune_id}/cancel`
         """
+        fine_tune_id = _cancel_fine_tune_fine_tune_id.read(_request)
         return _server.respond(
             await service.cancel_fine_tune(fine_tune_id=fine_tune_id), 200
         )
+
+    _list_fine_tune_events_fine_tune_id = _server.Parameter(
+        "path",
+        "fine_tune_id",
+        _wire.Style("simple", False, False, None),
+        "scalar",
+        str,
+        required=True,
+        segment=-2,
+    )
 
     @router.get("/fine-tunes/{fine_tune_id}/events", response_model=None)
     async def handle_list_fine_tune_events(
         _request: _fa.Request,
         *,
-        fine_tune_id: Annotated[str, _fa.Path(alias="fine_tune_id")],
         stream: Annotated[bool | None, _fa.Query(alias="stream")] = None,
     ) -> _Response:
         """Get fine-grained status updates for a fine-tune job.
 
         `GET /fine-tunes/{fine_tune_id}/events`
         """
+        fine_tune_id = _list_fine_tune_events_fine_tune_id.read(_request)
         return _server.respond(
             await service.list_fine_tune_events(
                 fine_tune_id=fine_tune_id, stream=stream
@@ -355,4 +504,5 @@ def create_app(service: Service, **fastapi_kwargs: Any) -> _fa.FastAPI:
     app = _fa.FastAPI(title="Fine-tuning API", version="2.3.0", **fastapi_kwargs)
     app.include_router(create_router(service))
     _server.answer_errors_in_the_api_shape(app)
+    app.add_middleware(_server.RawSegments)
     return app

@@ -15,7 +15,21 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Level, Location, pointer_join
-from ..ir import MISSING, Array, Body, Operation, Pagination, Parameter, Primitive, Ref, Source, Type
+from ..ir import (
+    MISSING,
+    Array,
+    Body,
+    Encoding,
+    Map,
+    Operation,
+    Pagination,
+    Parameter,
+    Primitive,
+    Ref,
+    Source,
+    Type,
+    Union_,
+)
 from ..loader import Document, SpecSet
 from ..names import attribute_name, field_name, pascal, snake, split_run_together, unique
 from .schemas import Hint, SchemaNormalizer
@@ -179,7 +193,7 @@ class OperationNormalizer:
         taken = set(RESERVED_ARGS)
         parameters = self._parameters(doc, ptr, op, item, hint, taken)
         body = self._body(doc, ptr, op, hint, taken)
-        response, kind = self._response(doc, ptr, op, hint)
+        response, kind, media = self._response(doc, ptr, op, hint)
         codes = sorted(str(c) for c in op.get("responses") or {} if str(c).isdigit() and str(c).startswith("2"))
         pagination = self._pagination(parameters, response)
         if name == "list" and not pagination and not self._listing(response):
@@ -197,6 +211,7 @@ class OperationNormalizer:
             body=body,
             response=response,
             response_kind=kind,
+            response_media=media,
             status_code=int(codes[0]) if codes else 200,
             pagination=pagination,
             tags=tuple(str(t) for t in op.get("tags") or ()),
@@ -219,10 +234,12 @@ class OperationNormalizer:
         out = []
         for (wire, location), (pdoc, pptr, param) in sorted(merged.items(), key=lambda kv: order.get(kv[0][1], 4)):
             schema_ptr, schema = pointer_join(pptr, "schema"), param.get("schema")
+            media = None
             if schema is None and isinstance(param.get("content"), dict) and param["content"]:
-                media = next(iter(param["content"]))
+                media = str(next(iter(param["content"])))
                 schema_ptr = pointer_join(pptr, "content", media, "schema")
-                schema = param["content"][media].get("schema")
+                schema = (param["content"][media] or {}).get("schema")
+            style = str(param.get("style") or ("form" if location in ("query", "cookie") else "simple"))
             ptype = self.schemas.type_of(pdoc, schema_ptr, schema, (*hint, pascal(wire)))
             name = field_name(wire, model_field=False)
             if name in taken:
@@ -237,8 +254,10 @@ class OperationNormalizer:
                     description=_text(param.get("description")),
                     default=schema.get("default", MISSING) if isinstance(schema, dict) else MISSING,
                     deprecated=bool(param.get("deprecated")),
-                    style=param.get("style"),
-                    explode=param.get("explode", True),
+                    style=style,
+                    explode=bool(param.get("explode", style == "form")),
+                    allow_reserved=bool(param.get("allowReserved")),
+                    media=media,
                     source=Source(str(pdoc.path), pptr),
                 )
             )
@@ -253,17 +272,17 @@ class OperationNormalizer:
         picked = _pick_content(body.get("content"))
         if picked is None:
             return None
-        media, media_obj = picked
-        schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
-        schema_ptr = pointer_join(bptr, "content", media, "schema")
         required = bool(body.get("required"))
-        btype: Type = (
-            self.schemas.type_of(bdoc, schema_ptr, schema, (*hint, "Request"))
-            if schema is not None
-            else Primitive("bytes")
-        )
-        if media not in CONTENT_PREFERENCE:
-            return Body(media, Primitive("bytes"), required)
+        media, media_obj = picked
+        btype = self._body_type(bdoc, bptr, media, media_obj, hint)
+        content = body["content"]
+        if media in JSON_TYPES and "multipart/form-data" in content and self._carries_files(btype):
+            # JSON cannot carry the files the schema holds: the spec's multipart variant can.
+            media, media_obj = "multipart/form-data", content["multipart/form-data"]
+            btype = self._body_type(bdoc, bptr, media, media_obj, hint)
+        if media not in CONTENT_PREFERENCE:  # raw: text as `str`, anything else as bytes or a file
+            return Body(media, Primitive("str" if media.startswith("text/") else "bytes"), required)
+        encoding = _encoding(media_obj.get("encoding") if isinstance(media_obj, dict) else None)
         if isinstance(btype, Ref):
             model = self.schemas.models[btype.name]
             fields = []
@@ -271,33 +290,51 @@ class OperationNormalizer:
                 name = field_name(f.wire_name, model_field=False)
                 name = name if name not in taken else f"{name}_body"
                 fields.append(replace(f, name=unique(name, taken)))
-            return Body(media, btype, required, tuple(fields), btype.name)
+            return Body(media, btype, required, tuple(fields), btype.name, encoding)
         unique("body", taken)
-        return Body(media, btype, required)
+        return Body(media, btype, required, encoding=encoding)
 
-    def _response(self, doc: Document, ptr: str, op: dict[str, Any], hint: Hint) -> tuple[Type | None, str]:
+    def _body_type(self, doc: Document, ptr: str, media: str, media_obj: Any, hint: Hint) -> Type:
+        schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
+        if schema is None:
+            return Primitive("bytes")
+        return self.schemas.type_of(doc, pointer_join(ptr, "content", media, "schema"), schema, (*hint, "Request"))
+
+    def _carries_files(self, t: Type, seen: frozenset[str] = frozenset()) -> bool:
+        """Binary strings anywhere in the type (its models' fields, items, values, members)."""
+        if isinstance(t, Primitive) and t.kind == "bytes":
+            return True
+        if isinstance(t, (Array, Map)):
+            return self._carries_files(t.item if isinstance(t, Array) else t.value, seen)
+        if isinstance(t, Union_):
+            return any(self._carries_files(m, seen) for m in t.members)
+        if isinstance(t, Ref) and t.name not in seen and t.name in self.schemas.models:
+            model = self.schemas.models[t.name]
+            return any(self._carries_files(f.type, seen | {t.name}) for f in model.fields)
+        return False
+
+    def _response(self, doc: Document, ptr: str, op: dict[str, Any], hint: Hint) -> tuple[Type | None, str, str]:
+        """The success response's type, kind (json, text, binary, empty) and media type."""
         responses = op.get("responses") or {}
         self._error_responses(doc, ptr, responses, hint)
         codes = sorted(str(c) for c in responses if str(c).startswith("2"))
         if not codes:
-            return None, "empty"
+            return None, "empty", JSON_TYPES[0]
         code = codes[0]
         raw = responses.get(code, responses.get(int(code)) if code.isdigit() else None)
         rdoc, rptr, response = _deref(self.specset, doc, pointer_join(ptr, "responses", code), raw, self.diagnostics)
         picked = _pick_content(response.get("content"))
         if picked is None:
-            return None, "empty"
+            return None, "empty", JSON_TYPES[0]
         media, media_obj = picked
         if media not in JSON_TYPES:
-            return Primitive("bytes"), "text" if media.startswith(
-                "text/"
-            ) and media != "text/event-stream" else "binary"
+            text = media.startswith("text/") and media != "text/event-stream"
+            return Primitive("bytes"), "text" if text else "binary", media
         schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
         if schema is None:
-            return None, "empty"
-        return self.schemas.type_of(
-            rdoc, pointer_join(rptr, "content", media, "schema"), schema, (*hint, "Response")
-        ), "json"
+            return None, "empty", media
+        schema_ptr = pointer_join(rptr, "content", media, "schema")
+        return self.schemas.type_of(rdoc, schema_ptr, schema, (*hint, "Response")), "json", media
 
     def _error_responses(self, doc: Document, ptr: str, responses: dict[Any, Any], hint: Hint) -> None:
         """Error bodies are not returned, but their models are part of the API (and the stubs)."""
@@ -424,6 +461,21 @@ def named_by_config(
                 diagnostics.append(Diagnostic(Level.ERROR, where(f"methods/{key}"), message, "config"))
             taken[(*op.resource, name)] = f"{op.http_method} {op.path}"
     return out
+
+
+def _encoding(raw: Any) -> tuple[tuple[str, Encoding], ...]:
+    """A form or multipart body's `encoding` map, each entry with the specification's defaults."""
+    if not isinstance(raw, dict):
+        return ()
+    out = []
+    for name, entry in sorted(raw.items()):
+        entry = entry if isinstance(entry, dict) else {}
+        style = str(entry.get("style") or "form")
+        out.append((str(name), Encoding(
+            style, bool(entry.get("explode", style == "form")), bool(entry.get("allowReserved")),
+            str(entry["contentType"]) if entry.get("contentType") else None,
+        )))  # fmt: skip
+    return tuple(out)
 
 
 def _text(value: Any) -> str:

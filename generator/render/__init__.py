@@ -87,6 +87,7 @@ def render(api: Api, config: Config) -> dict[str, str]:
     files = {
         f"{client}/__init__.py": env.get_template("client/__init__.py.j2").render(**common),
         f"{client}/_runtime.py": _runtime("_runtime.py"),
+        f"{client}/_wire.py": _runtime("_wire.py"),
         f"{client}/_base.py": _runtime("_base.py"),
         f"{client}/_public.py": _runtime("_public.py"),
         f"{client}/_constants.py": env.get_template("client/_constants.py.j2").render(
@@ -123,10 +124,11 @@ def render(api: Api, config: Config) -> dict[str, str]:
         files[f"{client}/__main__.py"] = env.get_template("client/__main__.py.j2").render(**common)
     if config.stubs_package:
         taken: set[str] = set()  # operationIds are unique, their snake_case forms need not be
-        stubs = [stub_view(op, unique(field_name(op.operation_id), taken)) for op in api.operations]
+        stubs = [stub_view(api, op, unique(field_name(op.operation_id), taken)) for op in api.operations]
         for name in ("__init__.py", "service.py", "app.py"):
             files[f"{config.stubs_package}/{name}"] = env.get_template(f"stubs/{name}.j2").render(stubs=stubs, **common)
         files[f"{config.stubs_package}/_server.py"] = _runtime("_server.py")
+        files[f"{config.stubs_package}/_wire.py"] = _runtime("_wire.py")  # the client's, read back
         files[f"{config.stubs_package}/bodies.py"] = env.get_template("stubs/bodies.py.j2").render(
             models=[model_view(m, strict=True) for m in param_models(api, whole_bodies=True)], **common
         )

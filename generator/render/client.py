@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ir import Api, Field, Literal, Operation, Ref, Resource
+from ..ir import Api, Body, Field, Literal, Operation, Parameter, Primitive, Ref, Resource
 from .models import MODEL_OUT, PARAM, default_doc, response_parser
 
 
@@ -50,7 +50,35 @@ def _dict_expr(entries: list[tuple[str, str]]) -> str:
     return "{" + ", ".join(f"{key!r}: {value}" for key, value in entries) + "}"
 
 
-def method_view(op: Operation, is_async: bool) -> MethodView:
+def _style_args(style: str, explode: bool, allow_reserved: bool, media: str | None) -> str:
+    args = [repr(style), str(explode)]
+    if allow_reserved or media:
+        args.append(str(allow_reserved))
+    if media:
+        args.append(repr(media))
+    return ", ".join(args)
+
+
+def _value(p: Parameter) -> str:
+    """The argument as the call passes it on: with its style, where not the location's default."""
+    if p.default_style:
+        return p.name
+    return f"_rt.styled({p.name}, {_style_args(p.style, p.explode, p.allow_reserved, p.media)})"
+
+
+def _encoding_expr(body: Body) -> str | None:
+    entries = [
+        (wire, f"_rt.Style({_style_args(e.style, e.explode, e.allow_reserved, e.content_type)})")
+        for wire, e in body.encoding
+    ]
+    return _dict_expr(entries) if entries and body.content_type in FORMS else None
+
+
+FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def method_view(op: Operation, is_async: bool, stream: bool = False) -> MethodView:
+    """The method of an operation; with `stream`, the companion that streams a binary response."""
     # As openai-python: the last path parameter (the object acted on) is the one positional
     # argument; the ones before it (its parents) are keyword arguments.
     path_params = sorted(
@@ -67,7 +95,11 @@ def method_view(op: Operation, is_async: bool) -> MethodView:
     for f in body_fields:
         keyword_args.append((f.required, _arg(f.name, PARAM(f.type), f.required)))
     if op.body and not body_fields:
-        keyword_args.append((op.body.required, _arg("body", PARAM(op.body.type), op.body.required)))
+        raw_file = (
+            isinstance(op.body.type, Primitive) and op.body.type.kind == "bytes" and op.body.content_type not in FORMS
+        )
+        annotation = "_rt.FileContent" if raw_file else PARAM(op.body.type)
+        keyword_args.append((op.body.required, _arg("body", annotation, op.body.required)))
     args.extend(text for required, text in keyword_args if required)
     args.extend(text for required, text in keyword_args if not required)
     args += [
@@ -88,34 +120,37 @@ def method_view(op: Operation, is_async: bool) -> MethodView:
         prelude.append(f"    _rt.warn_deprecated({f'the {wire!r} {kind} of {label}'!r})")
     parser, returns = response_parser(op)
     path = (
-        f"_rt.path_template({op.path!r}, {_dict_expr([(p.wire_name, p.name) for p in path_params])})"
+        f"_rt.path_template({op.path!r}, {_dict_expr([(p.wire_name, _value(p)) for p in path_params])})"
         if path_params
         else repr(op.path)
     )
     kwargs = []
-    query = [(p.wire_name, p.name) for p in other_params if p.location == "query"]
-    if query:
-        kwargs.append(f"query={_dict_expr(query)}")
-        deep = [p.wire_name for p in other_params if p.location == "query" and p.style == "deepObject"]
-        if deep:
-            kwargs.append(f"deep_object={tuple(deep)!r}")
-    headers = [(p.wire_name, p.name) for p in other_params if p.location == "header"]
-    if headers:
-        kwargs.append(f"headers={_dict_expr(headers)}")
-    cookies = [(p.wire_name, p.name) for p in other_params if p.location == "cookie"]
-    if cookies:
-        kwargs.append(f"cookies={_dict_expr(cookies)}")
+    for location, keyword in (("query", "query"), ("header", "headers"), ("cookie", "cookies")):
+        entries = [(p.wire_name, _value(p)) for p in other_params if p.location == location]
+        if entries:
+            kwargs.append(f"{keyword}={_dict_expr(entries)}")
     if op.body:
         kwargs.append(
             f"body={_dict_expr([(f.wire_name, f.name) for f in body_fields])}" if body_fields else "body=body"
         )
         if op.body.content_type != "application/json":
             kwargs.append(f"content_type={op.body.content_type!r}")
+        encoding = _encoding_expr(op.body)
+        if encoding:
+            kwargs.append(f"encoding={encoding}")
+    if op.response_media != "application/json" and op.response_kind != "empty":
+        kwargs.append(f"accept={op.response_media!r}")
     kwargs.append(
         "options=_rt.RequestOptions(extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout)"
     )
-    call_args = ", ".join([parser, repr(op.http_method), path, *kwargs])
-    if op.pagination:
+    request_args = ", ".join([repr(op.http_method), path, *kwargs])
+    call_args = f"{parser}, {request_args}"
+    name = op.name
+    if stream:
+        name, returns = f"{op.name}_stream", f"_rt.{'Async' if is_async else ''}BinaryStream"
+        call = f"{'await ' if is_async else ''}self._client.request_stream({request_args})"
+        is_async_def = is_async
+    elif op.pagination:
         item = MODEL_OUT(op.pagination.item)
         page = "AsyncPageRequest" if is_async else "SyncCursorPage"
         returns = f"_rt.{page}[{item}]"
@@ -134,7 +169,9 @@ def method_view(op: Operation, is_async: bool) -> MethodView:
         doc += "\n\nArgs:\n" + "\n".join(
             f"    {name}: " + text.replace("\n", "\n        ") for name, text in documented
         )
-    return MethodView(op.name, doc.strip(), args, returns, prelude, call, is_async_def, op.aliases)
+    if stream:
+        doc += "\n\nThe body comes in pieces (`iter_bytes()`, `write_to(path)`) and is never held whole."
+    return MethodView(name, doc.strip(), args, returns, prelude, call, is_async_def, () if stream else op.aliases)
 
 
 TERMINAL_STATUSES = ("succeeded", "failed", "cancelled")
@@ -178,6 +215,13 @@ def resource_views(api: Api, root: Resource, is_async: bool) -> list[ResourceVie
     for resource in sorted(root.walk()[1:], key=lambda r: (-len(r.path), r.path)):
         children = [(c.attr, prefix + c.class_name) for c in resource.children]
         methods = [method_view(op, is_async) for op in resource.operations]
+        # A binary download also streams: `content_stream(...)` beside `content(...)`.
+        names = {op.name for op in resource.operations}
+        methods += [
+            method_view(op, is_async, stream=True)
+            for op in resource.operations
+            if op.response_kind == "binary" and f"{op.name}_stream" not in names
+        ]
         label = ".".join(resource.path)
         doc = f"Operations under `client.{label}`."
         out.append(ResourceView(prefix + resource.class_name, doc, children, methods, wait_view(api, resource)))

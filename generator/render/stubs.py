@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..annotate import field_arguments
-from ..ir import Operation, Primitive
+from ..ir import Api, Array, Encoding, Map, Operation, Parameter, Primitive, Ref, Type, without_none
 from .models import MODEL_OUT, STRICT_OUT, response_parser
 
 
@@ -20,30 +20,87 @@ class StubView:
     call_args: list[str]
     body_model: str | None
     returns: str
-    deep_objects: list[tuple[str, str]] = field(default_factory=list)
+    readers: list[tuple[str, str, str]] = field(default_factory=list)  # (variable, argument, reader)
     status_code: int = 200
+    body_reader: str | None = None  # how the handler reads a non-JSON body
 
 
-def stub_view(op: Operation, name: str) -> StubView:
+def wire_shape(api: Api, t: Type) -> tuple[str, tuple[str, ...] | None]:
+    """What a parameter is read into (scalar, array, object), and an object's own keys (None:
+    any key, for maps and models that take extra properties)."""
+    t = without_none(t)
+    if isinstance(t, Ref):
+        aliases = {a.name: a.type for a in api.aliases}
+        if t.name in aliases:
+            return wire_shape(api, aliases[t.name])
+        model = api.model(t.name)
+        return "object", None if model.extra else tuple(f.wire_name for f in model.fields)
+    if isinstance(t, Array):
+        return "array", ()
+    if isinstance(t, Map):
+        return "object", None
+    return "scalar", ()
+
+
+def _style_expr(style: str, explode: bool, allow_reserved: bool, media: str | None) -> str:
+    return f"_wire.Style({style!r}, {explode}, {allow_reserved}, {media!r})"
+
+
+def _reader(api: Api, op: Operation, p: Parameter, annotation: str) -> str:
+    shape, keys = wire_shape(api, p.type)
+    segments = op.path.split("?")[0].split("/")
+    whole = f"{{{p.wire_name}}}"
+    options = [f"required={p.required}"]
+    if p.location == "path" and whole in segments:
+        options.append(f"segment={segments.index(whole) - len(segments)}")  # from the end: mounts add
+    if keys != ():
+        options.append(f"keys={keys!r}")
+    style = _style_expr(p.style, p.explode, p.allow_reserved, p.media)
+    return (
+        f"_server.Parameter({p.location!r}, {p.wire_name!r}, {style}, {shape!r}, {annotation}, "
+        + ", ".join(options)
+        + ")"
+    )
+
+
+def _native(api: Api, p: Parameter) -> bool:
+    """FastAPI reads it exactly as the client writes it: a plain value in its default style."""
+    return p.location != "path" and p.default_style and wire_shape(api, p.type)[0] == "scalar"
+
+
+def _form_reader(api: Api, op: Operation, model: str) -> str:
+    assert op.body is not None
+    encoding = dict(op.body.encoding)
+    fields = []
+    for f in api.model(op.body.model).fields if op.body.model else ():
+        e = encoding.get(f.wire_name, Encoding())
+        style = _style_expr(e.style, e.explode, e.allow_reserved, e.content_type)
+        fields.append(f"{f.wire_name!r}: ({style}, {wire_shape(api, f.type)[0]!r})")
+    return f"await _server.form_body(_request, {model}, {{{', '.join(fields)}}})"
+
+
+def stub_view(api: Api, op: Operation, name: str) -> StubView:
     handler_args: list[str] = []
     service_args: list[str] = []
     call_args: list[str] = []
-    deep: list[tuple[str, str]] = []
+    readers: list[tuple[str, str, str]] = []
     for p in op.parameters:
         annotation = MODEL_OUT(p.type) if p.required else MODEL_OUT.optional(p.type)
         service_args.append(f"{p.name}: {annotation}")
         call_args.append(f"{p.name}={p.name}")
-        if p.location == "query" and p.style == "deepObject":
-            deep.append((p.name, p.wire_name))
+        if not _native(api, p):
+            readers.append((f"_{name}_{p.name}", p.name, _reader(api, op, p, annotation)))
             continue
-        kind = {"path": "_fa.Path", "query": "_fa.Query", "header": "_fa.Header", "cookie": "_fa.Cookie"}[p.location]
+        kind = {"query": "_fa.Query", "header": "_fa.Header", "cookie": "_fa.Cookie"}[p.location]
         default = "" if p.required else " = None"
         bounds = field_arguments(p.type.constraints) if isinstance(p.type, Primitive) else ""
         options = ", ".join(filter(None, [f"alias={p.wire_name!r}", bounds]))
         handler_args.append(f"{p.name}: Annotated[{annotation}, {kind}({options})]{default}")
     body_model = None
+    body_reader = None
     if op.body:
-        if op.body.content_type == "application/json":
+        media = op.body.content_type
+        if media == "application/json":
             annotation = STRICT_OUT(op.body.type) if op.body.required else STRICT_OUT.optional(op.body.type)
             default = "" if op.body.required else " = None"
             # A lone model is a body to FastAPI already; other types need saying so.
@@ -52,13 +109,23 @@ def stub_view(op: Operation, name: str) -> StubView:
                 f"body: {annotation}{default}" if plain else f"body: Annotated[{annotation}, _fa.Body()]{default}"
             )
             service_args.append(f"body: {annotation}")
+            call_args.append("body=body")
             body_model = annotation
+        elif media in ("multipart/form-data", "application/x-www-form-urlencoded") and op.body.model:
+            body_model = STRICT_OUT(op.body.type)
+            service_args.append(f"body: {body_model}")
+            body_reader = _form_reader(api, op, body_model)
+            call_args.append("body=body")
+        elif media.startswith("text/"):
+            service_args.append("body: str")  # text bodies reach the service decoded
+            body_reader = "(await _request.body()).decode()"
+            call_args.append("body=body")
+            body_model = "str"
         else:
-            service_args.append("body: bytes")  # non-JSON bodies reach the service as raw bytes
-            call_args.append("body=await _request.body()")
+            service_args.append("body: bytes")  # other bodies reach the service as raw bytes
+            body_reader = "await _request.body()"
+            call_args.append("body=body")
             body_model = "bytes"
-    if op.body and op.body.content_type == "application/json":
-        call_args.append("body=body")
     _, returns = response_parser(op)
     returns = "bytes" if returns == "str" else returns
     doc = (op.summary or op.operation_id) + f"\n\n`{op.http_method} {op.path}`"
@@ -72,6 +139,7 @@ def stub_view(op: Operation, name: str) -> StubView:
         call_args,
         body_model,
         returns,
-        deep,
+        readers,
         op.status_code,
+        body_reader,
     )
