@@ -234,6 +234,7 @@ class Operation:
     response: Type | None = None
     response_kind: str = "json"  # json | binary | text | empty
     response_media: str = "application/json"  # what the call asks for (`Accept`)
+    accepts: tuple[str, ...] = ()  # every media type of the success response, when several
     status_code: int = 200  # the success status the spec declares
     pagination: Pagination | None = None
     tags: tuple[str, ...] = ()

@@ -193,7 +193,7 @@ class OperationNormalizer:
         taken = set(RESERVED_ARGS)
         parameters = self._parameters(doc, ptr, op, item, hint, taken)
         body = self._body(doc, ptr, op, hint, taken)
-        response, kind, media = self._response(doc, ptr, op, hint)
+        response, kind, media, accepts = self._response(doc, ptr, op, hint)
         codes = sorted(str(c) for c in op.get("responses") or {} if str(c).isdigit() and str(c).startswith("2"))
         pagination = self._pagination(parameters, response)
         if name == "list" and not pagination and not self._listing(response):
@@ -212,6 +212,7 @@ class OperationNormalizer:
             response=response,
             response_kind=kind,
             response_media=media,
+            accepts=accepts,
             status_code=int(codes[0]) if codes else 200,
             pagination=pagination,
             tags=tuple(str(t) for t in op.get("tags") or ()),
@@ -313,28 +314,34 @@ class OperationNormalizer:
             return any(self._carries_files(f.type, seen | {t.name}) for f in model.fields)
         return False
 
-    def _response(self, doc: Document, ptr: str, op: dict[str, Any], hint: Hint) -> tuple[Type | None, str, str]:
-        """The success response's type, kind (json, text, binary, empty) and media type."""
+    def _response(
+        self, doc: Document, ptr: str, op: dict[str, Any], hint: Hint
+    ) -> tuple[Type | None, str, str, tuple[str, ...]]:
+        """The success response's type, kind (json, text, binary, empty) and media type, and
+        all its media types when it offers several (the caller picks one with `accept`)."""
         responses = op.get("responses") or {}
         self._error_responses(doc, ptr, responses, hint)
         codes = sorted(str(c) for c in responses if str(c).startswith("2"))
         if not codes:
-            return None, "empty", JSON_TYPES[0]
+            return None, "empty", JSON_TYPES[0], ()
         code = codes[0]
         raw = responses.get(code, responses.get(int(code)) if code.isdigit() else None)
         rdoc, rptr, response = _deref(self.specset, doc, pointer_join(ptr, "responses", code), raw, self.diagnostics)
         picked = _pick_content(response.get("content"))
         if picked is None:
-            return None, "empty", JSON_TYPES[0]
+            return None, "empty", JSON_TYPES[0], ()
         media, media_obj = picked
+        # Event streams are not a choice the client offers (yet): they need a streaming parser.
+        offered = tuple(str(m) for m in response["content"] if m != "text/event-stream")
+        accepts = offered if len(offered) > 1 and media in offered else ()
         if media not in JSON_TYPES:
             text = media.startswith("text/") and media != "text/event-stream"
-            return Primitive("bytes"), "text" if text else "binary", media
+            return Primitive("bytes"), "text" if text else "binary", media, accepts
         schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
         if schema is None:
-            return None, "empty", media
+            return None, "empty", media, ()
         schema_ptr = pointer_join(rptr, "content", media, "schema")
-        return self.schemas.type_of(rdoc, schema_ptr, schema, (*hint, "Response")), "json", media
+        return self.schemas.type_of(rdoc, schema_ptr, schema, (*hint, "Response")), "json", media, accepts
 
     def _error_responses(self, doc: Document, ptr: str, responses: dict[Any, Any], hint: Hint) -> None:
         """Error bodies are not returned, but their models are part of the API (and the stubs)."""

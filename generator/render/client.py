@@ -102,6 +102,12 @@ def method_view(op: Operation, is_async: bool, stream: bool = False) -> MethodVi
         keyword_args.append((op.body.required, _arg("body", annotation, op.body.required)))
     args.extend(text for required, text in keyword_args if required)
     args.extend(text for required, text in keyword_args if not required)
+    accept = "accept"  # the media type to ask for, when the response offers several
+    while any(a.split(":")[0] == accept for a in args):
+        accept += "_"
+    if op.accepts:
+        choices = ", ".join(repr(m) for m in op.accepts)
+        args.append(f"{accept}: Literal[{choices}] = {op.response_media!r}")
     args += [
         "extra_headers: _rt.Headers | None = None",
         "extra_query: _rt.Query | None = None",
@@ -138,7 +144,9 @@ def method_view(op: Operation, is_async: bool, stream: bool = False) -> MethodVi
         encoding = _encoding_expr(op.body)
         if encoding:
             kwargs.append(f"encoding={encoding}")
-    if op.response_media != "application/json" and op.response_kind != "empty":
+    if op.accepts:
+        kwargs.append(f"accept={accept}")
+    elif op.response_media != "application/json" and op.response_kind != "empty":
         kwargs.append(f"accept={op.response_media!r}")
     kwargs.append(
         "options=_rt.RequestOptions(extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout)"

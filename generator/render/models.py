@@ -108,13 +108,24 @@ def response_parser(op: Operation) -> tuple[str, str]:
     if op.response_kind == "empty" or op.response is None:
         return "_rt.read_none", "None"
     if op.response_kind == "binary":
-        return "_rt.read_bytes", "bytes"
-    if op.response_kind == "text":
-        return "_rt.read_text", "str"
-    annotation = MODEL_OUT(op.response)
-    if annotation.startswith("_models.") and annotation.count(".") == 1 and " " not in annotation:
-        return f"_rt.ModelParser({annotation})", annotation
-    return f"_rt.AdapterParser[{annotation}]({annotation})", annotation
+        parser, annotation = "_rt.read_bytes", "bytes"
+    elif op.response_kind == "text":
+        parser, annotation = "_rt.read_text", "str"
+    else:
+        annotation = MODEL_OUT(op.response)
+        if annotation.startswith("_models.") and annotation.count(".") == 1 and " " not in annotation:
+            parser = f"_rt.ModelParser({annotation})"
+        else:
+            parser = f"_rt.AdapterParser[{annotation}]({annotation})"
+    if not op.accepts:
+        return parser, annotation
+    # Several media types: the one that arrives decides (JSON parsed, text as str, else bytes).
+    kinds = [annotation] if op.response_kind == "json" else []
+    kinds += ["str"] if any(m.startswith("text/") for m in op.accepts) else []
+    kinds += ["bytes"] if any(not m.startswith("text/") and "json" not in m for m in op.accepts) else []
+    json_parser = parser if op.response_kind == "json" else "None"
+    returns = " | ".join(dict.fromkeys(kinds))
+    return f"_rt.MediaParser[{returns}]({json_parser})", returns
 
 
 def param_models(api: Api, whole_bodies: bool = False) -> list[Model]:

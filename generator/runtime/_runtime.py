@@ -27,7 +27,7 @@ from collections.abc import (
 )
 from dataclasses import dataclass
 from types import ModuleType
-from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, cast
 
 from . import _wire
 from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, USER_AGENT
@@ -312,6 +312,27 @@ class AdapterParser(Generic[T]):
         if self._adapter is None:
             self._adapter = pydantic.TypeAdapter(self.type)
         return self._adapter.validate_json(response.content)
+
+
+class MediaParser(Generic[T]):
+    """For a response that comes in several media types: parsed by the one that arrives (its
+    `Content-Type`): JSON by `json`, text as `str`, anything else as `bytes`.
+    """
+
+    def __init__(self, json: Callable[[httpx.Response], Any] | None) -> None:
+        self.json = json
+
+    def __call__(self, response: httpx.Response) -> T:
+        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if self.json is not None and (
+            media.endswith("/json") or media.endswith("+json")
+        ):
+            value = self.json(response)
+        elif media.startswith("text/"):
+            value = response.text
+        else:
+            value = response.content
+        return cast(T, value)  # T unites the types of the media types offered
 
 
 def read_bytes(response: httpx.Response) -> bytes:

@@ -88,3 +88,12 @@ def test_nested_form_values_use_brackets_and_read_back() -> None:
     assert body == "a[b][0]=1&a[b][1][c]=x%20y&list[0][0]=1&list[0][1]=2&plain=v"
     fields = {"a": (w.Style(), "object"), "list": (w.Style(), "array"), "plain": (w.Style(), "scalar")}
     assert w.decode_form(body, fields) == {"a": {"b": ["1", {"c": "x y"}]}, "list": [["1", "2"]], "plain": "v"}
+
+
+def test_omitted_arguments_inside_objects_are_not_sent() -> None:
+    """The crash this module was written for: an object-valued query parameter with a field
+    left out (`OMIT`) once reached `json.dumps`."""
+    from generator.runtime import _runtime as rt
+
+    query = {"filter": rt.styled({"a": 1, "b": rt.OMIT}, "deepObject", True), "limit": rt.OMIT, "o": {"x": rt.OMIT}}
+    assert rt.encode_query(query) == ["filter[a]=1"]

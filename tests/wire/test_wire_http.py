@@ -5,10 +5,11 @@ recorded as it arrives (raw path, query, headers, body) and each value as the se
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -93,6 +94,14 @@ class Service:
 
         return Response(f"name,value\n{name},1\n", media_type="text/csv")
 
+    async def media(self, *, name: str) -> Any:
+        from starlette.responses import Response
+
+        body, media = {"json": (b'{"R":1,"G":2,"B":3}', "application/json"), "csv": (b"R,G,B\n", "text/csv")}.get(
+            name, (b"\x89PNG", "image/png")
+        )
+        return Response(body, media_type=media)
+
     def __getattr__(self, operation: str) -> Any:
         async def record(**kwargs: Any) -> None:
             self.calls.append((operation, kwargs))
@@ -101,8 +110,8 @@ class Service:
 
 
 class Wire:
-    def __init__(self, client: Any, service: Service, recorder: Recorder, stubs: ModuleType) -> None:
-        self.client, self.service, self.recorder, self.stubs = client, service, recorder, stubs
+    def __init__(self, client: Any, service: Service, recorder: Recorder, out: Path) -> None:
+        self.client, self.service, self.recorder, self.out = client, service, recorder, out
 
     @property
     def last(self) -> tuple[str, str, dict[str, str], bytes]:
@@ -132,7 +141,15 @@ def wire(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wire]:
     recorder = Recorder(stubs.create_app(service))
     with serve_asgi(recorder) as url:
         with client_module.Client(api_key="k", base_url=url, max_retries=0) as client:
-            yield Wire(client, service, recorder, stubs)
+            yield Wire(client, service, recorder, folder / "out")
+
+
+def test_the_generated_code_passes_mypy_strict(wire: Wire) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null", "wire_client", "wire_stubs"],
+        cwd=wire.out, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def wire_text(location: str, request: tuple[str, str, dict[str, str], bytes]) -> str:
@@ -186,10 +203,12 @@ def test_a_bad_value_is_a_400_naming_the_parameter(wire: Wire) -> None:
         bad_object = http.get("query/form/plain/object", params={"color": "R,100,G"})
         bad_type = http.get("query/deepobject/exploded/object?color[R]=red&color[G]=1&color[B]=2")
         missing = http.get("query/form/plain/array")
-    for response in (bad_matrix, bad_object, bad_type, missing):
+        bad_key = http.get("query/deepobject/exploded/object?color[R=1&color[G]=2")
+    for response in (bad_matrix, bad_object, bad_type, missing, bad_key):
         assert response.status_code == 400, response.text
         assert response.json()["error"]["param"] == "color", response.text
     assert "';'" in bad_matrix.json()["error"]["message"]
+    assert "malformed key 'color[R'" in bad_key.json()["error"]["message"]
 
 
 def test_form_body_byte_for_byte(wire: Wire) -> None:
@@ -279,6 +298,15 @@ def test_text_and_binary_responses(wire: Wire) -> None:
     assert wire.last[2]["accept"] == "text/csv"
     assert wire.client.downloads.retrieve("1000") == (bytes(range(256)) * 4)[:1000]
     assert wire.last[2]["accept"] == "application/octet-stream"
+
+
+def test_a_response_in_several_media_types_is_asked_for_and_parsed_by_type(wire: Wire) -> None:
+    color = wire.client.media.retrieve("json")
+    assert wire.last[2]["accept"] == "application/json" and color.to_dict() == {"R": 1, "G": 2, "B": 3}
+    assert wire.client.media.retrieve("csv", accept="text/csv") == "R,G,B\n"
+    assert wire.last[2]["accept"] == "text/csv"
+    assert wire.client.media.retrieve("png", accept="image/png") == b"\x89PNG"
+    assert wire.last[2]["accept"] == "image/png"
 
 
 def test_a_200_mb_download_streams_in_flat_memory(wire: Wire, tmp_path: Path) -> None:

@@ -155,6 +155,22 @@ def wire_spec() -> dict[str, Any]:
             "responses": {"200": {"description": "text", "content": {"text/csv": {"schema": {"type": "string"}}}}},
         }
     }
+    paths["/media/{name}"] = {
+        "get": {
+            "operationId": "media",
+            "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {
+                "200": {
+                    "description": "one of three media types, as the caller accepts",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Color"}},
+                        "text/csv": {"schema": {"type": "string"}},
+                        "image/png": {"schema": {"type": "string", "format": "binary"}},
+                    },
+                }
+            },
+        }
+    }
     return {
         "openapi": "3.0.3",
         "info": {"title": "Wire", "version": "1"},
