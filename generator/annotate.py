@@ -28,8 +28,8 @@ PRIMITIVES = {
 # IR constraint -> pydantic Field keyword (lengths of strings, lists and maps are all max_length)
 _FIELD_KEYWORDS = {
     "min_length": "min_length", "max_length": "max_length", "min_items": "min_length", "max_items": "max_length",
-    "max_properties": "max_length", "minimum": "ge", "maximum": "le", "exclusive_minimum": "gt",
-    "exclusive_maximum": "lt",
+    "max_properties": "max_length", "min_properties": "min_length", "minimum": "ge", "maximum": "le",
+    "exclusive_minimum": "gt", "exclusive_maximum": "lt", "multiple_of": "multiple_of",
 }  # fmt: skip
 
 

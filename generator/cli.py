@@ -12,6 +12,7 @@ from typing import Any
 from .config import SELECTION_KEYS, Settings, read_pyproject
 from .diagnostics import Diagnostic, Level, Location, SpecError, errors
 from .pipeline import build, generate, load, stale_files
+from .selection import Selection
 from .specdiff import Level as Severity
 from .specdiff import diff_paths
 from .specdiff.report import FORMATS
@@ -34,6 +35,15 @@ def _global_options(parser: argparse.ArgumentParser, after_command: bool) -> Non
     )
 
 
+def _slicing(sub: argparse.ArgumentParser, description: str) -> None:
+    pick = sub.add_argument_group("slicing", description)
+    pick.add_argument("--include-tag", dest="include_tags", action="append", metavar="TAG", help="repeatable")
+    pick.add_argument(
+        "--include-path", dest="include_paths", action="append", metavar="GLOB", help="e.g. '/fine_tuning/*'"
+    )
+    pick.add_argument("--exclude-path", dest="exclude_paths", action="append", metavar="GLOB", help="repeatable")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ftgen", description="Generate a typed Python client and server stubs from OpenAPI documents."
@@ -54,14 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("--allow-outside", action="store_true", help="let $ref reach files outside the spec's folder")
         sub.add_argument("--strict", action="store_true", help="treat validator findings as errors")
-        pick = sub.add_argument_group(
-            "slicing", "keep only some operations and the schemas they reach (replaces the configured selection)"
-        )
-        pick.add_argument("--include-tag", dest="include_tags", action="append", metavar="TAG", help="repeatable")
-        pick.add_argument(
-            "--include-path", dest="include_paths", action="append", metavar="GLOB", help="e.g. '/fine_tuning/*'"
-        )
-        pick.add_argument("--exclude-path", dest="exclude_paths", action="append", metavar="GLOB", help="repeatable")
+        _slicing(sub, "keep only some operations and the schemas they reach (replaces the configured selection)")
         if name == "generate":
             sub.add_argument("--out", type=Path, help="output folder (replaced whole)")
             sub.add_argument("--client-package", help="name of the client package")
@@ -84,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--fail-on", choices=["breaking", "warning", "info", "never"], default="never")
     sub.add_argument("--descriptions", action="store_true", help="also list description-only edits")
     sub.add_argument("--allow-outside", action="store_true", help="let $ref reach files outside the spec's folder")
+    _slicing(
+        sub,
+        "compare only a slice of both versions, as `generate` would vendor it (with --base, the configured "
+        "selection applies unless these are given)",
+    )
     return parser
 
 
@@ -178,6 +186,15 @@ def _check(settings: Settings) -> int:
     return 0
 
 
+def _selection(args: argparse.Namespace) -> Selection:
+    """The slice to diff: the flags, else (when diffing the configured spec) its selection."""
+    values = {key: tuple(getattr(args, key) or ()) for key in SELECTION_KEYS}
+    if not any(values.values()) and args.base:
+        config = _config(args)
+        values = {key: tuple(config.get(key, ())) for key in SELECTION_KEYS}
+    return Selection(**values)
+
+
 def _diff(args: argparse.Namespace) -> int:
     names: dict[str, str] = {}  # extracted base files -> `REF:path`
     try:
@@ -188,7 +205,7 @@ def _diff(args: argparse.Namespace) -> int:
                 old, names = specs_at(args.base, new, Path(base_dir))
             else:
                 old, new, names = (args.specs[0],), (args.specs[1],), {}
-            findings = diff_paths(old, new, args.allow_outside, names)
+            findings = diff_paths(old, new, args.allow_outside, names, _selection(args))
     except SpecError as exc:
         for d in exc.diagnostics:
             file = names.get(d.location.file, d.location.file)

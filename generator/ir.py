@@ -33,9 +33,16 @@ class Constraints:
     min_items: int | None = None
     max_items: int | None = None
     max_properties: int | None = None
+    min_properties: int | None = None
+    min_contains: int | None = None
+    max_contains: int | None = None
+    multiple_of: float | None = None
+    # JSON Schema 2020-12 keywords that are constraints, not types (`contains`, `not`,
+    # `dependentRequired`, `if`/`then`/`else`, `uniqueItems`...): keyword -> its JSON, sorted.
+    keywords: tuple[tuple[str, str], ...] = ()
 
     def __bool__(self) -> bool:
-        return any(v is not None for v in vars(self).values())
+        return any(v is not None and v != () for v in vars(self).values())
 
 
 # ---------------------------------------------------------------- types
@@ -156,6 +163,7 @@ class Model:
     tag: Tag | None = None
     extra: Type | None = None  # additionalProperties beside the named fields
     closed: bool = False  # additionalProperties: false (a server rejects unknown fields)
+    constraints: Constraints = Constraints()  # on the object itself (minProperties, dependentRequired...)
 
 
 @dataclass(frozen=True)
@@ -203,6 +211,32 @@ class Encoding:
 
 
 @dataclass(frozen=True)
+class Header:
+    """A response header the spec declares."""
+
+    name: str
+    required: bool
+    type: Type
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Security:
+    """A security scheme of `components.securitySchemes`: what a caller must present."""
+
+    name: str
+    type: str  # apiKey | http | oauth2 | openIdConnect | mutualTLS
+    location: str = ""  # apiKey: header | query | cookie
+    parameter: str = ""  # apiKey: the header, query or cookie name
+    scheme: str = ""  # http: bearer | basic ...
+    source: Source | None = None
+
+
+# Security requirements: alternatives, each a set of (scheme name, scopes) all to be met.
+Requirement: TypeAlias = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
 class Body:
     content_type: str  # application/json, multipart/form-data, application/x-www-form-urlencoded, or raw
     type: Type
@@ -210,6 +244,7 @@ class Body:
     fields: tuple[Field, ...] = ()  # the body's fields as keyword arguments, when it is an object
     model: str | None = None  # the model whose fields these are
     encoding: tuple[tuple[str, Encoding], ...] = ()  # by wire name, where the spec gives one
+    media_types: tuple[str, ...] = ()  # every media type the operation accepts
 
 
 @dataclass(frozen=True)
@@ -240,6 +275,10 @@ class Operation:
     tags: tuple[str, ...] = ()
     source: Source | None = None
     aliases: tuple[str, ...] = ()  # more names for the same method, on the same resource
+    response_media_types: tuple[str, ...] = ()  # every media type of the success response
+    response_headers: tuple[Header, ...] = ()
+    security: tuple[Requirement, ...] | None = None  # its own; None: the API's `security` applies
+    stability: str | None = None  # x-stability-level: draft | alpha | beta | stable
 
 
 @dataclass(frozen=True)
@@ -275,6 +314,9 @@ class Api:
     aliases: tuple[Alias, ...]
     operations: tuple[Operation, ...]
     sources: tuple[str, ...] = field(default=())
+    servers: tuple[str, ...] = ()
+    security: tuple[Requirement, ...] = ()  # the API's default requirements
+    security_schemes: tuple[Security, ...] = ()
 
     def model(self, name: str) -> Model:
         return {m.name: m for m in self.models}[name]

@@ -46,6 +46,9 @@ class Selection:
         return " ".join(parts)
 
 
+EVERYTHING = Selection()
+
+
 def select(specset: SpecSet, selection: Selection) -> None:
     """Slice the root documents of `specset` in place; a SpecError when nothing is left."""
     if not selection:

@@ -6,10 +6,10 @@ import operator
 from collections.abc import Callable
 from dataclasses import replace
 
-from ..diagnostics import Diagnostic, Location
-from ..ir import Api, Array, Field, Map, Model, Operation, Ref, Type, Union_
-from ..loader import SpecSet
-from .operations import OperationNormalizer, disambiguate, named_by_config
+from ..diagnostics import Diagnostic, Location, pointer_join
+from ..ir import Api, Array, Field, Map, Model, Operation, Ref, Security, Source, Type, Union_
+from ..loader import Document, SpecSet
+from .operations import OperationNormalizer, disambiguate, named_by_config, requirements
 from .schemas import SchemaNormalizer
 
 
@@ -55,7 +55,24 @@ def normalize(
         ),
         operations=tuple(_operation(op, names, rename) for op in operations),
         sources=tuple(str(d.path) for d in documents),
+        servers=tuple(str(s["url"]) for s in first.get("servers") or [] if isinstance(s, dict) and "url" in s),
+        security=requirements(first["security"]) if isinstance(first.get("security"), list) else (),
+        security_schemes=_schemes(documents[0]) if documents else (),
     )
+
+
+def _schemes(doc: Document) -> tuple[Security, ...]:
+    """`components.securitySchemes` of the first document, by name."""
+    schemes = (doc.data.get("components") or {}).get("securitySchemes") or {}
+    out = []
+    for name, scheme in sorted(schemes.items()):
+        if isinstance(scheme, dict):
+            pointer = pointer_join("#/components/securitySchemes", str(name))
+            out.append(Security(
+                str(name), str(scheme.get("type", "")), str(scheme.get("in", "")), str(scheme.get("name", "")),
+                str(scheme.get("scheme", "")).lower(), Source(str(doc.path), pointer),
+            ))  # fmt: skip
+    return tuple(out)
 
 
 def _renamer(names: dict[str, str]) -> Callable[[Type], Type]:
@@ -100,4 +117,7 @@ def _operation(op: Operation, names: dict[str, str], rename: Callable[[Type], Ty
     )
     response = rename(op.response) if op.response is not None else None
     pagination = op.pagination and replace(op.pagination, item=rename(op.pagination.item))
-    return replace(op, parameters=parameters, body=body, response=response, pagination=pagination)
+    headers = tuple(replace(h, type=rename(h.type)) for h in op.response_headers)
+    return replace(
+        op, parameters=parameters, body=body, response=response, pagination=pagination, response_headers=headers
+    )

@@ -20,12 +20,14 @@ from ..ir import (
     Array,
     Body,
     Encoding,
+    Header,
     Map,
     Operation,
     Pagination,
     Parameter,
     Primitive,
     Ref,
+    Requirement,
     Source,
     Type,
     Union_,
@@ -213,6 +215,10 @@ class OperationNormalizer:
             response_kind=kind,
             response_media=media,
             accepts=accepts,
+            response_media_types=self._media_types(doc, ptr, op.get("responses")),
+            response_headers=self._headers(doc, ptr, op, hint),
+            security=requirements(op["security"]) if isinstance(op.get("security"), list) else None,
+            stability=str(op["x-stability-level"]) if op.get("x-stability-level") else None,
             status_code=int(codes[0]) if codes else 200,
             pagination=pagination,
             tags=tuple(str(t) for t in op.get("tags") or ()),
@@ -274,6 +280,7 @@ class OperationNormalizer:
         if picked is None:
             return None
         required = bool(body.get("required"))
+        media_types = tuple(sorted(str(m) for m in body["content"]))
         media, media_obj = picked
         btype = self._body_type(bdoc, bptr, media, media_obj, hint)
         content = body["content"]
@@ -282,7 +289,9 @@ class OperationNormalizer:
             media, media_obj = "multipart/form-data", content["multipart/form-data"]
             btype = self._body_type(bdoc, bptr, media, media_obj, hint)
         if media not in CONTENT_PREFERENCE:  # raw: text as `str`, anything else as bytes or a file
-            return Body(media, Primitive("str" if media.startswith("text/") else "bytes"), required)
+            raw_type = btype if media.startswith("text/") and isinstance(btype, Primitive) else None
+            kind = Primitive("str" if media.startswith("text/") else "bytes")
+            return Body(media, raw_type or kind, required, media_types=media_types)
         encoding = _encoding(media_obj.get("encoding") if isinstance(media_obj, dict) else None)
         if isinstance(btype, Ref):
             model = self.schemas.models[btype.name]
@@ -291,9 +300,39 @@ class OperationNormalizer:
                 name = field_name(f.wire_name, model_field=False)
                 name = name if name not in taken else f"{name}_body"
                 fields.append(replace(f, name=unique(name, taken)))
-            return Body(media, btype, required, tuple(fields), btype.name, encoding)
+            return Body(media, btype, required, tuple(fields), btype.name, encoding, media_types)
         unique("body", taken)
-        return Body(media, btype, required, encoding=encoding)
+        return Body(media, btype, required, encoding=encoding, media_types=media_types)
+
+    def _media_types(self, doc: Document, ptr: str, responses: Any) -> tuple[str, ...]:
+        """The media types of the first success response."""
+        codes = sorted(str(c) for c in responses or {} if str(c).startswith("2"))
+        if not codes:
+            return ()
+        raw = responses.get(codes[0], responses.get(int(codes[0])) if codes[0].isdigit() else None)
+        pointer = pointer_join(ptr, "responses", codes[0])
+        _, _, response = _deref(self.specset, doc, pointer, raw, self.diagnostics)
+        return tuple(sorted(str(m) for m in response.get("content") or {}))
+
+    def _headers(self, doc: Document, ptr: str, op: dict[str, Any], hint: Hint) -> tuple[Header, ...]:
+        """The headers of the first success response."""
+        responses = op.get("responses") or {}
+        codes = sorted(str(c) for c in responses if str(c).startswith("2"))
+        if not codes:
+            return ()
+        raw = responses.get(codes[0], responses.get(int(codes[0])) if codes[0].isdigit() else None)
+        rdoc, rptr, response = _deref(
+            self.specset, doc, pointer_join(ptr, "responses", codes[0]), raw, self.diagnostics
+        )
+        out = []
+        for name, header in sorted((response.get("headers") or {}).items()):
+            hdoc, hptr, header = _deref(
+                self.specset, rdoc, pointer_join(rptr, "headers", name), header, self.diagnostics
+            )
+            schema = header.get("schema", {})
+            htype = self.schemas.type_of(hdoc, pointer_join(hptr, "schema"), schema, (*hint, pascal(str(name))))
+            out.append(Header(str(name), bool(header.get("required")), htype, Source(str(hdoc.path), hptr)))
+        return tuple(out)
 
     def _body_type(self, doc: Document, ptr: str, media: str, media_obj: Any, hint: Hint) -> Type:
         schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
@@ -468,6 +507,19 @@ def named_by_config(
                 diagnostics.append(Diagnostic(Level.ERROR, where(f"methods/{key}"), message, "config"))
             taken[(*op.resource, name)] = f"{op.http_method} {op.path}"
     return out
+
+
+def requirements(raw: list[Any]) -> tuple[Requirement, ...]:
+    """Security requirements: alternatives of (scheme, sorted scopes), in a canonical order."""
+    out = []
+    for alternative in raw:
+        if isinstance(alternative, dict):
+            items = (
+                (str(k), tuple(sorted(str(s) for s in v)) if isinstance(v, list) else ())
+                for k, v in alternative.items()
+            )
+            out.append(tuple(sorted(items)))
+    return tuple(sorted(set(out)))
 
 
 def _encoding(raw: Any) -> tuple[tuple[str, Encoding], ...]:

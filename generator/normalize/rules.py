@@ -5,6 +5,7 @@ These are the only places that know how OpenAPI 3.0 and 3.1 spell the same idea.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..ir import NONE, Constraints, Literal, Model, Primitive, Ref, Tag, Type, Union_
@@ -60,7 +61,20 @@ def bounds(schema: dict[str, Any]) -> dict[str, float | None]:
     return out
 
 
+# JSON Schema 2020-12 (and OpenAPI 3.1) keywords that constrain values without being types:
+# carried as their JSON, so that a change to any of them is seen (and rated by the spec diff).
+KEYWORDS = (
+    "contains", "dependentRequired", "dependentSchemas", "if", "then", "else", "prefixItems",
+    "unevaluatedProperties", "unevaluatedItems", "propertyNames", "patternProperties", "not",
+    "contentMediaType", "contentEncoding", "contentSchema",
+)  # fmt: skip
+
+
 def constraints(schema: dict[str, Any]) -> Constraints:
+    keywords = [(k, json.dumps(schema[k], sort_keys=True)) for k in KEYWORDS if k in schema]
+    if schema.get("uniqueItems") is True:
+        keywords.append(("uniqueItems", "true"))
+    multiple = schema.get("multipleOf")
     return Constraints(
         min_length=schema.get("minLength"),
         max_length=schema.get("maxLength"),
@@ -68,8 +82,20 @@ def constraints(schema: dict[str, Any]) -> Constraints:
         min_items=schema.get("minItems"),
         max_items=schema.get("maxItems"),
         max_properties=schema.get("maxProperties"),
+        min_properties=schema.get("minProperties"),
+        min_contains=schema.get("minContains"),
+        max_contains=schema.get("maxContains"),
+        multiple_of=multiple if isinstance(multiple, (int, float)) and not isinstance(multiple, bool) else None,
+        keywords=tuple(sorted(keywords)),
         **bounds(schema),
     )
+
+
+def merge(first: Constraints, second: Constraints) -> Constraints:
+    """Both sets of constraints (an allOf): where both set one, the first wins."""
+    values = {k: v if v is not None else getattr(second, k) for k, v in vars(first).items()}
+    values["keywords"] = tuple(sorted(dict([*second.keywords, *first.keywords]).items()))
+    return Constraints(**values)
 
 
 def enum_values(schema: dict[str, Any]) -> tuple[Any, ...] | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..diagnostics import Diagnostic, Level, pointer_join
-from ..ir import ANY, MISSING, NONE, Alias, Array, Field, Literal, Map, Model, Ref, Source, Type
+from ..ir import ANY, MISSING, NONE, Alias, Array, Constraints, Field, Literal, Map, Model, Ref, Source, Type
 from ..loader import Document, SpecSet, Target, split_pointer
 from ..names import field_name, pascal, unique
 from . import rules
@@ -216,12 +216,15 @@ class SchemaNormalizer:
                 sub_props, sub_required, sub_extra = self._merged(mdoc, mptr, mschema, mowner)
                 props.extend(sub_props)
                 required |= sub_required
-                extra.update(sub_extra)
+                extra.update({k: v for k, v in sub_extra.items() if k != "constraints"})
+                extra["constraints"] = rules.merge(extra.get("constraints", Constraints()), sub_extra["constraints"])
         for prop, sub in (schema.get("properties") or {}).items():
             props.append((doc, pointer_join(pointer, "properties", prop), str(prop), sub, owner))
         for key in ("description", "deprecated", "additionalProperties"):
             if key in schema:
                 extra[key] = schema[key]
+        # The object's own constraints, its allOf members' beside them (the schema's win).
+        extra["constraints"] = rules.merge(rules.constraints(schema), extra.get("constraints", Constraints()))
         return props, required, extra
 
     def _build_model(self, doc: Document, pointer: str, schema: dict[str, Any], name: str, hint: Hint) -> None:
@@ -262,6 +265,7 @@ class SchemaNormalizer:
             tag=rules.detect_tag(fields),
             extra=extra_type,
             closed=additional is False,
+            constraints=extra["constraints"],
         )
 
 

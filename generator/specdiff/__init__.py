@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from ..selection import EVERYTHING, Selection
 from .compare import Comparer, Finding
 from .rules import RULES, Level, Rule
 from .sides import Side, load_pair
@@ -21,8 +22,13 @@ def diff(old: Side, new: Side) -> list[Finding]:
 
 
 def diff_paths(
-    old: tuple[Path, ...], new: tuple[Path, ...], allow_outside: bool = False, old_names: dict[str, str] | None = None
+    old: tuple[Path, ...],
+    new: tuple[Path, ...],
+    allow_outside: bool = False,
+    old_names: dict[str, str] | None = None,
+    selection: Selection = EVERYTHING,
 ) -> list[Finding]:
-    """Load both versions (files or folders) and diff them; `old_names` relabels old files."""
-    old_side, new_side = load_pair(old, new, allow_outside)
+    """Load both versions (files or folders), each sliced to `selection`, and diff them;
+    `old_names` relabels old files."""
+    old_side, new_side = load_pair(old, new, allow_outside, selection)
     return diff(replace(old_side, names=old_names or {}), new_side)

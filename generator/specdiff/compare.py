@@ -17,6 +17,7 @@ from ..diagnostics import Location
 from ..ir import (
     MISSING,
     NONE,
+    Api,
     Array,
     Constraints,
     Field,
@@ -28,6 +29,8 @@ from ..ir import (
     Parameter,
     Primitive,
     Ref,
+    Requirement,
+    Security,
     Source,
     Type,
     Union_,
@@ -47,10 +50,11 @@ class Finding:
     old: Location | None
     new: Location | None
     symbols: tuple[str, ...] = ()
+    unstable: bool = False  # every operation it touches was draft or alpha: news, whatever the rule
 
     @property
     def level(self) -> Level:
-        return RULES[self.rule].level
+        return Level.INFO if self.unstable else RULES[self.rule].level
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,10 @@ class _Where:
 
 
 _UPPER = {"max_length": "maxLength", "maximum": "maximum", "exclusive_maximum": "exclusiveMaximum",
-          "max_items": "maxItems", "max_properties": "maxProperties"}  # fmt: skip
+          "max_items": "maxItems", "max_properties": "maxProperties", "max_contains": "maxContains"}  # fmt: skip
 _LOWER = {"min_length": "minLength", "minimum": "minimum", "exclusive_minimum": "exclusiveMinimum",
-          "min_items": "minItems"}  # fmt: skip
+          "min_items": "minItems", "min_properties": "minProperties", "min_contains": "minContains"}  # fmt: skip
+STABILITY = {"draft": 0, "alpha": 1, "beta": 2, "stable": 3}  # x-stability-level, as oasdiff reads it
 
 
 def operation_key(op: Operation) -> tuple[str, str]:
@@ -130,7 +135,67 @@ class Comparer:
                 self.add("operation-added", f"`{key[0]} {op.path}` was added", where)
             else:
                 self.operation(old_ops[key], op)
+        self.api()
         return self.attach_operations()
+
+    def api(self) -> None:
+        """What applies to every operation: servers, the default security, security schemes."""
+        o, n = self.old.api, self.new.api
+        top = _Where("request", "the API", None, None)
+        for url in o.servers:
+            if url not in n.servers:
+                self.add("server-removed", f"server `{url}` was removed", top)
+        for url in n.servers:
+            if url not in o.servers:
+                self.add("server-added", f"server `{url}` was added", top)
+        inheriting = tuple(
+            sorted(symbol(op) + "()" for op in n.operations if op.security is None)
+        )  # the operations the API's own `security` applies to
+        self.security(o.security, n.security, replace(top, label="the API's default security", symbols=inheriting))
+        # Only schemes the compared operations may use: a slice keeps others in components.
+        used = _schemes_used(o) | _schemes_used(n)
+        old_schemes = {s.name: s for s in o.security_schemes if s.name in used}
+        new_schemes = {s.name: s for s in n.security_schemes if s.name in used}
+        for name in sorted(old_schemes.keys() | new_schemes.keys()):
+            so, sn = old_schemes.get(name), new_schemes.get(name)
+            where = _Where("request", f"security scheme `{name}`", so.source if so else None, sn.source if sn else None)
+            if so is None:
+                self.add("security-scheme-added", f"{where.label} was added", where)
+            elif sn is None:
+                self.add("security-scheme-removed", f"{where.label} was removed", where)
+            elif (so.type, so.location, so.parameter, so.scheme) != (sn.type, sn.location, sn.parameter, sn.scheme):
+                message = f"{where.label}: {_scheme(so)} -> {_scheme(sn)}"
+                self.add("security-scheme-changed", message, where)
+
+    def security(self, old: tuple[Requirement, ...], new: tuple[Requirement, ...], where: _Where) -> None:
+        """Requirements are alternatives: a caller meets one of them. An old way no new one
+        accepts breaks; a requirement whose scheme stays but needs more scopes breaks too."""
+        anonymous_old, anonymous_new = not old or () in old, not new or () in new
+        if anonymous_old and not anonymous_new:
+            self.add("security-added", f"{where.label} now requires credentials", where)
+            return
+        if anonymous_new and not anonymous_old:
+            self.add("security-removed", f"{where.label} no longer requires credentials", where)
+            return
+        for alternative in old:
+            if alternative in new or not alternative:
+                continue
+            schemes = {name for name, _ in alternative}
+            same = [a for a in new if {name for name, _ in a} == schemes]
+            if same:
+                was, now = dict(alternative), dict(same[0])
+                added = sorted({f"{k}:{s}" for k in now for s in now[k]} - {f"{k}:{s}" for k in was for s in was[k]})
+                removed = sorted({f"{k}:{s}" for k in was for s in was[k]} - {f"{k}:{s}" for k in now for s in now[k]})
+                if added:
+                    self.add("security-scope-added", f"{where.label} needs scopes {', '.join(added)}", where)
+                if removed:
+                    self.add("security-scope-removed", f"{where.label} no longer needs {', '.join(removed)}", where)
+            elif not any(set(a) <= set(alternative) for a in new):
+                self.add("security-requirement-removed", f"{where.label} no longer accepts {_alt(alternative)}", where)
+        for alternative in new:
+            schemes = {name for name, _ in alternative}
+            if alternative not in old and not any({name for name, _ in a} == schemes for a in old):
+                self.add("security-requirement-added", f"{where.label} also accepts {_alt(alternative)}", where)
 
     def operation(self, o: Operation, n: Operation) -> None:
         sym = symbol(n)
@@ -139,10 +204,25 @@ class Comparer:
             self.add("operation-renamed", f"{where.label} is now `{sym}()`, was `{symbol(o)}()`", where)
         if n.deprecated and not o.deprecated:
             self.add("operation-deprecated", f"{where.label} is deprecated", where)
+        if o.operation_id != n.operation_id:
+            message = f"{where.label}: operationId `{o.operation_id}` -> `{n.operation_id}`"
+            self.add("operation-id-changed", message, where)
+        if o.stability and n.stability and o.stability != n.stability:
+            order = STABILITY.get(n.stability, 3) - STABILITY.get(o.stability, 3)
+            if order:
+                rule = "stability-decreased" if order < 0 else "stability-increased"
+                self.add(rule, f"{where.label}: x-stability-level {o.stability} -> {n.stability}", where)
+        if o.security is not None or n.security is not None:
+            old_security = o.security if o.security is not None else self.old.api.security
+            new_security = n.security if n.security is not None else self.new.api.security
+            self.security(old_security, new_security, replace(where, label=f"the security of {where.label}"))
         self.description((o.summary, o.description), (n.summary, n.description), where)
         self.parameters(o, n, sym)
         self.body(o, n, where)
         response = replace(where, direction="response", label=f"the response of `{sym}()`")
+        if o.response_kind == n.response_kind:  # else response-kind-changed says it
+            self.media_types(o.response_media_types, n.response_media_types, response)
+        self.headers(o, n, response)
         if o.response_kind != n.response_kind:
             self.add("response-kind-changed", f"{response.label}: {o.response_kind} -> {n.response_kind}", response)
         elif o.response is not None and n.response is not None:
@@ -153,6 +233,34 @@ class Comparer:
             change = "now returns pages" if n.pagination else "no longer returns pages"
             self.add("pagination-changed", f"`{sym}()` {change}", where)
 
+    def media_types(self, old: tuple[str, ...], new: tuple[str, ...], where: _Where) -> None:
+        for media in old:
+            if media not in new:
+                self.add(self.side(where, "media-type-removed"), f"{where.label}: `{media}` is gone", where)
+        for media in new:
+            if media not in old and old:
+                self.add(self.side(where, "media-type-added"), f"{where.label}: `{media}` was added", where)
+
+    def headers(self, o: Operation, n: Operation, where: _Where) -> None:
+        old = {h.name.lower(): h for h in o.response_headers}
+        new = {h.name.lower(): h for h in n.response_headers}
+        for key in sorted(old.keys() | new.keys()):
+            ho, hn = old.get(key), new.get(key)
+            header = replace(
+                where, label=f"header `{(hn or ho).name}` of {where.label}",  # type: ignore[union-attr]
+                old=ho.source if ho else where.old, new=hn.source if hn else where.new,
+            )  # fmt: skip
+            if ho is None:
+                self.add("response-header-added", f"{header.label} was added", header)
+            elif hn is None:
+                rule = "response-header-removed" if ho.required else "response-optional-header-removed"
+                self.add(rule, f"{header.label} was removed", header)
+            else:
+                if ho.required != hn.required:
+                    change = "required" if hn.required else "optional"
+                    self.add(f"response-header-made-{change}", f"{header.label} is now {change}", header)
+                self.type(ho.type, hn.type, header)
+
     def parameters(self, o: Operation, n: Operation, sym: str) -> None:
         old_path = [p for p in o.parameters if p.location == "path"]
         new_path = [p for p in n.parameters if p.location == "path"]
@@ -160,16 +268,36 @@ class Comparer:
             where = _Where("request", f"`{sym}({now.name})`", was.source, now.source, (f"{sym}({now.name})",))
             if was.wire_name != now.wire_name:
                 self.add("path-parameter-renamed", f"path parameter `{was.wire_name}` is now `{now.wire_name}`", where)
+            self.style(was, now, where)
             self.type(was.type, now.type, where)
         old = {(p.location, p.wire_name): p for p in o.parameters if p.location != "path"}
         new = {(p.location, p.wire_name): p for p in n.parameters if p.location != "path"}
+        # A parameter that moved (query -> header) is one change, then compared where it is now.
+        for key in sorted(old.keys() - new.keys()):
+            moved = [k for k in new.keys() - old.keys() if k[1] == key[1]]
+            if len(moved) == 1:
+                was, now = old.pop(key), new[moved[0]]
+                label = f"parameter `{key[1]}` of `{sym}()`"
+                where = _Where("request", label, was.source, now.source, (f"{sym}({now.name}=)",))
+                self.add("parameter-location-changed", f"{where.label}: {key[0]} -> {moved[0][0]}", where)
+                # The location's default style comes with it: not a second change.
+                old[moved[0]] = replace(was, location=now.location, style=now.style, explode=now.explode)
         for key in sorted(old.keys() | new.keys()):
             po, pn = old.get(key), new.get(key)
             either = pn or po
             assert either is not None
             label = f"{key[0]} parameter `{key[1]}` of `{sym}()`"
             old_source, new_source = po.source if po else o.source, pn.source if pn else n.source
-            self.member(po, pn, _Where("request", label, old_source, new_source, (f"{sym}({either.name}=)",)))
+            where = _Where("request", label, old_source, new_source, (f"{sym}({either.name}=)",))
+            if po is not None and pn is not None:
+                self.style(po, pn, where)
+            self.member(po, pn, where)
+
+    def style(self, o: Parameter, n: Parameter, where: _Where) -> None:
+        """How a parameter is written on the wire (its style table cell, or its media type)."""
+        was, now = _wire_style(o), _wire_style(n)
+        if was != now:
+            self.add("parameter-style-changed", f"{where.label}: {was} -> {now}", where)
 
     def body(self, o: Operation, n: Operation, where: _Where) -> None:
         ob, nb = o.body, n.body
@@ -184,6 +312,8 @@ class Comparer:
                 self.add("request-content-type-changed", message, where)
             if nb.required and not ob.required:
                 self.add("request-body-made-required", f"the body of {where.label} is now required", where)
+            if ob.content_type == nb.content_type:  # else request-content-type-changed says it
+                self.media_types(ob.media_types, nb.media_types, replace(where, label=f"the body of {where.label}"))
             self.type(ob.type, nb.type, where.inner("the body"))
 
     # ------------------------------------------------------------ models and fields
@@ -218,6 +348,7 @@ class Comparer:
             self.member(fo, fn, field)
         if mo.extra is not None and mn.extra is not None:
             self.type(mo.extra, mn.extra, where.inner("additional properties"))
+        self.constraints(mo.constraints, mn.constraints, where)
         if mo.closed != mn.closed:  # additionalProperties: false added or dropped
             change = "narrowed" if mn.closed else "widened"
             message = f"{where.label} {'now rejects' if mn.closed else 'now accepts'} unknown fields"
@@ -269,6 +400,7 @@ class Comparer:
         elif isinstance(o, Literal) and isinstance(n, Literal):
             self.enum(o, n, where)
         elif isinstance(o, Union_) or isinstance(n, Union_):  # a member may have become a union
+            self.discriminator(o, n, where)
             self.union(_members(o), _members(n), where)
         else:
             self.relation(o, n, where)
@@ -280,6 +412,18 @@ class Comparer:
             return
         change = "widened" if wider else "narrowed" if narrower else "changed"
         self.add(self.side(where, f"type-{change}"), f"{where.label}: {describe(o)} -> {describe(n)}", where)
+
+    def discriminator(self, o: Type, n: Type, where: _Where) -> None:
+        was = o.discriminator if isinstance(o, Union_) else None
+        now = n.discriminator if isinstance(n, Union_) else None
+        if was == now or not (isinstance(o, Union_) and isinstance(n, Union_)):
+            return
+        if was is None:
+            self.add("discriminator-added", f"{where.label}: variants are told apart by `{now}`", where)
+        elif now is None:
+            self.add("discriminator-removed", f"{where.label}: variants are no longer told apart by `{was}`", where)
+        else:
+            self.add("discriminator-changed", f"{where.label}: discriminator `{was}` -> `{now}`", where)
 
     def union(self, o: tuple[Type, ...], n: tuple[Type, ...], where: _Where) -> None:
         direction = where.direction
@@ -311,6 +455,11 @@ class Comparer:
         return tag is not None and tag == _tag(self.new_models[y.name])
 
     def enum(self, o: Literal, n: Literal, where: _Where) -> None:
+        if len(o.values) == len(n.values) == 1 and o.values != n.values and not (o.open or n.open):
+            # A `const` changed: the one value either side knows is another (a renamed tag, say).
+            message = f"{where.label}: {_values(list(o.values))} -> {_values(list(n.values))}"
+            self.add(self.side(where, "const-changed"), message, where)
+            return
         removed = [v for v in o.values if v not in n.values]
         added = [v for v in n.values if v not in o.values]
         # An open enum's values are hints: losing one in a request, or gaining one in a
@@ -340,6 +489,13 @@ class Comparer:
         if o.pattern != n.pattern:
             message = f"{where.label}: pattern {_show(o.pattern)} -> {_show(n.pattern)}"
             self.add(self.side(where, "pattern-changed"), message, where)
+        was, now = _keywords(o), _keywords(n)
+        for keyword in sorted(was.keys() | now.keys()):
+            a, b = was.get(keyword), now.get(keyword)
+            if a != b:
+                change = "added" if a is None else "removed" if b is None else "changed"
+                message = f"{where.label}: {keyword} {_clip(a)} -> {_clip(b)}"
+                self.add(self.side(where, f"keyword-{change}"), message, where)
 
     # ------------------------------------------------------------ shape relations
     def equivalent(self, o: Type, n: Type, direction: str, walk: bool = False) -> bool:
@@ -356,8 +512,11 @@ class Comparer:
         self.equivalents[key] = True
         self.assumed.append(key)
         try:
-            if walk and isinstance(o, Ref) and isinstance(n, Ref):
-                self._fields(o.name, n.name, direction)
+            if isinstance(o, Ref) and isinstance(n, Ref):
+                # Walk the pair's fields here: through type() the pair would meet its own key,
+                # assumed equal while it is being answered, and pass unexamined.
+                scratch = self if self.scratch else Comparer(self.old, self.new, self)
+                scratch._fields(o.name, n.name, direction)
             else:
                 Comparer(self.old, self.new, self).type(o, n, _Where(direction, "", None, None))
         except _Differs:
@@ -400,6 +559,8 @@ class Comparer:
         """Name the operations each model finding reaches, then order the findings."""
         reach = {side: _reach(api_side.api.operations, api_side.api.models) for side, api_side in
                  (("old", self.old), ("new", self.new))}  # fmt: skip
+        # Draft and alpha operations may change freely (x-stability-level, as oasdiff reads it).
+        unstable = {symbol(op) for op in self.old.api.operations if STABILITY.get(op.stability or "", 3) < 2}
         findings = []
         for finding, where in self.found.values():
             if where.field is not None:
@@ -412,6 +573,9 @@ class Comparer:
                             arg = next((f.name for f in op.body.fields if f.wire_name == wire), None)
                         extra.add(f"{symbol(op)}({arg}=)" if arg else f"{symbol(op)}()")
                 finding = replace(finding, symbols=(*finding.symbols, *sorted(extra)))
+            touched = {sym.split("(")[0] for sym in finding.symbols if "(" in sym}
+            if unstable and touched and touched <= unstable:
+                finding = replace(finding, unstable=True)
             findings.append(finding)
         return sorted(findings, key=lambda f: (-f.level, f.rule, f.symbols, f.message))
 
@@ -437,6 +601,40 @@ def _reach(operations: tuple[Operation, ...], models: tuple[Model, ...]) -> dict
                 if model.extra is not None:
                     todo |= refs(model.extra)
     return out
+
+
+def _keywords(c: Constraints) -> dict[str, str]:
+    """Keyword constraints by name, `multipleOf` among them."""
+    keywords = dict(c.keywords)
+    if c.multiple_of is not None:
+        keywords["multipleOf"] = json.dumps(c.multiple_of)
+    return keywords
+
+
+def _clip(text: str | None, limit: int = 60) -> str:
+    if text is None:
+        return "unset"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _wire_style(p: Parameter) -> str:
+    if p.media:
+        return f"content {p.media}"
+    parts = [p.style, "exploded" if p.explode else "not exploded"]
+    return ", ".join(parts + (["allowReserved"] if p.allow_reserved else []))
+
+
+def _schemes_used(api: Api) -> set[str]:
+    requirements = [*api.security, *(r for op in api.operations for r in op.security or ())]
+    return {name for requirement in requirements for name, _ in requirement}
+
+
+def _alt(alternative: Requirement) -> str:
+    return " + ".join(f"`{name}`" + (f" ({', '.join(scopes)})" if scopes else "") for name, scopes in alternative)
+
+
+def _scheme(s: Security) -> str:
+    return " ".join(part for part in (s.type, s.scheme, s.location, s.parameter) if part)
 
 
 def _same_shape(x: Type, y: Type) -> bool:

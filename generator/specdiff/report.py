@@ -1,11 +1,14 @@
-"""The diff's findings as text (default), Markdown (a PR comment), JSON (for tools) or GitHub
-Actions annotations (each finding on its line in the pull request's files)."""
+"""The diff's findings as text (default), Markdown (a PR comment), JSON (for tools), GitHub
+Actions annotations (each finding on its line in the pull request's files) or a JUnit XML
+report (for CI systems that read test results)."""
 
 from __future__ import annotations
 
 import json
 import os
 from collections import Counter
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
 from ..diagnostics import Location
 from .compare import Finding
@@ -97,23 +100,61 @@ def _escape(value: str, in_property: bool = False) -> str:
     return value.replace(":", "%3A").replace(",", "%2C") if in_property else value
 
 
+def _in_checkout(f: Finding) -> tuple[str, int | None, int] | None:
+    """Where a CI system shows a finding: the new document's line, or the old one's for what
+    was removed, relative to the working folder; None for a file not in the checkout (a
+    `REF:path` extracted with --base)."""
+    where = f.new or f.old
+    if where is None or not os.path.exists(where.file):
+        return None
+    return os.path.relpath(where.file), where.line, where.col or 1
+
+
+def _described(f: Finding) -> str:
+    return f.message + (f" (affects {_symbols(f.symbols)})" if f.symbols else "")
+
+
 def github(findings: list[Finding], hidden: int) -> str:
     """`::error file=F,line=L,col=C,title=RULE::message` per finding (breaking: error, warning:
-    warning, info: notice), at the new document's line, or the old one's for what was removed;
-    files relative to the working folder, as the runner wants them."""
+    warning, info: notice)."""
     lines = []
     for f in findings:
-        where = f.new or f.old
         properties = []
-        if where is not None and os.path.exists(where.file):  # not `REF:path`, extracted with --base
-            properties.append(f"file={_escape(os.path.relpath(where.file), True)}")
-            if where.line is not None:
-                properties += [f"line={where.line}", f"col={where.col or 1}"]
+        place = _in_checkout(f)
+        if place is not None:
+            file, line, col = place
+            properties.append(f"file={_escape(file, True)}")
+            if line is not None:
+                properties += [f"line={line}", f"col={col}"]
         properties.append(f"title={_escape(f.rule, True)}")
-        symbols = f" (affects {_symbols(f.symbols)})" if f.symbols else ""
-        lines.append(f"::{_ANNOTATION[f.level]} {','.join(properties)}::{_escape(f.message + symbols)}")
+        lines.append(f"::{_ANNOTATION[f.level]} {','.join(properties)}::{_escape(_described(f))}")
     lines.append(f"API changes: {summary(findings, hidden)}")
     return "\n".join(lines) + "\n"
 
 
-FORMATS = {"text": text, "markdown": markdown, "json": as_json, "github": github}
+def junit(findings: list[Finding], hidden: int) -> str:
+    """One test case per finding, named by its rule, in one suite: a breaking finding fails its
+    case; warnings and news pass, their text in `system-out`."""
+    failures = sum(f.level is Level.BREAKING for f in findings)
+    cases = []
+    for f in findings:
+        place = _in_checkout(f)
+        where = f' file={quoteattr(place[0])} line="{place[1] or 0}"' if place else ""
+        body = f"{f.level}: {_described(f)}\nold: {_where(f.old)}\nnew: {_where(f.new)}"
+        case = f"    <testcase classname={quoteattr(f.rule)} name={quoteattr(f.message)}{where}>\n"
+        if f.level is Level.BREAKING:
+            case += (
+                f"      <failure type={quoteattr(f.rule)} message={quoteattr(f.message)}>{xml_escape(body)}</failure>\n"
+            )
+        else:
+            case += f"      <system-out>{xml_escape(body)}</system-out>\n"
+        cases.append(case + "    </testcase>\n")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites name="ftgen diff" tests="{len(findings)}" failures="{failures}">\n'
+        f'  <testsuite name={quoteattr("API changes: " + summary(findings, hidden))} tests="{len(findings)}"'
+        f' failures="{failures}" errors="0" skipped="0">\n' + "".join(cases) + "  </testsuite>\n</testsuites>\n"
+    )
+
+
+FORMATS = {"text": text, "markdown": markdown, "json": as_json, "github": github, "junit": junit}

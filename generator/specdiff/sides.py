@@ -21,6 +21,7 @@ from ..diagnostics import Diagnostic, Level, Location, SpecError, errors
 from ..ir import Api, Source
 from ..loader import SpecSet, line_of
 from ..normalize import normalize
+from ..selection import EVERYTHING, Selection, select
 from ..validate import validate
 
 PARALLEL_BYTES = 1_000_000  # below this a second process costs more than it saves
@@ -42,8 +43,11 @@ class Side:
 EMPTY = Side(Api("", "", "", "", (), (), ()), {})
 
 
-def load_side(paths: tuple[Path, ...], allow_outside: bool = False) -> Side | list[Diagnostic]:
-    """A Side, or the errors that stop the spec from being read (a value: it crosses processes)."""
+def load_side(
+    paths: tuple[Path, ...], allow_outside: bool = False, selection: Selection = EVERYTHING
+) -> Side | list[Diagnostic]:
+    """A Side, or the errors that stop the spec from being read (a value: it crosses processes).
+    With a `selection`, only that slice of the spec (as `generate` would vendor it)."""
     if not paths:
         return EMPTY  # no spec at the base ref yet
     files = spec_files(paths)
@@ -52,6 +56,8 @@ def load_side(paths: tuple[Path, ...], allow_outside: bool = False) -> Side | li
         return [Diagnostic(Level.ERROR, Location(where), "no OpenAPI document found", "no-spec")]
     try:
         specset = SpecSet(files, allow_outside=allow_outside)
+        if selection:
+            select(specset, selection)
         diagnostics = validate(specset, schema=False)
         if errors(diagnostics):
             return errors(diagnostics)
@@ -67,16 +73,18 @@ def load_side(paths: tuple[Path, ...], allow_outside: bool = False) -> Side | li
     return Side(api, lines)
 
 
-def load_pair(old: tuple[Path, ...], new: tuple[Path, ...], allow_outside: bool = False) -> tuple[Side, Side]:
-    """Both sides, or a SpecError with every problem of either."""
+def load_pair(
+    old: tuple[Path, ...], new: tuple[Path, ...], allow_outside: bool = False, selection: Selection = EVERYTHING
+) -> tuple[Side, Side]:
+    """Both sides (each sliced to `selection`), or a SpecError with every problem of either."""
     size = sum(p.stat().st_size for p in spec_files(old + new) if p.is_file())
     if size > PARALLEL_BYTES and "fork" in multiprocessing.get_all_start_methods():
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            pending = pool.submit(load_side, old, allow_outside)
-            new_side = load_side(new, allow_outside)
+            pending = pool.submit(load_side, old, allow_outside, selection)
+            new_side = load_side(new, allow_outside, selection)
             old_side = pending.result()
     else:
-        old_side, new_side = load_side(old, allow_outside), load_side(new, allow_outside)
+        old_side, new_side = load_side(old, allow_outside, selection), load_side(new, allow_outside, selection)
     problems = [d for side in (old_side, new_side) if isinstance(side, list) for d in side]
     if problems:
         raise SpecError(problems)

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 
 CASES = Path(__file__).parent / "cases"
@@ -143,3 +145,56 @@ def test_base_ref_compares_the_configured_spec_with_its_committed_version(tmp_pa
 
     unknown = diff("--base", "no-such-ref", cwd=repo)
     assert unknown.returncode == 2 and "unknown git ref 'no-such-ref'" in unknown.stderr
+
+
+SPECS = ROOT.parent / "shared" / "specs"
+
+
+@pytest.mark.skipif(not SPECS.is_dir(), reason="../shared/specs is not beside the project")
+def test_a_slice_of_two_full_specs_reports_only_that_slice() -> None:
+    result = diff(
+        SPECS / "openai-openapi-2023-12-22.yaml", SPECS / "openai-openapi.yaml",
+        "--include-path", "/fine_tuning/*", "--format", "json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert len(findings) > 20
+    for finding in findings:
+        operations = [s for s in finding["symbols"] if "(" in s]
+        assert operations and all(s.startswith("fine_tuning.") for s in operations), finding
+        for side in ("old", "new"):
+            if finding[side] and finding[side]["pointer"].startswith("#/paths/"):
+                assert finding[side]["pointer"].startswith("#/paths/~1fine_tuning~1"), finding
+
+
+def test_junit_report_fails_the_breaking_cases() -> None:
+    import xml.etree.ElementTree as ET
+
+    result = diff(*pair("security-scheme-removed"), "--format", "junit")
+    suites = ET.fromstring(result.stdout)
+    cases = suites.findall("./testsuite/testcase")
+    assert suites.attrib == {"name": "ftgen diff", "tests": "2", "failures": "1"}
+    assert [c.attrib["classname"] for c in cases] == ["security-requirement-removed", "security-scheme-removed"]
+    assert cases[0].find("failure") is not None and cases[1].find("failure") is None
+    assert cases[0].attrib["file"] == "tests/spec_diff/cases/security-scheme-removed/new.yaml"
+    assert "breaking: the security of `POST /fine_tuning/jobs` no longer accepts `api_key`" in (
+        cases[0].findtext("failure") or ""
+    )
+
+
+def test_base_ref_diffs_only_the_configured_slice(tmp_path: Path) -> None:
+    """`make spec-diff` on a project that vendors a slice: changes outside it are not findings."""
+    repo = tmp_path / "project"
+    (repo / "spec").mkdir(parents=True)
+    (repo / "pyproject.toml").write_text(
+        '[tool.ftgen]\nspec = ["spec/api.yaml"]\ninclude_paths = ["/fine_tuning/jobs"]\n'
+    )
+    old, new = pair("request-text-body-max-length-set")  # a change to /fine_tuning/jobs/{id}/notes
+    _git(repo, "init", "-q")
+    shutil.copy(old, repo / "spec" / "api.yaml")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "spec")
+    shutil.copy(new, repo / "spec" / "api.yaml")
+    assert diff("--base", "HEAD", "--fail-on", "info", cwd=repo).stdout.startswith("no changes")
+    everything = diff("--base", "HEAD", "--include-path", "/*", cwd=repo)  # flags replace the configured slice
+    assert everything.stdout.startswith("breaking  request-max-lowered")
