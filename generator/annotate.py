@@ -114,7 +114,9 @@ class Annotator:
             return f"{text} | str"
         kinds = {type(v) for v in t.values}
         if self.lenient and kinds in ({str}, {int}):  # a bool or mixed enum stays closed
-            return f"Annotated[{text}, {'_LenientEnum' if kinds == {str} else '_LenientIntEnum'}]"
+            # A value added after generation is kept: pydantic-core's smart union matches the
+            # known literals first (exactly, in Rust), then the plain type.
+            return f"{text} | {'str' if kinds == {str} else 'int'}"
         return text
 
     def optional(self, t: Type) -> str:

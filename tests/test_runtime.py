@@ -173,6 +173,27 @@ def test_raw_response(server: RecordingServer) -> None:
     response = raw_response(job_)
     assert response.status_code == 200 and response.headers["x-request-id"] == "req-9"
     assert response.json() == JOB
+    with pytest.raises(ValueError, match="not parsed from an HTTP response"):
+        raw_response(job_.model_copy())  # a copy, or a model built by hand, has none
+
+
+def test_a_big_page_parses_with_the_collector_paused_and_back_on(server: RecordingServer) -> None:
+    """Thousands of jobs (over BIG_BODY): parsed whole, unknown values kept, gc on afterwards."""
+    import gc
+
+    jobs = [{**JOB, "id": f"ftjob-{i}", "status": "archived", "brand_new": i} for i in range(1500)]
+    server.reply({"object": "list", "data": jobs, "has_more": False})
+    page = Client(api_key="k", base_url=server.url).fine_tuning.jobs.list()
+    assert gc.isenabled() and len(page.data) == 1500
+    assert page.data[-1].status == "archived" and page.data[-1].to_dict()["brand_new"] == 1499
+    assert raw_response(page.listing).headers["content-type"] == "application/json"
+    server.reply({"object": "list", "data": jobs, "has_more": False})
+    gc.disable()  # a collector someone turned off stays off
+    try:
+        Client(api_key="k", base_url=server.url).fine_tuning.jobs.list()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_extra_headers_query_and_body(server: RecordingServer) -> None:
