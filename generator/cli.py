@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import cache
 from .config import SELECTION_KEYS, Settings, read_pyproject
 from .diagnostics import Diagnostic, Level, Location, SpecError, errors
-from .pipeline import build, generate, load, stale_files
-from .selection import Selection
-from .specdiff import Level as Severity
-from .specdiff import diff_paths
-from .specdiff.report import FORMATS
-from .specdiff.sides import specs_at
+
+if TYPE_CHECKING:
+    from .selection import Selection
+
+# The pipeline (YAML, Jinja, the validators) is imported when a command needs it: a rerun
+# whose inputs are unchanged stops before (generator/cache.py).
 
 
 def _global_options(parser: argparse.ArgumentParser, after_command: bool) -> None:
@@ -83,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     _global_options(sub, after_command=True)
     sub.add_argument("specs", nargs="*", type=Path, metavar="OLD NEW", help="the two versions (NEW alone with --base)")
     sub.add_argument("--base", metavar="REF", help="OLD is the configured spec as it was at this git ref")
-    sub.add_argument("--format", choices=sorted(FORMATS), default="text")
+    sub.add_argument("--format", choices=DIFF_FORMATS, default="text")
     sub.add_argument("--fail-on", choices=["breaking", "warning", "info", "never"], default="never")
     sub.add_argument("--descriptions", action="store_true", help="also list description-only edits")
     sub.add_argument("--allow-outside", action="store_true", help="let $ref reach files outside the spec's folder")
@@ -137,6 +139,15 @@ def main(argv: list[str] | None = None) -> int:
         return _diff(args)
     try:
         settings = settings_from(args)
+        run_key = cache.key(settings) if args.command == "generate" and not args.check else None
+        record = cache.unchanged(settings, run_key)
+        if record is not None:
+            for line in record["warnings"]:  # type: ignore[attr-defined]
+                print(line, file=sys.stderr)
+            print(f"{record['summary']}; unchanged since the last run, nothing written")
+            return 0
+        from .pipeline import generate, load
+
         if args.command == "validate":
             _, diagnostics = load(settings)
             if args.strict:
@@ -164,15 +175,32 @@ def main(argv: list[str] | None = None) -> int:
     for d in result.diagnostics:
         print(d, file=sys.stderr)
     api = result.api
-    print(
+    summary = (
         f"generated {len(api.operations)} operations and {len(api.models)} models into {settings.out} "
-        f"({len(result.files)} files, {len(result.diagnostics)} warning(s), {result.seconds:.2f} s)"
+        f"({len(result.files)} files, {len(result.diagnostics)} warning(s)"
     )
+    print(f"{summary}, {result.seconds:.2f} s)")
+    cache.remember(settings, run_key, summary + ")", [str(d) for d in result.diagnostics])
     return 0
+
+
+def run() -> None:
+    """`ftgen` and `python -m generator`: `main`, then out at once. Everything is written and
+    closed by then; tearing down every module would cost the fine-tuning spec a tenth of its
+    run. Exceptions (--debug) leave the normal way, with their traceback."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe: nothing left to tell
+        pass
+    os._exit(code)
 
 
 def _check(settings: Settings) -> int:
     """`generate --check`: compare, write nothing."""
+    from .pipeline import build, stale_files
+
     result = build(settings)
     for d in result.diagnostics:
         print(d, file=sys.stderr)
@@ -186,8 +214,13 @@ def _check(settings: Settings) -> int:
     return 0
 
 
+DIFF_FORMATS = ["github", "json", "junit", "markdown", "text"]  # specdiff.report.FORMATS, imported by `diff` only
+
+
 def _selection(args: argparse.Namespace) -> Selection:
     """The slice to diff: the flags, else (when diffing the configured spec) its selection."""
+    from .selection import Selection
+
     values = {key: tuple(getattr(args, key) or ()) for key in SELECTION_KEYS}
     if not any(values.values()) and args.base:
         config = _config(args)
@@ -196,6 +229,11 @@ def _selection(args: argparse.Namespace) -> Selection:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from .specdiff import Level as Severity
+    from .specdiff import diff_paths
+    from .specdiff.report import FORMATS
+    from .specdiff.sides import specs_at
+
     names: dict[str, str] = {}  # extracted base files -> `REF:path`
     try:
         with tempfile.TemporaryDirectory(prefix="ftgen-base-") as base_dir:

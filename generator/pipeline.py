@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Settings, config_location, spec_files
 from .diagnostics import Diagnostic, Level, Location, SpecError, errors
@@ -20,6 +19,9 @@ from .render import USER_OWNED, Config, render
 from .selection import Selection, select
 from .validate import schema_checks, structural_checks, validate
 from .writer import InvalidCode, format_files, write_tree
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 # Problems the generator can work around: reported as warnings unless --strict.
 LENIENT_RULES = frozenset({"openapi-schema", "validator-crash", "name-collision", "duplicate-operation-id"})
@@ -118,7 +120,12 @@ def _beside(work: Callable[[], list[Diagnostic]], specset: SpecSet) -> Callable[
     """Run `work` in a forked process while the caller goes on; the result waits for it.
     Small specs, and systems without fork, run it at once instead."""
     size = sum(len(doc.text) for doc in specset.documents.values())
-    if size < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if size < PARALLEL_FROM:
+        done = work()
+        return lambda: done
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         done = work()
         return lambda: done
     context = multiprocessing.get_context("fork")
@@ -169,5 +176,7 @@ def generate(settings: Settings) -> Result:
     result = build(settings)
     # A user-owned file that exists is the user's: carried over as it is, never replaced.
     owned = {path for path in result.files if Path(path).name == USER_OWNED and (settings.out / path).is_file()}
+    if not stale_files(result.files, settings.out) and owned == {p for p in result.files if Path(p).name == USER_OWNED}:
+        return result  # already exactly this: nothing to write (and nothing for tools watching it to redo)
     write_tree({k: v for k, v in result.files.items() if k not in owned}, settings.out, keep=owned)
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +22,10 @@ from hypothesis import settings
 settings.register_profile("reproducible", derandomize=True, database=None)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "reproducible"))
+
+# `generate` keeps a record of each run in the user's cache folder (generator/cache.py); the
+# tests, and every `python -m generator` they start, keep theirs apart and start with none.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="ftgen-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated"

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 from ..diagnostics import Location
 from .compare import Finding
@@ -135,6 +133,9 @@ def github(findings: list[Finding], hidden: int) -> str:
 def junit(findings: list[Finding], hidden: int) -> str:
     """One test case per finding, named by its rule, in one suite: a breaking finding fails its
     case; warnings and news pass, their text in `system-out`."""
+    from xml.sax.saxutils import escape as xml_escape  # (imports urllib: only when asked for)
+    from xml.sax.saxutils import quoteattr
+
     failures = sum(f.level is Level.BREAKING for f in findings)
     cases = []
     for f in findings:

@@ -22,10 +22,7 @@ def test_open_enum(tmp_path: Path) -> None:
 
 def test_closed_enum_is_lenient_in_responses(tmp_path: Path) -> None:
     api, _ = normalize_spec(tmp_path, spec({"J": {"type": "object", "properties": {"status": STATUS}}}))
-    assert (
-        Annotator(lenient=True)(field_type(api, "J", "status"))
-        == "Annotated[Literal['queued', 'running'], _LenientEnum]"
-    )
+    assert Annotator(lenient=True)(field_type(api, "J", "status")) == "Literal['queued', 'running'] | str"
     models, _, _ = generate_package(
         tmp_path,
         spec({"J": {"type": "object", "required": ["status"], "properties": {"status": STATUS, "model": MODEL_FIELD}}}),

@@ -1,0 +1,115 @@
+"""The record of the last `generate` into a folder: a rerun with nothing changed reads its
+inputs, finds them the same, and stops, with no parse, render or write.
+
+Two runs are the same when their keys are: the bytes of every spec document and of the other
+files in their folders (which `$ref`s may reach), the settings, the generator's own code and
+templates, and the formatter it runs. And the output must still be exactly what the last run
+wrote: a file edited, added or deleted there regenerates. Records live in the user's cache
+folder (`$XDG_CACHE_HOME/ftgen`, else `~/.cache/ftgen`), one per output folder, never in the
+checkout; `--allow-outside` (refs anywhere) is never cached. Only light modules are imported
+here: the point is to answer before the heavy ones load.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from .config import Settings
+
+_GENERATOR = Path(__file__).resolve().parent
+_SOURCES = (_GENERATOR, _GENERATOR / "templates", _GENERATOR.parent / "templates")
+RECORD_VERSION = 1
+
+
+def _folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ftgen"
+
+
+def _record_path(out: Path) -> Path:
+    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:24]
+    return _folder() / f"{name}.json"
+
+
+def _files_under(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in suffixes and "__pycache__" not in p.parts)
+
+
+def key(settings: Settings) -> str | None:
+    """What decides the output of `generate`, hashed; None when it cannot be known cheaply."""
+    if settings.allow_outside:
+        return None
+    digest = hashlib.sha256(f"{RECORD_VERSION}\n{sorted(dataclasses.asdict(settings).items())!r}".encode())
+    folders = {p if p.is_dir() else p.parent for p in settings.specs}
+    if not all(folder.is_dir() for folder in folders):
+        return None
+    inputs = [f for folder in sorted(folders) for f in _files_under(folder, (".yaml", ".yml", ".json"))]
+    code = [f for folder in _SOURCES if folder.is_dir() for f in _files_under(folder, (".py", ".j2", ".toml"))]
+    for path in [*inputs, *code]:
+        digest.update(f"\n{path}\n".encode())
+        digest.update(path.read_bytes())
+    for tool in _formatters(settings.formatter):
+        digest.update(f"\n{tool}\n".encode())
+    return digest.hexdigest()
+
+
+def _formatters(formatter: str) -> list[str]:
+    """The formatters as installed (path, size and time of each): another version, another key."""
+    import importlib.util
+
+    from ruff.__main__ import find_ruff_bin
+
+    paths = [Path(find_ruff_bin())]
+    black = importlib.util.find_spec("black") if formatter == "black" else None
+    if black is not None and black.origin is not None:
+        paths.append(Path(black.origin))
+    return [f"{p} {p.stat().st_size} {p.stat().st_mtime_ns}" for p in paths if p.exists()]
+
+
+def _hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _tree(out: Path) -> dict[str, str] | None:
+    """Relative path -> sha256 of every file the generator owns in `out` (as `stale_files`
+    sees them: caches and dot-folders are not its)."""
+    if not out.is_dir():
+        return None
+    tree = {}
+    for path in out.rglob("*"):
+        parts = path.relative_to(out).parts
+        if path.is_file() and not any(p.startswith(".") or p == "__pycache__" for p in parts):
+            tree["/".join(parts)] = _hash(path)
+    return tree
+
+
+def unchanged(settings: Settings, run_key: str | None) -> dict[str, object] | None:
+    """The last run's record when `run_key` is its key and `out` still holds what it wrote."""
+    if run_key is None:
+        return None
+    try:
+        record = json.loads(_record_path(settings.out).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("key") != run_key:
+        return None
+    return record if _tree(settings.out) == record.get("tree") else None
+
+
+def remember(settings: Settings, run_key: str | None, summary: str, warnings: list[str]) -> None:
+    """Keep this run's record (best effort: a cache that cannot be written is no error)."""
+    if run_key is None:
+        return
+    record = {"key": run_key, "tree": _tree(settings.out), "summary": summary, "warnings": warnings}
+    path = _record_path(settings.out)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass

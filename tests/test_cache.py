@@ -1,0 +1,72 @@
+"""A rerun with nothing changed stops at once (generator/cache.py); any change to what decides
+the output (a spec file, a setting, the output itself) generates again. Run as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+UNCHANGED = "unchanged since the last run, nothing written"
+
+
+def generate(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "generator", "generate", "--spec", "spec", "--out", "out", *args]
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "spec", tmp_path / "spec")
+    return tmp_path
+
+
+def snapshot(out: Path) -> dict[str, int]:
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+def test_a_rerun_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    first = generate(folder)
+    assert UNCHANGED not in first.stdout
+    before = snapshot(folder / "out")
+    again = generate(folder)
+    assert again.stdout.startswith("generated 18 operations and 77 models into out") and UNCHANGED in again.stdout
+    assert snapshot(folder / "out") == before
+
+
+def test_a_changed_spec_setting_or_output_generates_again(tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    generate(folder)
+    spec = folder / "spec" / "fine_tuning.yaml"
+    spec.write_text(spec.read_text().replace("Get info about a fine-tuning job.", "Get a fine-tuning job."))
+    assert UNCHANGED not in generate(folder).stdout
+    assert "Get a fine-tuning job." in (folder / "out" / "fine_tuning_client" / "client.py").read_text()
+    assert UNCHANGED in generate(folder).stdout
+
+    assert UNCHANGED not in generate(folder, "--stubs-package", "").stdout  # another setting
+    assert not (folder / "out" / "fine_tuning_stubs").exists()
+
+    edited = folder / "out" / "fine_tuning_client" / "models.py"
+    text = edited.read_text()
+    edited.write_text(text + "# edited by hand\n")
+    assert UNCHANGED not in generate(folder, "--stubs-package", "").stdout
+    assert edited.read_text() == text  # restored: the output is the generator's
+
+    (folder / "out" / "fine_tuning_client" / "client.py").unlink()
+    assert UNCHANGED not in generate(folder, "--stubs-package", "").stdout
+    (folder / "out" / "stray.py").write_text("")
+    assert UNCHANGED not in generate(folder, "--stubs-package", "").stdout
+    assert not (folder / "out" / "stray.py").exists()
+
+
+def test_the_cache_lives_in_the_users_cache_folder(tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    generate(folder)
+    records = list((Path(os.environ["XDG_CACHE_HOME"]) / "ftgen").glob("*.json"))
+    assert records and not any(p.name.startswith(".") for p in (folder / "out").iterdir())
