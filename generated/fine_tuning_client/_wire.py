@@ -36,6 +36,10 @@ class Style:
     media: str | None = None
 
 
+# A form field as a server reads it: its style, shape, and an object's own keys (None: any).
+Field: TypeAlias = "tuple[Style, Shape, tuple[str, ...] | None]"
+
+
 # The specification's defaults per location (`explode` is true for `form` only).
 DEFAULTS = {
     "path": Style("simple", False),
@@ -356,13 +360,29 @@ def _lists(node: Any) -> Any:
     return items
 
 
-def decode_form(body: str, fields: Mapping[str, tuple[Style, Shape]]) -> dict[str, Any]:
-    """An `application/x-www-form-urlencoded` body back into field values (`encode_form`)."""
+def decode_form(body: str, fields: Mapping[str, Field]) -> dict[str, Any]:
+    """An `application/x-www-form-urlencoded` body back into field values (`encode_form`).
+    A field written as an exploded `form` object is spread over its properties' keys (a map's
+    over every key no other field claims).
+    """
     pairs = query_pairs(body)
+    claimed = {*fields, *(k for _, _, keys in fields.values() for k in keys or ())}
     out: dict[str, Any] = {}
-    for name, (style, shape) in fields.items():
-        keys = None if shape == "object" and style.explode else ()
-        value = decode_query(name, pairs, style, shape, keys)
+    for name, (style, shape, keys) in fields.items():
+        spread = (
+            shape == "object"
+            and style.explode
+            and style.name == "form"
+            and not style.media
+        )
+        own = pairs
+        if spread and keys is None:
+            own = [
+                (k, v)
+                for k, v in pairs
+                if k not in claimed and not any(k.startswith(f + "[") for f in fields)
+            ]
+        value = decode_query(name, own, style, shape, keys if spread else ())
         if value is not None:
             out[name] = _unplain(value, style, name)
     return out

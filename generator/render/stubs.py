@@ -75,7 +75,8 @@ def _form_reader(api: Api, op: Operation, model: str) -> str:
     for f in api.model(op.body.model).fields if op.body.model else ():
         e = encoding.get(f.wire_name, Encoding())
         style = _style_expr(e.style, e.explode, e.allow_reserved, e.content_type)
-        fields.append(f"{f.wire_name!r}: ({style}, {wire_shape(api, f.type)[0]!r})")
+        shape, keys = wire_shape(api, f.type)
+        fields.append(f"{f.wire_name!r}: ({style}, {shape!r}, {keys!r})")
     return f"await _server.form_body(_request, {model}, {{{', '.join(fields)}}})"
 
 

@@ -123,7 +123,7 @@ class Parameter:
 async def form_body(
     request: _fa.Request,
     model: type[ModelT],
-    fields: dict[str, tuple[_wire.Style, _wire.Shape]],
+    fields: dict[str, _wire.Field],
 ) -> ModelT:
     """A form or multipart body, read as the client writes it and validated by `model` (which
     converts the text of numbers and booleans: a form has no other types)."""
@@ -150,7 +150,7 @@ async def form_body(
 
 
 def _multipart_fields(
-    content_type: str, body: bytes, fields: dict[str, tuple[_wire.Style, _wire.Shape]]
+    content_type: str, body: bytes, fields: dict[str, _wire.Field]
 ) -> dict[str, Any]:
     """Parts by name: files as bytes, JSON parts decoded, repeated parts of an array as a list."""
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()

@@ -86,7 +86,7 @@ def test_nested_form_values_use_brackets_and_read_back() -> None:
     value = {"a": {"b": [1, {"c": "x y"}]}, "list": [[1, 2], []], "plain": "v"}
     body = w.encode_form(value, {})
     assert body == "a[b][0]=1&a[b][1][c]=x%20y&list[0][0]=1&list[0][1]=2&plain=v"
-    fields = {"a": (w.Style(), "object"), "list": (w.Style(), "array"), "plain": (w.Style(), "scalar")}
+    fields = {"a": (w.Style(), "object", ("b",)), "list": (w.Style(), "array", ()), "plain": (w.Style(), "scalar", ())}
     assert w.decode_form(body, fields) == {"a": {"b": ["1", {"c": "x y"}]}, "list": [["1", "2"]], "plain": "v"}
 
 
@@ -97,3 +97,16 @@ def test_omitted_arguments_inside_objects_are_not_sent() -> None:
 
     query = {"filter": rt.styled({"a": 1, "b": rt.OMIT}, "deepObject", True), "limit": rt.OMIT, "o": {"x": rt.OMIT}}
     assert rt.encode_query(query) == ["filter[a]=1"]
+
+
+def test_an_exploded_form_object_spreads_over_its_own_keys() -> None:
+    """The specification's default for a form field: `point={x: 1, y: 2}` is `x=1&y=2`."""
+    value = {"name": "n", "point": {"x": "1", "y": "2"}, "tags": {"k": "v"}}
+    body = w.encode_form(value, {})
+    assert body == "name=n&x=1&y=2&k=v"
+    fields = {
+        "name": (w.Style(), "scalar", ()),
+        "point": (w.Style(), "object", ("x", "y")),
+        "tags": (w.Style(), "object", None),  # a map: the keys no other field claims
+    }
+    assert w.decode_form(body, fields) == value
