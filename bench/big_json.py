@@ -19,6 +19,7 @@ from pathlib import Path
 
 from corpus import FOLDER, fetch
 from peers import venv_bin
+from timing import cold
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("BIG_JSON_RUNS", "3"))
@@ -39,12 +40,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ftgen-big-") as folder:
         ours = [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--out", f"{folder}/ours"]
         runs = []
-        for _ in range(RUNS):  # cold: no output, no record of a previous run (generator/cache.py)
+        for _ in range(RUNS):  # cold: no output, no record of a previous run
             shutil.rmtree(f"{folder}/ours", ignore_errors=True)
-            with tempfile.TemporaryDirectory(prefix="ftgen-cache-") as cache:
-                os.environ["XDG_CACHE_HOME"] = cache
+            with cold():
                 runs.append(wall(ours, ROOT))
-        del os.environ["XDG_CACHE_HOME"]
         assert all(r.returncode == 0 for _, r in runs), runs[-1][1].stderr[-2000:]
         floor = [
             wall([sys.executable, "-c", f"import json; json.load(open({str(spec)!r}))"], ROOT)[0] for _ in range(RUNS)

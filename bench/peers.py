@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timing import import_samples
+from timing import cold, import_samples
 
 ROOT = Path(__file__).resolve().parent.parent
 VENVS = ROOT / ".bench"
@@ -73,8 +73,7 @@ def run_ours(spec: Path, out: Path) -> tuple[list[float], list[float], str, floa
     args += ["--client-package", "bench_client", "--stubs-package", "bench_stubs"]
     for _ in range(RUNS):
         shutil.rmtree(out, ignore_errors=True)
-        with tempfile.TemporaryDirectory(prefix="ftgen-cache-") as cache:
-            os.environ["XDG_CACHE_HOME"] = cache
+        with cold():
             seconds, peak, result = timed(args, ROOT)
             times.append(seconds)
             peaks.append(peak)
@@ -83,7 +82,6 @@ def run_ours(spec: Path, out: Path) -> tuple[list[float], list[float], str, floa
             again, _, result = timed(args, ROOT)
             assert "unchanged since the last run" in result.stdout, result.stdout
             reruns.append(again)
-        del os.environ["XDG_CACHE_HOME"]
     RERUNS[str(spec)] = statistics.median(reruns)
     code = "bench_client.models, bench_client.client"
     return times, peaks, ops, import_ms(Path(sys.executable), out, f"bench_client, {code}")

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from timing import import_samples
+from timing import cold, import_samples
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL = ROOT.parent / "shared" / "specs" / "openai-openapi.yaml"
@@ -42,7 +42,8 @@ def main() -> None:
             out = Path(folder) / label.split()[0].strip("-'")
             samples, what = [], ""
             for _ in range(runs):
-                seconds, what = generate(out, *selection)
+                with cold():
+                    seconds, what = generate(out, *selection)
                 samples.append(seconds)
             size = sum(f.stat().st_size for f in (out / "openai_client").glob("*.py"))
             rows.append((label, what.removeprefix("generated "), statistics.median(samples), size, import_seconds(out)))

@@ -1,10 +1,14 @@
-"""What every benchmark here measures the same way: an import in fresh interpreters."""
+"""What every benchmark here measures the same way: an import in fresh interpreters, and a
+cold `generate` (no record of an earlier run in the cache, generator/cache.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -21,3 +25,18 @@ def import_samples(modules: str, folder: Path, *, python: Path | str = sys.execu
         result = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, check=True)
         samples.append(float(result.stdout))
     return samples
+
+
+@contextlib.contextmanager
+def cold() -> Iterator[None]:
+    """Runs started inside find an empty cache folder: a generate is a whole one, not a rerun."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    with tempfile.TemporaryDirectory(prefix="ftgen-cache-") as folder:
+        os.environ["XDG_CACHE_HOME"] = folder
+        try:
+            yield
+        finally:
+            if before is None:
+                del os.environ["XDG_CACHE_HOME"]
+            else:
+                os.environ["XDG_CACHE_HOME"] = before
