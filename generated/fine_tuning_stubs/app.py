@@ -84,6 +84,8 @@ def create_router(service: Service) -> _fa.APIRouter:
     @router.get("/fine_tuning/jobs/{fine_tuning_job_id}", response_model=None)
     async def handle_retrieve_fine_tuning_job(
         _request: _fa.Request,
+        *,
+        _path_fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
     ) -> _Response:
         """Get info about a fine-tuning job.
 
@@ -112,6 +114,8 @@ def create_router(service: Service) -> _fa.APIRouter:
     @router.post("/fine_tuning/jobs/{fine_tuning_job_id}/cancel", response_model=None)
     async def handle_cancel_fine_tuning_job(
         _request: _fa.Request,
+        *,
+        _path_fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
     ) -> _Response:
         """Immediately cancel a fine-tune job.
 
@@ -139,6 +143,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     async def handle_list_fine_tuning_job_checkpoints(
         _request: _fa.Request,
         *,
+        _path_fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
         after: Annotated[str | None, _fa.Query(alias="after")] = None,
         limit: Annotated[int | None, _fa.Query(alias="limit")] = None,
     ) -> _Response:
@@ -170,6 +175,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     async def handle_list_fine_tuning_events(
         _request: _fa.Request,
         *,
+        _path_fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
         after: Annotated[str | None, _fa.Query(alias="after")] = None,
         limit: Annotated[int | None, _fa.Query(alias="limit")] = None,
     ) -> _Response:
@@ -198,6 +204,8 @@ def create_router(service: Service) -> _fa.APIRouter:
     @router.post("/fine_tuning/jobs/{fine_tuning_job_id}/pause", response_model=None)
     async def handle_pause_fine_tuning_job(
         _request: _fa.Request,
+        *,
+        _path_fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
     ) -> _Response:
         """Pause a fine-tune job.
 
@@ -222,6 +230,8 @@ def create_router(service: Service) -> _fa.APIRouter:
     @router.post("/fine_tuning/jobs/{fine_tuning_job_id}/resume", response_model=None)
     async def handle_resume_fine_tuning_job(
         _request: _fa.Request,
+        *,
+        _path_fine_tuning_job_id: Annotated[str, _fa.Path(alias="fine_tuning_job_id")],
     ) -> _Response:
         """Resume a fine-tune job.
 
@@ -276,6 +286,9 @@ def create_router(service: Service) -> _fa.APIRouter:
     async def handle_list_fine_tuning_checkpoint_permissions(
         _request: _fa.Request,
         *,
+        _path_fine_tuned_model_checkpoint: Annotated[
+            str, _fa.Path(alias="fine_tuned_model_checkpoint")
+        ],
         project_id: Annotated[str | None, _fa.Query(alias="project_id")] = None,
         after: Annotated[str | None, _fa.Query(alias="after")] = None,
         limit: Annotated[int | None, _fa.Query(alias="limit")] = None,
@@ -324,6 +337,9 @@ def create_router(service: Service) -> _fa.APIRouter:
     async def handle_create_fine_tuning_checkpoint_permission(
         _request: _fa.Request,
         *,
+        _path_fine_tuned_model_checkpoint: Annotated[
+            str, _fa.Path(alias="fine_tuned_model_checkpoint")
+        ],
         body: _bodies.CreateFineTuningCheckpointPermissionRequest,
     ) -> _Response:
         """**NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys).
@@ -371,6 +387,11 @@ def create_router(service: Service) -> _fa.APIRouter:
     )
     async def handle_delete_fine_tuning_checkpoint_permission(
         _request: _fa.Request,
+        *,
+        _path_fine_tuned_model_checkpoint: Annotated[
+            str, _fa.Path(alias="fine_tuned_model_checkpoint")
+        ],
+        _path_permission_id: Annotated[str, _fa.Path(alias="permission_id")],
     ) -> _Response:
         """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
 
@@ -433,6 +454,8 @@ def create_router(service: Service) -> _fa.APIRouter:
     @router.get("/fine-tunes/{fine_tune_id}", response_model=None)
     async def handle_retrieve_fine_tune(
         _request: _fa.Request,
+        *,
+        _path_fine_tune_id: Annotated[str, _fa.Path(alias="fine_tune_id")],
     ) -> _Response:
         """Gets info about the fine-tune job.
 
@@ -458,6 +481,8 @@ def create_router(service: Service) -> _fa.APIRouter:
     @router.post("/fine-tunes/{fine_tune_id}/cancel", response_model=None)
     async def handle_cancel_fine_tune(
         _request: _fa.Request,
+        *,
+        _path_fine_tune_id: Annotated[str, _fa.Path(alias="fine_tune_id")],
     ) -> _Response:
         """Immediately cancel a fine-tune job.
 
@@ -482,6 +507,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     async def handle_list_fine_tune_events(
         _request: _fa.Request,
         *,
+        _path_fine_tune_id: Annotated[str, _fa.Path(alias="fine_tune_id")],
         stream: Annotated[bool | None, _fa.Query(alias="stream")] = None,
     ) -> _Response:
         """Get fine-grained status updates for a fine-tune job.

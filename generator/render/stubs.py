@@ -91,6 +91,8 @@ def stub_view(api: Api, op: Operation, name: str) -> StubView:
         call_args.append(f"{p.name}={p.name}")
         if not _native(api, p):
             readers.append((f"_{name}_{p.name}", p.name, _reader(api, op, p, annotation)))
+            if p.location == "path":  # declared for the app's OpenAPI document; read raw above
+                handler_args.append(f"_path_{p.name}: Annotated[str, _fa.Path(alias={p.wire_name!r})]")
             continue
         kind = {"query": "_fa.Query", "header": "_fa.Header", "cookie": "_fa.Cookie"}[p.location]
         default = "" if p.required else " = None"

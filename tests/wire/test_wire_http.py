@@ -356,3 +356,10 @@ def test_the_async_client_sends_the_same_bytes(wire: Wire, tmp_path: Path) -> No
     assert wire.service.calls[-1] == ("put_raw", {"body": b"\x89PNG\r\n"})
     assert wire.service.calls[-2][1]["body"].file == b"\x89PNG\r\n"
     assert downloaded == ((bytes(range(256)) * 4096)[:3000])
+
+
+def test_the_stubs_document_their_path_parameters(wire: Wire) -> None:
+    """Path parameters are read raw, and still declared: the app's OpenAPI document has them."""
+    document = wire.recorder.app.openapi()
+    parameters = document["paths"]["/path/label/exploded/array/{color}"]["get"]["parameters"]
+    assert [(p["name"], p["in"], p["required"]) for p in parameters] == [("color", "path", True)]
