@@ -21,7 +21,7 @@ from pathlib import Path
 from .config import Settings
 
 _GENERATOR = Path(__file__).resolve().parent
-_SOURCES = (_GENERATOR, _GENERATOR / "templates", _GENERATOR.parent / "templates")
+_SOURCES = (_GENERATOR, _GENERATOR.parent / "templates")  # installed, the templates are inside
 RECORD_VERSION = 1
 
 

@@ -29,7 +29,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     _list_paginated_fine_tuning_jobs_metadata = _server.Parameter(
         "query",
         "metadata",
-        _wire.Style("deepObject", True, False, None),
+        _wire.Style("deepObject", True),
         "object",
         Dict[str, str] | None,
         required=False,
@@ -74,7 +74,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     _retrieve_fine_tuning_job_fine_tuning_job_id = _server.Parameter(
         "path",
         "fine_tuning_job_id",
-        _wire.Style("simple", False, False, None),
+        _wire.Style("simple", False),
         "scalar",
         str,
         required=True,
@@ -104,7 +104,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     _cancel_fine_tuning_job_fine_tuning_job_id = _server.Parameter(
         "path",
         "fine_tuning_job_id",
-        _wire.Style("simple", False, False, None),
+        _wire.Style("simple", False),
         "scalar",
         str,
         required=True,
@@ -130,7 +130,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     _list_fine_tuning_job_checkpoints_fine_tuning_job_id = _server.Parameter(
         "path",
         "fine_tuning_job_id",
-        _wire.Style("simple", False, False, None),
+        _wire.Style("simple", False),
         "scalar",
         str,
         required=True,
@@ -164,7 +164,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     _list_fine_tuning_events_fine_tuning_job_id = _server.Parameter(
         "path",
         "fine_tuning_job_id",
-        _wire.Style("simple", False, False, None),
+        _wire.Style("simple", False),
         "scalar",
         str,
         required=True,
@@ -194,7 +194,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     _pause_fine_tuning_job_fine_tuning_job_id = _server.Parameter(
         "path",
         "fine_tuning_job_id",
-        _wire.Style("simple", False, False, None),
+        _wire.Style("simple", False),
         "scalar",
         str,
         required=True,
@@ -220,7 +220,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     _resume_fine_tuning_job_fine_tuning_job_id = _server.Parameter(
         "path",
         "fine_tuning_job_id",
-        _wire.Style("simple", False, False, None),
+        _wire.Style("simple", False),
         "scalar",
         str,
         required=True,
@@ -271,7 +271,7 @@ def create_router(service: Service) -> _fa.APIRouter:
         _server.Parameter(
             "path",
             "fine_tuned_model_checkpoint",
-            _wire.Style("simple", False, False, None),
+            _wire.Style("simple", False),
             "scalar",
             str,
             required=True,
@@ -322,7 +322,7 @@ def create_router(service: Service) -> _fa.APIRouter:
         _server.Parameter(
             "path",
             "fine_tuned_model_checkpoint",
-            _wire.Style("simple", False, False, None),
+            _wire.Style("simple", False),
             "scalar",
             str,
             required=True,
@@ -364,7 +364,7 @@ def create_router(service: Service) -> _fa.APIRouter:
         _server.Parameter(
             "path",
             "fine_tuned_model_checkpoint",
-            _wire.Style("simple", False, False, None),
+            _wire.Style("simple", False),
             "scalar",
             str,
             required=True,
@@ -374,7 +374,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     _delete_fine_tuning_checkpoint_permission_permission_id = _server.Parameter(
         "path",
         "permission_id",
-        _wire.Style("simple", False, False, None),
+        _wire.Style("simple", False),
         "scalar",
         str,
         required=True,
@@ -444,7 +444,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     _retrieve_fine_tune_fine_tune_id = _server.Parameter(
         "path",
         "fine_tune_id",
-        _wire.Style("simple", False, False, None),
+        _wire.Style("simple", False),
         "scalar",
         str,
         required=True,
@@ -471,7 +471,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     _cancel_fine_tune_fine_tune_id = _server.Parameter(
         "path",
         "fine_tune_id",
-        _wire.Style("simple", False, False, None),
+        _wire.Style("simple", False),
         "scalar",
         str,
         required=True,
@@ -496,7 +496,7 @@ def create_router(service: Service) -> _fa.APIRouter:
     _list_fine_tune_events_fine_tune_id = _server.Parameter(
         "path",
         "fine_tune_id",
-        _wire.Style("simple", False, False, None),
+        _wire.Style("simple", False),
         "scalar",
         str,
         required=True,

@@ -50,7 +50,7 @@ def _dict_expr(entries: list[tuple[str, str]]) -> str:
     return "{" + ", ".join(f"{key!r}: {value}" for key, value in entries) + "}"
 
 
-def _style_args(style: str, explode: bool, allow_reserved: bool, media: str | None) -> str:
+def style_args(style: str, explode: bool, allow_reserved: bool, media: str | None) -> str:
     args = [repr(style), str(explode)]
     if allow_reserved or media:
         args.append(str(allow_reserved))
@@ -63,12 +63,12 @@ def _value(p: Parameter) -> str:
     """The argument as the call passes it on: with its style, where not the location's default."""
     if p.default_style:
         return p.name
-    return f"_rt.styled({p.name}, {_style_args(p.style, p.explode, p.allow_reserved, p.media)})"
+    return f"_rt.styled({p.name}, {style_args(p.style, p.explode, p.allow_reserved, p.media)})"
 
 
 def _encoding_expr(body: Body) -> str | None:
     entries = [
-        (wire, f"_rt.Style({_style_args(e.style, e.explode, e.allow_reserved, e.content_type)})")
+        (wire, f"_rt.Style({style_args(e.style, e.explode, e.allow_reserved, e.content_type)})")
         for wire, e in body.encoding
     ]
     return _dict_expr(entries) if entries and body.content_type in FORMS else None

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..annotate import field_arguments
 from ..ir import Api, Array, Encoding, Map, Operation, Parameter, Primitive, Ref, Type, without_none
+from .client import style_args
 from .models import MODEL_OUT, STRICT_OUT, response_parser
 
 
@@ -43,7 +44,7 @@ def wire_shape(api: Api, t: Type) -> tuple[str, tuple[str, ...] | None]:
 
 
 def _style_expr(style: str, explode: bool, allow_reserved: bool, media: str | None) -> str:
-    return f"_wire.Style({style!r}, {explode}, {allow_reserved}, {media!r})"
+    return f"_wire.Style({style_args(style, explode, allow_reserved, media)})"  # as the client writes it
 
 
 def _reader(api: Api, op: Operation, p: Parameter, annotation: str) -> str:
