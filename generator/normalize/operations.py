@@ -195,7 +195,9 @@ class OperationNormalizer:
         taken = set(RESERVED_ARGS)
         parameters = self._parameters(doc, ptr, op, item, hint, taken)
         body = self._body(doc, ptr, op, hint, taken)
-        response, kind, media, accepts = self._response(doc, ptr, op, hint)
+        self._error_responses(doc, ptr, op.get("responses") or {}, hint)
+        success = self._success(doc, ptr, op)
+        response, kind, media, accepts = self._response(success, hint)
         codes = sorted(str(c) for c in op.get("responses") or {} if str(c).isdigit() and str(c).startswith("2"))
         pagination = self._pagination(parameters, response)
         if name == "list" and not pagination and not self._listing(response):
@@ -215,8 +217,8 @@ class OperationNormalizer:
             response_kind=kind,
             response_media=media,
             accepts=accepts,
-            response_media_types=self._media_types(doc, ptr, op.get("responses")),
-            response_headers=self._headers(doc, ptr, op, hint),
+            response_media_types=tuple(sorted(str(m) for m in success[2].get("content") or {})) if success else (),
+            response_headers=self._headers(success, hint),
             security=requirements(op["security"]) if isinstance(op.get("security"), list) else None,
             stability=str(op["x-stability-level"]) if op.get("x-stability-level") else None,
             status_code=int(codes[0]) if codes else 200,
@@ -304,26 +306,20 @@ class OperationNormalizer:
         unique("body", taken)
         return Body(media, btype, required, encoding=encoding, media_types=media_types)
 
-    def _media_types(self, doc: Document, ptr: str, responses: Any) -> tuple[str, ...]:
-        """The media types of the first success response."""
-        codes = sorted(str(c) for c in responses or {} if str(c).startswith("2"))
-        if not codes:
-            return ()
-        raw = responses.get(codes[0], responses.get(int(codes[0])) if codes[0].isdigit() else None)
-        pointer = pointer_join(ptr, "responses", codes[0])
-        _, _, response = _deref(self.specset, doc, pointer, raw, self.diagnostics)
-        return tuple(sorted(str(m) for m in response.get("content") or {}))
-
-    def _headers(self, doc: Document, ptr: str, op: dict[str, Any], hint: Hint) -> tuple[Header, ...]:
-        """The headers of the first success response."""
+    def _success(self, doc: Document, ptr: str, op: dict[str, Any]) -> tuple[Document, str, dict[str, Any]] | None:
+        """The first success response (its document, pointer and object), or None."""
         responses = op.get("responses") or {}
         codes = sorted(str(c) for c in responses if str(c).startswith("2"))
         if not codes:
-            return ()
+            return None
         raw = responses.get(codes[0], responses.get(int(codes[0])) if codes[0].isdigit() else None)
-        rdoc, rptr, response = _deref(
-            self.specset, doc, pointer_join(ptr, "responses", codes[0]), raw, self.diagnostics
-        )
+        return _deref(self.specset, doc, pointer_join(ptr, "responses", codes[0]), raw, self.diagnostics)
+
+    def _headers(self, success: tuple[Document, str, dict[str, Any]] | None, hint: Hint) -> tuple[Header, ...]:
+        """The headers of the first success response."""
+        if success is None:
+            return ()
+        rdoc, rptr, response = success
         out = []
         for name, header in sorted((response.get("headers") or {}).items()):
             hdoc, hptr, header = _deref(
@@ -354,18 +350,13 @@ class OperationNormalizer:
         return False
 
     def _response(
-        self, doc: Document, ptr: str, op: dict[str, Any], hint: Hint
+        self, success: tuple[Document, str, dict[str, Any]] | None, hint: Hint
     ) -> tuple[Type | None, str, str, tuple[str, ...]]:
         """The success response's type, kind (json, text, binary, empty) and media type, and
         all its media types when it offers several (the caller picks one with `accept`)."""
-        responses = op.get("responses") or {}
-        self._error_responses(doc, ptr, responses, hint)
-        codes = sorted(str(c) for c in responses if str(c).startswith("2"))
-        if not codes:
+        if success is None:
             return None, "empty", JSON_TYPES[0], ()
-        code = codes[0]
-        raw = responses.get(code, responses.get(int(code)) if code.isdigit() else None)
-        rdoc, rptr, response = _deref(self.specset, doc, pointer_join(ptr, "responses", code), raw, self.diagnostics)
+        rdoc, rptr, response = success
         picked = _pick_content(response.get("content"))
         if picked is None:
             return None, "empty", JSON_TYPES[0], ()

@@ -183,9 +183,8 @@ class Comparer:
             schemes = {name for name, _ in alternative}
             same = [a for a in new if {name for name, _ in a} == schemes]
             if same:
-                was, now = dict(alternative), dict(same[0])
-                added = sorted({f"{k}:{s}" for k in now for s in now[k]} - {f"{k}:{s}" for k in was for s in was[k]})
-                removed = sorted({f"{k}:{s}" for k in was for s in was[k]} - {f"{k}:{s}" for k in now for s in now[k]})
+                was, now = _scopes(alternative), _scopes(same[0])
+                added, removed = sorted(now - was), sorted(was - now)
                 if added:
                     self.add("security-scope-added", f"{where.label} needs scopes {', '.join(added)}", where)
                 if removed:
@@ -627,6 +626,10 @@ def _wire_style(p: Parameter) -> str:
 def _schemes_used(api: Api) -> set[str]:
     requirements = [*api.security, *(r for op in api.operations for r in op.security or ())]
     return {name for requirement in requirements for name, _ in requirement}
+
+
+def _scopes(alternative: Requirement) -> set[str]:
+    return {f"{name}:{scope}" for name, scopes in alternative for scope in scopes}
 
 
 def _alt(alternative: Requirement) -> str:
