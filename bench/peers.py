@@ -3,7 +3,7 @@
 Each peer is installed from the package index into its own virtual environment under
 `.bench/` (once; delete the folder to refresh), at the versions locked in `bench/peers/`
 (`make lock` refreshes them). Inputs: `spec/fine_tuning.yaml` and the full
-`../shared/specs/openai-openapi.yaml`. For each tool and input: median wall time and peak
+`tests/data/specs/openai-openapi.yaml`. For each tool and input: median wall time and peak
 memory (max RSS of the process tree, from GNU time) over RUNS runs, the operations generated
 (openapi-python-client drops the ones it cannot parse, and says so), and the import time of
 the generated package (median of 5 fresh interpreters). Prints a Markdown table.
@@ -25,7 +25,7 @@ from timing import cold, import_samples
 ROOT = Path(__file__).resolve().parent.parent
 VENVS = ROOT / ".bench"
 INPUTS = {"fine-tuning spec": ROOT / "spec" / "fine_tuning.yaml",
-          "full OpenAI spec": ROOT.parent / "shared" / "specs" / "openai-openapi.yaml"}  # fmt: skip
+          "full OpenAI spec": ROOT / "tests" / "data" / "specs" / "openai-openapi.yaml"}  # fmt: skip
 PEERS = ("openapi-python-client", "datamodel-code-generator")
 RUNS = int(os.environ.get("PEER_BENCH_RUNS", "3"))
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")

@@ -1,6 +1,6 @@
 """A slice of the full OpenAI spec against the whole: generation time, size, import time.
 
-Generates `../shared/specs/openai-openapi.yaml` whole and sliced to `/fine_tuning/*`
+Generates `tests/data/specs/openai-openapi.yaml` whole and sliced to `/fine_tuning/*`
 (`--include-path`), then imports each client (`import pkg.client`, which loads the models)
 in fresh interpreters. Prints medians: generation of 1 run whole, 3 sliced; imports of 7.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from timing import cold, import_samples
 
 ROOT = Path(__file__).resolve().parent.parent
-FULL = ROOT.parent / "shared" / "specs" / "openai-openapi.yaml"
+FULL = ROOT / "tests" / "data" / "specs" / "openai-openapi.yaml"
 
 
 def generate(out: Path, *selection: str) -> tuple[float, str]:

@@ -2,7 +2,7 @@
 
 Pairs: the full OpenAI spec against itself, the 2023-12-22 spec against the full one (real
 history), and the full spec against an edited copy of itself (a few known changes).
-Needs ../shared/specs beside the project; prints wall-clock medians of 3 runs.
+Reads the specs vendored in tests/data/specs; prints wall-clock medians of 3 runs.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SPECS = ROOT.parent / "shared" / "specs"
+SPECS = ROOT / "tests" / "data" / "specs"
 FULL, OLD = SPECS / "openai-openapi.yaml", SPECS / "openai-openapi-2023-12-22.yaml"
 RUNS = 3
 

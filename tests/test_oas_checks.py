@@ -19,7 +19,7 @@ from generator.validate import validate
 from upstream_validator import upstream_messages
 
 DATA = ROOT / "tests" / "data" / "oas_checks"
-SHARED = ROOT.parent / "shared" / "specs"
+SHARED = ROOT / "tests" / "data" / "specs"
 
 
 def findings(spec: Path) -> list[tuple[str, str, int | None, str]]:

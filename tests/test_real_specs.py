@@ -17,10 +17,8 @@ import yaml
 from conftest import ROOT, RecordingServer, seed_example
 from helpers import import_from
 
-SPECS = ROOT.parent / "shared" / "specs"
+SPECS = ROOT / "tests" / "data" / "specs"
 CASES = {"full": "openai-openapi.yaml", "2023": "openai-openapi-2023-12-22.yaml"}
-
-pytestmark = pytest.mark.skipif(not SPECS.is_dir(), reason="../shared/specs is not beside the project")
 
 
 @dataclass
