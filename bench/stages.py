@@ -1,6 +1,6 @@
 """Where a generate run spends its time: each pipeline stage timed apart, in one process.
 
-For the fine-tuning spec in `spec/` and the full `../shared/specs/openai-openapi.yaml`: the
+For the fine-tuning spec in `spec/` and the full `tests/data/specs/openai-openapi.yaml`: the
 median and the best of RUNS runs of each stage (YAML/JSON parse with lines, structural
 checks, openapi-spec-validator's checks, normalize, render, format with ruff and with black),
 then the imports a generate run makes in a fresh interpreter (the CLI, then the pipeline it
@@ -29,9 +29,9 @@ from generator.writer import format_files
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = {"fine-tuning spec": ROOT / "spec",
-          "full OpenAI spec": ROOT.parent / "shared" / "specs" / "openai-openapi.yaml"}  # fmt: skip
+          "full OpenAI spec": ROOT / "tests" / "data" / "specs" / "openai-openapi.yaml"}  # fmt: skip
 RUNS = int(os.environ.get("STAGE_BENCH_RUNS", "5"))
-CONFIG = Config(client_package="bench_client", stubs_package="bench_stubs")
+CONFIG = Config("bench_client", "bench_stubs", "BENCH_API_KEY", "BENCH_BASE_URL")
 
 
 def timed(work: Callable[[], Any]) -> tuple[list[float], Any]:

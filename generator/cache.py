@@ -22,7 +22,7 @@ from .config import Settings
 
 _GENERATOR = Path(__file__).resolve().parent
 _SOURCES = (_GENERATOR, _GENERATOR.parent / "templates")  # installed, the templates are inside
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 
 
 def _folder() -> Path:
@@ -41,10 +41,10 @@ def _files_under(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
 
 def key(settings: Settings) -> str | None:
     """What decides the output of `generate`, hashed; None when it cannot be known cheaply."""
-    if settings.allow_outside:
+    if settings.allow_outside or not all(isinstance(p, Path) for p in settings.specs):
         return None
     digest = hashlib.sha256(f"{RECORD_VERSION}\n{sorted(dataclasses.asdict(settings).items())!r}".encode())
-    folders = {p if p.is_dir() else p.parent for p in settings.specs}
+    folders = {p if p.is_dir() else p.parent for p in map(Path, settings.specs)}
     if not all(folder.is_dir() for folder in folders):
         return None
     inputs = [f for folder in sorted(folders) for f in _files_under(folder, (".yaml", ".yml", ".json"))]
@@ -74,17 +74,13 @@ def _hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _tree(out: Path) -> dict[str, str] | None:
-    """Relative path -> sha256 of every file the generator owns in `out` (as `stale_files`
-    sees them: caches and dot-folders are not its)."""
-    if not out.is_dir():
+def _tree(out: Path, paths: list[str]) -> dict[str, str] | None:
+    """Relative path -> sha256 of each of the files a run wrote in `out` (the user's files
+    beside them are not the generator's, and changing them changes nothing here)."""
+    try:
+        return {rel: _hash(out / rel) for rel in paths}
+    except OSError:  # one is missing, or unreadable: generate again
         return None
-    tree = {}
-    for path in out.rglob("*"):
-        parts = path.relative_to(out).parts
-        if path.is_file() and not any(p.startswith(".") or p == "__pycache__" for p in parts):
-            tree["/".join(parts)] = _hash(path)
-    return tree
 
 
 def unchanged(settings: Settings, run_key: str | None) -> dict[str, object] | None:
@@ -95,16 +91,17 @@ def unchanged(settings: Settings, run_key: str | None) -> dict[str, object] | No
         record = json.loads(_record_path(settings.out).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(record, dict) or record.get("key") != run_key:
+    if not isinstance(record, dict) or record.get("key") != run_key or not isinstance(record.get("tree"), dict):
         return None
-    return record if _tree(settings.out) == record.get("tree") else None
+    return record if _tree(settings.out, list(record["tree"])) == record["tree"] else None
 
 
-def remember(settings: Settings, run_key: str | None, summary: str, warnings: list[str]) -> None:
+def remember(settings: Settings, run_key: str | None, summary: str, warnings: list[str], paths: list[str]) -> None:
     """Keep this run's record (best effort: a cache that cannot be written is no error)."""
-    if run_key is None:
+    tree = _tree(settings.out, paths)
+    if run_key is None or tree is None:
         return
-    record = {"key": run_key, "tree": _tree(settings.out), "summary": summary, "warnings": warnings}
+    record = {"key": run_key, "tree": tree, "summary": summary, "warnings": warnings}
     path = _record_path(settings.out)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -109,3 +109,21 @@ def unique(name: str, taken: set[str]) -> str:
         name += "_"
     taken.add(name)
     return name
+
+
+def package_base(title: str) -> str:
+    """The stem of the packages named from an API's title (`Galaxy Weather API` ->
+    `galaxy_weather`, giving `galaxy_weather_client`): its words in snake_case, accents folded
+    and other letters spelled as code points (`_ascii`), " API" dropped; `api` for a title of
+    no words; `api_` before one that starts with a digit (`1Password Connect` ->
+    `api_1_password_connect`). With `_client` or `_stubs` after it, never a keyword."""
+    base = snake(title.removesuffix(" API").removesuffix(" api")) or "api"
+    return f"api_{base}" if base[0].isdigit() else base
+
+
+def env_names(client_package: str) -> tuple[str, str]:
+    """The environment variables a client reads its credentials and base URL from by default,
+    named for its own API (`galaxy_weather_client` -> `GALAXY_WEATHER_API_KEY`,
+    `GALAXY_WEATHER_BASE_URL`), never another service's."""
+    stem = client_package.removesuffix("_client").strip("_").upper() or "API"
+    return f"{stem}_API_KEY", f"{stem}_BASE_URL"

@@ -13,12 +13,13 @@ from .config import Settings, config_location, spec_files
 from .diagnostics import Diagnostic, Level, Location, SpecError, errors
 from .ir import Api
 from .loader import SpecSet
-from .names import snake
+from .names import env_names, package_base, snake
 from .normalize import normalize
+from .output import MANIFEST, Target, manifest_text, stale, write
 from .render import USER_OWNED, Config, render
 from .selection import Selection, select
 from .validate import schema_checks, structural_checks, validate
-from .writer import InvalidCode, format_files, write_tree
+from .writer import InvalidCode, format_files
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -33,6 +34,7 @@ class Result:
     files: dict[str, str]
     diagnostics: list[Diagnostic]
     seconds: float
+    once: frozenset[str] = frozenset()  # files written only when missing (the user's from then on)
 
 
 def read(settings: Settings) -> SpecSet:
@@ -73,24 +75,39 @@ def build(settings: Settings) -> Result:
     found = _lenient(found, settings.strict)
     files: dict[str, str] = {}
     if not errors(found):
-        base = snake(api.title.removesuffix(" API").removesuffix(" api")) or "api"
-        config = Config(
-            client_package=settings.client_package or f"{base}_client",
-            stubs_package=(f"{base}_stubs" if settings.stubs_package is None else settings.stubs_package) or None,
-            api_key_env=settings.api_key_env,
-            base_url_env=settings.base_url_env,
-            training_formats=settings.training_formats,
-            line_length=settings.line_length,
-        )
+        config = render_config(api, settings)
         packages = tuple(filter(None, (config.client_package, config.stubs_package)))
         try:
             files = format_files(render(api, config), packages, settings.formatter, settings.line_length)
         except InvalidCode as bug:
             raise SpecError([_generator_bug(api, specset, bug)]) from None
+    once = frozenset(path for path in files if Path(path).name == USER_OWNED)
+    files[MANIFEST] = manifest_text(set(files) - once)
     diagnostics += _lenient(schema_findings(), settings.strict) + found
     if errors(diagnostics):
         raise SpecError(diagnostics)
-    return Result(api, files, diagnostics, time.perf_counter() - started)
+    return Result(api, files, diagnostics, time.perf_counter() - started, once)
+
+
+def render_config(api: Api, settings: Settings) -> Config:
+    """The names the output takes: as configured, else from the API's title (names.package_base)."""
+    base = package_base(api.title)
+    client = settings.client_package or f"{base}_client"
+    stubs = (f"{base}_stubs" if settings.stubs_package is None else settings.stubs_package) or None
+    if client == stubs:
+        where = config_location(settings.config_file, "stubs_package")
+        message = f"the client and the stubs would both be the package {client!r}; name them apart"
+        raise SpecError([Diagnostic(Level.ERROR, where, message, "config")])
+    api_key_env, base_url_env = env_names(client)
+    return Config(
+        client_package=client,
+        stubs_package=stubs,
+        api_key_env=settings.api_key_env or api_key_env,
+        base_url_env=settings.base_url_env or base_url_env,
+        training_formats=settings.training_formats,
+        line_length=settings.line_length,
+        layout=settings.layout,
+    )
 
 
 def _generator_bug(api: Api, specset: SpecSet, bug: InvalidCode) -> Diagnostic:
@@ -140,6 +157,9 @@ def _beside(work: Callable[[], list[Diagnostic]], specset: SpecSet) -> Callable[
         except EOFError:  # the child died without a word: report it rather than hide it
             where = specset.root_documents()[0].location("#")
             found = [Diagnostic(Level.ERROR, where, "the schema validator process died", "validator-crash")]
+        except BaseException:  # interrupted while waiting: the child goes too
+            child.kill()
+            raise
         child.join()
         return found
 
@@ -147,36 +167,18 @@ def _beside(work: Callable[[], list[Diagnostic]], specset: SpecSet) -> Callable[
 
 
 def _send(work: Callable[[], list[Diagnostic]], send: Connection) -> None:
+    import signal
+
+    # The parent reports an interruption; this just stops, also when the parent is gone.
+    for name in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+        signal.signal(name, signal.SIG_DFL)
     send.send(work())
     send.close()
 
 
-def stale_files(files: dict[str, str], out: Path) -> list[tuple[str, str]]:
-    """(path, why) for each file under `out` that generating would change: changed, missing,
-    or to be removed. User-owned files, caches and dot-folders are not the generator's."""
-    present: set[str] = set()
-    for path in out.rglob("*") if out.is_dir() else ():
-        parts = path.relative_to(out).parts
-        if path.is_file() and not any(p.startswith(".") or p == "__pycache__" for p in parts):
-            present.add("/".join(parts))
-    stale: list[tuple[str, str]] = []
-    for rel in sorted(present | set(files)):
-        if Path(rel).name == USER_OWNED:
-            continue
-        if rel not in files:
-            stale.append((rel, "not generated from the spec (would be removed)"))
-        elif rel not in present:
-            stale.append((rel, "missing"))
-        elif (out / rel).read_text(encoding="utf-8") != files[rel]:
-            stale.append((rel, "differs"))
-    return stale
-
-
-def generate(settings: Settings) -> Result:
+def generate(settings: Settings, target: Target) -> Result:
+    """Build, then write into `target` (claimed by the caller) unless it already holds exactly this."""
     result = build(settings)
-    # A user-owned file that exists is the user's: carried over as it is, never replaced.
-    owned = {path for path in result.files if Path(path).name == USER_OWNED and (settings.out / path).is_file()}
-    if not stale_files(result.files, settings.out) and owned == {p for p in result.files if Path(p).name == USER_OWNED}:
-        return result  # already exactly this: nothing to write (and nothing for tools watching it to redo)
-    write_tree({k: v for k, v in result.files.items() if k not in owned}, settings.out, keep=owned)
+    if stale(target, result.files, result.once):  # else nothing to write, nor for tools watching it to redo
+        write(target, result.files, result.once)
     return result

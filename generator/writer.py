@@ -1,21 +1,13 @@
-"""Stage 5, format and write: ruff (and black, if chosen) over every Python file, then one swap into place.
-
-Files are written to a temporary folder beside the output and swapped in at the end, so a
-failed or interrupted run leaves the previous output exactly as it was.
-"""
+"""Stage 5, format: ruff (and black, if chosen) over every Python file (writing is `output`)."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import stat
 import subprocess
 import sys
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 LINE_LENGTH = 88  # both formatters' default: a repo that runs either with defaults sees no diff
 FORMATTERS = ("ruff", "black")
@@ -88,65 +80,3 @@ def _check_syntax(files: dict[str, str]) -> None:
             line = min(exc.lineno or 1, len(lines))
             enclosing = re.findall(r"^\s*(?:class|def|async def) (\w+)", "\n".join(lines[:line]), re.M)
             raise InvalidCode(path, line, exc.msg, lines[line - 1], enclosing) from None
-
-
-def write_tree(files: dict[str, str], out: Path, keep: set[str] | None = None) -> None:
-    """Replace `out` with exactly `files`; paths in `keep` (user-owned) are carried over."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        # mkdtemp makes a private (0700) folder; the output keeps its mode, or gets mkdir's.
-        os.chmod(staging, stat.S_IMODE(out.stat().st_mode) if out.is_dir() else 0o777 & ~_umask())
-        for rel, text in sorted(files.items()):
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
-        for rel in sorted(keep or ()):
-            source = out / rel
-            if source.is_file() and rel not in files:
-                (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, staging / rel)
-        if out.exists() and _exchange(staging, out):
-            return  # `staging` now holds the old tree, removed below
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        if out.exists():
-            os.replace(out, old)
-        os.replace(staging, out)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-AT_FDCWD = -100
-RENAME_EXCHANGE = 2
-
-
-@cache
-def _renameat2() -> Any:
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
-    try:
-        function = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):  # a libc without it (glibc < 2.28, some musl)
-        return None
-    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    function.restype = ctypes.c_int
-    return function
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE), so a kill at any instant
-    leaves a whole tree at each name. False where the system or filesystem cannot: the caller
-    then renames twice, and a kill between the two leaves the old tree beside the output."""
-    function = _renameat2()
-    return function is not None and function(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -63,6 +64,19 @@ class RecordingServer:
 
 @pytest.fixture
 def server() -> Iterator[RecordingServer]:
+    with recording_server() as state:
+        yield state
+
+
+@pytest.fixture
+def other_server() -> Iterator[RecordingServer]:
+    """A second one: another origin (another port) than `server`."""
+    with recording_server() as state:
+        yield state
+
+
+@contextlib.contextmanager
+def recording_server() -> Iterator[RecordingServer]:
     state = RecordingServer(url="")
     lock = threading.Lock()
 

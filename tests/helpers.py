@@ -18,8 +18,8 @@ from generator.diagnostics import Diagnostic
 from generator.ir import Api, Field, Model, Type
 from generator.loader import SpecSet
 from generator.normalize import normalize
+from generator.output import write_tree
 from generator.pipeline import build
-from generator.writer import write_tree
 
 _counter = itertools.count()
 

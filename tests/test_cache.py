@@ -60,13 +60,14 @@ def test_a_changed_spec_setting_or_output_generates_again(tmp_path: Path) -> Non
 
     (folder / "out" / "fine_tuning_client" / "client.py").unlink()
     assert UNCHANGED not in generate(folder, "--stubs-package", "").stdout
-    (folder / "out" / "stray.py").write_text("")
-    assert UNCHANGED not in generate(folder, "--stubs-package", "").stdout
-    assert not (folder / "out" / "stray.py").exists()
+    (folder / "out" / "stray.py").write_text("")  # the user's: changes nothing of ftgen's, and stays
+    assert UNCHANGED in generate(folder, "--stubs-package", "").stdout
+    assert (folder / "out" / "stray.py").exists()
 
 
 def test_the_cache_lives_in_the_users_cache_folder(tmp_path: Path) -> None:
     folder = project(tmp_path)
     generate(folder)
     records = list((Path(os.environ["XDG_CACHE_HOME"]) / "ftgen").glob("*.json"))
-    assert records and not any(p.name.startswith(".") for p in (folder / "out").iterdir())
+    hidden = {p.name for p in (folder / "out").iterdir() if p.name.startswith(".")}
+    assert records and hidden == {".ftgen-manifest"}  # the manifest is output, not a cache

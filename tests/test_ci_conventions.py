@@ -51,7 +51,10 @@ def test_generate_check_lists_what_differs_and_writes_nothing(project: Path) -> 
 
     client = next((project / "vendor").glob("*_client"))
     (client / "models.py").write_text((client / "models.py").read_text() + "# edited by hand\n")
-    (client / "stray.py").write_text("")
+    (client / "stray.py").write_text("")  # the user's: never listed
+    (client / "old.py").write_text("")  # ftgen's, from an earlier run
+    manifest = project / "vendor" / ".ftgen-manifest"
+    manifest.write_text(manifest.read_text() + f"{client.name}/old.py\n")
     (client / "params.py").unlink()
     (client / "custom.py").write_text("# the user's own: never compared\n")
     (client / "__pycache__").mkdir(exist_ok=True)
@@ -62,11 +65,12 @@ def test_generate_check_lists_what_differs_and_writes_nothing(project: Path) -> 
     assert stale.returncode == 1
     package = client.name
     assert stale.stdout.splitlines() == [
+        "vendor/.ftgen-manifest: differs",
         f"vendor/{package}/models.py: differs",
+        f"vendor/{package}/old.py: no longer generated from the spec (would be removed)",
         f"vendor/{package}/params.py: missing",
-        f"vendor/{package}/stray.py: not generated from the spec (would be removed)",
     ]
-    assert "3 file(s) differ from what the spec generates" in stale.stderr
+    assert "4 file(s) differ from what the spec generates" in stale.stderr
     assert snapshot(project / "vendor") == before
 
 

@@ -13,6 +13,7 @@ from ruff.__main__ import find_ruff_bin
 
 from conftest import GENERATED, ROOT
 from generator.config import Settings, read_pyproject
+from generator.output import claim
 from generator.pipeline import generate
 
 
@@ -43,7 +44,7 @@ def unstable(folder: Path, line_length: int) -> dict[str, str]:
 
 
 def test_the_committed_output_is_stable_under_ruff_and_black() -> None:
-    settings = Settings(**read_pyproject(ROOT / "pyproject.toml"))
+    settings = Settings(**read_pyproject(ROOT / "pyproject.toml")[0])
     assert settings.line_length == 88  # both formatters' default: what a user's repo most likely runs
     assert unstable(GENERATED, settings.line_length) == {}
     assert unstable(ROOT / "generator" / "runtime", 88) == {}  # copied as they are
@@ -63,7 +64,7 @@ def test_either_formatter_gives_code_stable_under_both(
     formatter: str, line_length: int, spec: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    generate(Settings(specs=(spec,), out=out, formatter=formatter, line_length=line_length))
+    generate(Settings(specs=(spec,), out=out, formatter=formatter, line_length=line_length), claim(out))
     assert unstable(out, line_length) == {}
 
 

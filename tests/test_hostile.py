@@ -81,13 +81,14 @@ def test_a_located_error_and_nothing_written(name: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("the previous output")
+    (out / ".ftgen-manifest").write_text("keep.txt\n")  # ftgen's, from an earlier run
     result = generate(name, out)
     prefix = str(CORPUS / f"{name}.yaml").removeprefix(str(ROOT) + "/")
     lines = [line.removeprefix(prefix).removeprefix(":") for line in result.stderr.splitlines()[:-1]]
     expected = [line.replace("{dir}", str(CORPUS)) for line in ERRORS[name]]
     assert (result.returncode, lines, result.stdout) == (1, expected, ""), result.stderr
     assert "Traceback" not in result.stderr and result.stderr.endswith("nothing was written\n")
-    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [".ftgen-manifest", "keep.txt"]
 
 
 @pytest.fixture(scope="module")

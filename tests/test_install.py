@@ -91,7 +91,7 @@ def test_ftgen_from_the_wheel_generates_a_spec_outside_the_checkout(installed: P
     )
     result = run(installed, "generate", "--debug", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (project / "vendored").iterdir()) == ["API.md", "ft"]
+    assert sorted(p.name for p in (project / "vendored").iterdir()) == [".ftgen-manifest", "API.md", "ft"]
     assert run(installed, "--debug", "generate", "--check", cwd=project).returncode == 0
     imported = subprocess.run(
         [str(installed / "python"), "-c", "import ft; print(ft.Client(api_key='k').fine_tuning.jobs.list)"],
@@ -106,3 +106,67 @@ def test_ftgen_from_the_wheel_generates_a_spec_outside_the_checkout(installed: P
     changed.write_text(changed.read_text().replace("maxLength: 64", "maxLength: 40", 1))  # `suffix`
     result = run(installed, "diff", "old", "api", "--fail-on", "breaking", cwd=project)
     assert result.returncode == 1 and "request-max-lowered" in result.stdout, result.stdout
+
+
+def test_the_installed_ftgen_leaves_a_users_repository_as_it_found_it(installed: Path, tmp_path: Path) -> None:
+    """The checks of tests/test_users_repository.py, a few of them, with the wheel's ftgen."""
+    repo = tmp_path / "repo"
+    (repo / "vendor" / "otherlib").mkdir(parents=True)
+    (repo / "vendor" / "otherlib" / "lib.py").write_text("LIB = 1\n")
+    shutil.copy(ROOT / "spec" / "fine_tuning.yaml", repo / "fine_tuning.yaml")
+    shutil.copy(ROOT / "spec" / "common.yaml", repo / "common.yaml")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    args = ("generate", "--spec", "fine_tuning.yaml")
+    refused = run(installed, *args, "--out", "vendor", cwd=repo)
+    assert refused.returncode == 1 and "ftgen did not write it" in refused.stderr, refused.stderr
+    for out in (".", "..", ".git"):
+        assert run(installed, *args, "--out", out, cwd=repo).returncode == 1
+    assert run(installed, *args, "--out", "vendor", "--force", cwd=repo).returncode == 0
+    assert (repo / "vendor" / "otherlib" / "lib.py").read_text() == "LIB = 1\n"
+    assert (repo / "fine_tuning.yaml").exists() and (repo / ".git" / "HEAD").exists()
+    assert run(installed, "--version", cwd=repo).stdout.startswith("ftgen ")
+
+
+def test_the_package_layout_installs_with_pip_and_imports(installed: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "spec" / "fine_tuning.yaml", project / "fine_tuning.yaml")
+    shutil.copy(ROOT / "spec" / "common.yaml", project / "common.yaml")
+    (project / "pyproject.toml").write_text(
+        '[tool.ftgen]\nspec = "fine_tuning.yaml"\nout = "dist-src"\nlayout = "package"\n'
+        'client_package = "acme_ft"\nstubs_package = "acme_ft_stubs"\n'
+    )
+    result = run(installed, "generate", cwd=project)
+    assert result.returncode == 0, result.stderr
+    source = project / "dist-src"
+    meta = (source / "pyproject.toml").read_text()
+    assert 'name = "acme-ft"' in meta and 'version = "2.3.0"' in meta  # from info.title's package and info.version
+    assert 'dependencies = ["httpx>=0.27", "pydantic>=2.11"]' in meta and 'server = ["fastapi>=0.110"]' in meta
+    readme = (source / "README.md").read_text()
+    assert "client.fine_tuning.jobs.list()" in readme and "from acme_ft import Client" in readme
+
+    # pip install of the folder (the locked setuptools builds it: no network), then import elsewhere.
+    uv = Path(sys.executable).parent / "uv"
+    install = [str(uv), "pip", "install", "--offline", "--no-deps", "--no-build-isolation", "--python",
+               str(installed / "python"), str(source)]  # fmt: skip
+    done = subprocess.run(install, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    code = (
+        "import acme_ft, acme_ft_stubs, importlib.metadata as m, pathlib; "
+        "print(m.version('acme-ft'), pathlib.Path(acme_ft.__file__).parent.joinpath('py.typed').exists(), "
+        "acme_ft.Client(api_key='k').fine_tuning.jobs.list.__name__)"
+    )
+    imported = subprocess.run([str(installed / "python"), "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert imported.stdout == "2.3.0 True list\n", imported.stderr
+    for example in [line for line in readme.splitlines() if line.startswith("client.")]:
+        compile(example, "README.md", "eval")  # every example is a Python call
+
+
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [("2.3.0", "2.3.0"), ("2.1.0-beta", "2.1.0"), ("2023-12-22", "2023.12.22"), ("v1", "1"), ("latest", "0.0.0")],
+)
+def test_a_distribution_version_from_any_info_version(version: str, expected: str) -> None:
+    from generator.render.package import distribution_version
+
+    assert distribution_version(version) == expected

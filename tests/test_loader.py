@@ -128,3 +128,43 @@ def _scalar_items(node: object, pointer: str) -> Iterator[str]:
         if isinstance(node, list) and (value is None or isinstance(value, (bool, int, float))):
             yield pointer_join(pointer, key)
         yield from _scalar_items(value, pointer_join(pointer, key))
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "pointer", "at", "first"),
+    [
+        (
+            "api.yaml",
+            "paths:\n  /a: {get: {}}\n  /b: {}\n  /a: {post: {}}\n",
+            "#/paths/~1a",
+            (4, 3),
+            "line 2, column 3",
+        ),
+        ("api.yaml", "codes:\n  200: ok\n  '200': again\n", "#/codes/200", (3, 3), "line 2, column 3"),
+        ("api.yaml", "a: &x {k: 1}\nb:\n  <<: *x\n  k: 2\n  k: 3\n", "#/b/k", (5, 3), "line 4, column 3"),
+        (
+            "api.json",
+            '{"paths": {"/a": {"x": 1, "y": 2},\n "/a": {"x": 2}}}',
+            "#/paths/~1a",
+            (2, 2),
+            "line 1, column 12",
+        ),
+        ("api.json", '[{"a": 1}, {"b": {"c": 1, "c": 2}}]', "#/1/b/c", (1, 27), "line 1, column 19"),
+    ],
+)
+def test_a_key_written_twice_is_an_error_at_the_second(
+    name: str, text: str, pointer: str, at: tuple[int, int], first: str
+) -> None:
+    with pytest.raises(SpecError) as raised:
+        parse(Path(name), text)
+    (problem,) = raised.value.diagnostics
+    assert (problem.rule, problem.location.pointer, (problem.location.line, problem.location.col)) == (
+        "duplicate-key",
+        pointer,
+        at,
+    )
+    assert f"is written twice in one mapping (first at {first}); the first would be lost" in problem.message
+
+
+def test_a_merge_key_may_be_overridden_once() -> None:
+    assert parse(Path("api.yaml"), "a: &x {k: 1, j: 1}\nb:\n  <<: *x\n  k: 2\n").data["b"] == {"k": 2, "j": 1}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from generator import writer
+from generator import output
 
 SPEC = ROOT / "spec" / "fine_tuning.yaml"
 
@@ -61,7 +61,7 @@ def test_a_failed_run_changes_nothing(tmp_path: Path) -> None:
 
 def test_an_interrupted_write_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
-    writer.write_tree({"pkg/a.py": "A = 1\n", "pkg/b.py": "B = 1\n"}, out)
+    output.write_tree({"pkg/a.py": "A = 1\n", "pkg/b.py": "B = 1\n"}, out)
     before = snapshot(out)
     real_write_text = Path.write_text
 
@@ -72,7 +72,7 @@ def test_an_interrupted_write_changes_nothing(tmp_path: Path, monkeypatch: pytes
 
     monkeypatch.setattr(Path, "write_text", failing)
     with pytest.raises(KeyboardInterrupt):
-        writer.write_tree({"pkg/a.py": "A = 2\n", "pkg/b.py": "B = 2\n"}, out)
+        output.write_tree({"pkg/a.py": "A = 2\n", "pkg/b.py": "B = 2\n"}, out)
     monkeypatch.undo()
     assert snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
@@ -97,26 +97,26 @@ def test_the_swap_is_one_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     not even between two renames."""
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    if not writer._exchange(tmp_path / "a", tmp_path / "b"):
+    if not output._exchange(tmp_path / "a", tmp_path / "b"):
         pytest.skip("no renameat2(RENAME_EXCHANGE) on this system or filesystem")
     out = tmp_path / "out"
-    writer.write_tree({"pkg/a.py": "A = 1\n"}, out)
+    output.write_tree({"pkg/a.py": "A = 1\n"}, out)
 
     def no_rename(*args: object) -> None:
         raise AssertionError("the output was moved aside: a kill now would leave no output")
 
     monkeypatch.setattr(os, "replace", no_rename)
-    writer.write_tree({"pkg/a.py": "A = 2\n"}, out)
-    assert snapshot(out) == {"pkg/a.py": b"A = 2\n"}
+    output.write_tree({"pkg/a.py": "A = 2\n"}, out)
+    assert snapshot(out) == {".ftgen-manifest": output.manifest_text(["pkg/a.py"]).encode(), "pkg/a.py": b"A = 2\n"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "out"]  # the old tree is gone
 
 
 def test_the_output_folder_keeps_its_mode(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    writer.write_tree({"a.txt": "1"}, out)
+    output.write_tree({"a.txt": "1"}, out)
     umask = os.umask(0o022)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o777 & ~umask  # as mkdir would make it, not mkdtemp's 0700
     out.chmod(0o750)
-    writer.write_tree({"a.txt": "2"}, out)
+    output.write_tree({"a.txt": "2"}, out)
     assert out.stat().st_mode & 0o777 == 0o750

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from generator.config import Settings
 from generator.diagnostics import SpecError
+from generator.output import write_tree
 from generator.pipeline import build
-from generator.writer import write_tree
 from helpers import import_from, write_spec
 
 # Names mix the ordinary with the troublesome: keywords, builtins, pydantic's own, odd text.

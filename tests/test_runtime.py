@@ -62,6 +62,40 @@ def test_key_never_leaks(server: RecordingServer, caplog: pytest.LogCaptureFixtu
     assert secret not in caplog.text
 
 
+def test_redirects_are_followed_and_credentials_stay_with_their_origin(
+    server: RecordingServer, other_server: RecordingServer
+) -> None:
+    secret = "sk-only-for-this-origin"
+    client = Client(api_key=secret, base_url=server.url, max_retries=0, http_client=httpx.Client(follow_redirects=True))
+    server.reply({}, status=307, headers={"location": f"{server.url}/fine_tuning/jobs/moved"})
+    server.reply(JOB)
+    assert client.fine_tuning.jobs.retrieve("x").id == JOB["id"]
+    assert [r.path for r in server.requests] == ["/v1/fine_tuning/jobs/x", "/v1/fine_tuning/jobs/moved"]
+    assert server.last.headers["Authorization"] == f"Bearer {secret}"  # the same origin: kept
+
+    server.reply({}, status=308, headers={"location": f"{other_server.url}/elsewhere"})
+    other_server.reply(JOB)
+    client.fine_tuning.jobs.retrieve("x", extra_headers={"Cookie": "session=s3"})
+    headers = {k.lower(): v for k, v in other_server.last.headers.items()}
+    assert other_server.last.path == "/v1/elsewhere"
+    assert "authorization" not in headers and "cookie" not in headers and secret not in str(headers)
+
+    for _ in range(21):
+        server.reply({}, status=302, headers={"location": f"{server.url}/again"})
+    with pytest.raises(ftc.APIConnectionError, match="More than 20 redirects"):
+        client.fine_tuning.jobs.retrieve("x")
+
+
+def test_async_redirects_drop_credentials_on_the_way_to_another_origin(
+    server: RecordingServer, other_server: RecordingServer
+) -> None:
+    client = AsyncClient(api_key="sk-async", base_url=server.url, max_retries=0)
+    server.reply({}, status=307, headers={"location": f"{other_server.url}/elsewhere"})
+    other_server.reply(JOB)
+    asyncio.run(client.fine_tuning.jobs.retrieve("x"))
+    assert "authorization" not in {k.lower() for k in other_server.last.headers}
+
+
 # ---------------------------------------------------------------- timeouts and retries
 def test_per_call_timeout(server: RecordingServer) -> None:
     server.reply(JOB, delay=1.0)

@@ -18,7 +18,9 @@ def tree(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and not any(part.startswith((".", "__pycache__")) for part in p.relative_to(root).parts)
+        if p.is_file()
+        and not any(part.startswith((".", "__pycache__")) for part in p.relative_to(root).parts[:-1])
+        and (p.name == ".ftgen-manifest" or not p.name.startswith("."))
     }
 
 

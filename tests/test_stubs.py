@@ -12,7 +12,7 @@ import pytest
 import uvicorn
 
 from conftest import seed_example
-from fine_tuning_client import BadRequestError, Client, NotFoundError, models
+from fine_tuning_client import APIStatusError, BadRequestError, Client, NotFoundError, models
 from fine_tuning_stubs import APIException, bodies, create_app
 
 
@@ -55,6 +55,8 @@ class MemoryService:
     def __getattr__(self, name: str) -> Any:
         raise AttributeError(name)
 
+    requests = 0  # counted by the app's middleware
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -66,7 +68,15 @@ def free_port() -> int:
 def served() -> Iterator[tuple[Client, MemoryService]]:
     service = MemoryService()
     port = free_port()
-    config = uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning")
+    with pytest.warns(UserWarning, match=r"MemoryService does not implement 14 operation\(s\), which answer 501: "):
+        app = create_app(service)
+
+    @app.middleware("http")
+    async def count(request: Any, call_next: Any) -> Any:
+        service.requests += 1
+        return await call_next(request)
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -74,7 +84,7 @@ def served() -> Iterator[tuple[Client, MemoryService]]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.02)
     try:
-        yield Client(api_key="sk-test", base_url=f"http://127.0.0.1:{port}", max_retries=0), service
+        yield Client(api_key="sk-test", base_url=f"http://127.0.0.1:{port}", max_retries=2), service
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -113,3 +123,34 @@ def test_errors_come_back_in_the_api_shape(served: tuple[Client, MemoryService])
     with pytest.raises(BadRequestError) as bad:
         client.fine_tuning.jobs.create(model="m", training_file="f", extra_body={"seed": "not-a-number"})
     assert bad.value.param == "seed"
+
+
+def test_an_operation_the_service_lacks_answers_501_naming_it_and_is_not_retried(
+    served: tuple[Client, MemoryService],
+) -> None:
+    client, service = served
+    with pytest.raises(APIStatusError) as raised:
+        client.fine_tuning.jobs.pause("ftjob-1")
+    operation = "pauseFineTuningJob (POST /fine_tuning/jobs/{fine_tuning_job_id}/pause)"
+    assert raised.value.status_code == 501 and raised.value.code == "not_implemented"
+    assert raised.value.body == {
+        "error": {
+            "message": f"{operation} is not implemented by this server",
+            "type": "server_error",
+            "param": None,
+            "code": "not_implemented",
+        }
+    }
+    assert service.requests == 1  # a 501 stays so: the client asks once, though it retries 500s
+
+
+def test_a_service_subclassing_the_protocol_without_a_method_lacks_it() -> None:
+    from fine_tuning_stubs import Service
+
+    class Partial(Service):
+        async def cancel_fine_tuning_job(self, *, fine_tuning_job_id: str) -> models.FineTuningJob:
+            raise APIException(404, "none")
+
+    with pytest.warns(UserWarning, match="Partial does not implement 17 operation") as caught:
+        create_app(Partial())
+    assert "cancelFineTuningJob" not in str(caught[0].message)

@@ -8,9 +8,11 @@ by validation, or FastAPI's own (an unknown route), is answered in the API's err
 from __future__ import annotations
 
 import json
+import warnings
+from collections.abc import Callable, Mapping
 from email import parser as _email_parser
 from email import policy as _email_policy
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 from urllib.parse import quote, unquote
 
 import fastapi as _fa
@@ -23,6 +25,7 @@ from starlette.exceptions import HTTPException as _HTTPException
 from . import _wire
 
 ModelT = TypeVar("ModelT", bound=_pd.BaseModel)
+ServiceT = TypeVar("ServiceT")
 
 
 class APIException(Exception):
@@ -53,6 +56,49 @@ class APIException(Exception):
                 "code": self.code,
             }
         }
+
+
+def implemented(
+    service: ServiceT, protocol: type, operations: Mapping[str, str]
+) -> ServiceT:
+    """`service`, or where it lacks some of the operations (`operations`: method name ->
+    `operationId (METHOD /path)`) a stand-in whose missing methods answer 501 in the API's
+    error shape, naming the operation. A method inherited unchanged from the protocol
+    counts as missing (its body is `...`). Warns once which are missing."""
+    missing = {
+        name: operation
+        for name, operation in operations.items()
+        if getattr(service, name, None) is None
+        or getattr(type(service), name, None) is getattr(protocol, name)
+    }
+    if not missing:
+        return service
+    listed = ", ".join(missing.values())
+    warnings.warn(
+        f"{type(service).__name__} does not implement {len(missing)} operation(s), "
+        f"which answer 501: {listed}",
+        stacklevel=3,
+    )
+    return cast(ServiceT, _Partial(service, missing))
+
+
+class _Partial:
+    def __init__(self, service: object, missing: Mapping[str, str]) -> None:
+        self._service = service
+        self._missing = missing
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._missing:
+            return _not_implemented(self._missing[name])
+        return getattr(self._service, name)
+
+
+def _not_implemented(operation: str) -> Callable[..., Any]:
+    async def answer(**_: object) -> NoReturn:
+        message = f"{operation} is not implemented by this server"
+        raise APIException(501, message, type="server_error", code="not_implemented")
+
+    return answer
 
 
 class Parameter:

@@ -26,6 +26,31 @@ def create_router(service: Service) -> _fa.APIRouter:
     in an app of your own, add `_server.RawSegments` to it too (values with an encoded `/`).
     """
     router = _fa.APIRouter()
+    # An operation the service lacks answers 501 naming it (create_router warns which, once).
+    service = _server.implemented(
+        service,
+        Service,
+        {
+            "list_paginated_fine_tuning_jobs": "listPaginatedFineTuningJobs (GET /fine_tuning/jobs)",
+            "create_fine_tuning_job": "createFineTuningJob (POST /fine_tuning/jobs)",
+            "retrieve_fine_tuning_job": "retrieveFineTuningJob (GET /fine_tuning/jobs/{fine_tuning_job_id})",
+            "cancel_fine_tuning_job": "cancelFineTuningJob (POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel)",
+            "list_fine_tuning_job_checkpoints": "listFineTuningJobCheckpoints (GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints)",
+            "list_fine_tuning_events": "listFineTuningEvents (GET /fine_tuning/jobs/{fine_tuning_job_id}/events)",
+            "pause_fine_tuning_job": "pauseFineTuningJob (POST /fine_tuning/jobs/{fine_tuning_job_id}/pause)",
+            "resume_fine_tuning_job": "resumeFineTuningJob (POST /fine_tuning/jobs/{fine_tuning_job_id}/resume)",
+            "run_grader": "runGrader (POST /fine_tuning/alpha/graders/run)",
+            "validate_grader": "validateGrader (POST /fine_tuning/alpha/graders/validate)",
+            "list_fine_tuning_checkpoint_permissions": "listFineTuningCheckpointPermissions (GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions)",
+            "create_fine_tuning_checkpoint_permission": "createFineTuningCheckpointPermission (POST /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions)",
+            "delete_fine_tuning_checkpoint_permission": "deleteFineTuningCheckpointPermission (DELETE /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id})",
+            "list_fine_tunes": "listFineTunes (GET /fine-tunes)",
+            "create_fine_tune": "createFineTune (POST /fine-tunes)",
+            "retrieve_fine_tune": "retrieveFineTune (GET /fine-tunes/{fine_tune_id})",
+            "cancel_fine_tune": "cancelFineTune (POST /fine-tunes/{fine_tune_id}/cancel)",
+            "list_fine_tune_events": "listFineTuneEvents (GET /fine-tunes/{fine_tune_id}/events)",
+        },
+    )
     _list_paginated_fine_tuning_jobs_metadata = _server.Parameter(
         "query",
         "metadata",

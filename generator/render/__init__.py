@@ -9,6 +9,7 @@ Fixed modules (`generator/runtime/`) are copied as they are.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from ..names import field_name, unique
 from .client import method_view, resource_views
 from .docs import doc_rows
 from .models import MODEL, closure, model_view, param_models, typed_dict_view
+from .package import BUILD_REQUIRES, CLIENT_REQUIRES, STUBS_REQUIRES, distribution_version, examples
 from .stubs import stub_view
 from .text import docstring, parameter, py
 
@@ -39,10 +41,11 @@ def _runtime(name: str) -> str:
 class Config:
     client_package: str
     stubs_package: str | None
-    api_key_env: str = "OPENAI_API_KEY"
-    base_url_env: str = "OPENAI_BASE_URL"
+    api_key_env: str
+    base_url_env: str
     training_formats: tuple[tuple[str, str], ...] = ()  # (method, line-format schema name)
     line_length: int = 88  # the formatter's: long parameter annotations are parenthesized as black would
+    layout: str = "flat"  # or "package": with pyproject.toml and README.md, installable
 
 
 # ---------------------------------------------------------------- environment
@@ -75,6 +78,7 @@ def environment(line_length: int = 88) -> jinja2.Environment:
     env.filters["py"] = py
     env.filters["docstring"] = docstring
     env.filters["parameter"] = lambda text: parameter(text, line_length)
+    env.filters["toml"] = lambda text: json.dumps(text, ensure_ascii=False)  # a TOML basic string
     return env
 
 
@@ -131,5 +135,20 @@ def render(api: Api, config: Config) -> dict[str, str]:
         files[f"{config.stubs_package}/_wire.py"] = _runtime("_wire.py")  # the client's, read back
         files[f"{config.stubs_package}/bodies.py"] = env.get_template("stubs/bodies.py.j2").render(
             models=[model_view(m, strict=True) for m in param_models(api, whole_bodies=True)], **common
+        )
+    if config.layout == "package":
+        name = client.replace("_", "-")
+        files["pyproject.toml"] = env.get_template("package/pyproject.toml.j2").render(
+            name=name,
+            version=distribution_version(api.version),
+            description=f"A typed Python client for the {api.title}".replace("\n", " "),
+            build_requires=BUILD_REQUIRES,
+            client_requires=CLIENT_REQUIRES,
+            stubs_requires=STUBS_REQUIRES,
+            packages=[p for p in (client, config.stubs_package) if p],
+            **common,
+        )
+        files["README.md"] = env.get_template("package/README.md.j2").render(
+            name=name, examples=examples(api), **common
         )
     return files

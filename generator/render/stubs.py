@@ -24,6 +24,7 @@ class StubView:
     readers: list[tuple[str, str, str]] = field(default_factory=list)  # (variable, argument, reader)
     status_code: int = 200
     body_reader: str | None = None  # how the handler reads a non-JSON body
+    operation: str = ""  # as a server's messages name it: `createJob (POST /jobs)`
 
 
 def wire_shape(api: Api, t: Type) -> tuple[str, tuple[str, ...] | None]:
@@ -146,4 +147,5 @@ def stub_view(api: Api, op: Operation, name: str) -> StubView:
         readers,
         op.status_code,
         body_reader,
+        f"{op.operation_id} ({op.http_method} {op.path})",
     )

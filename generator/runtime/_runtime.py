@@ -53,6 +53,8 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 RETRY_STATUSES = frozenset({408, 409, 429})
+NEVER_RETRIED = frozenset({501})  # "not implemented" stays so however often it is asked
+MAX_REDIRECTS = 20
 CHUNK_SIZE = 64 * 1024  # file bodies and streamed downloads move in pieces this big
 
 
@@ -546,9 +548,9 @@ class BaseClient:
         if attempt > self.max_retries:
             return None
         if response is not None:
-            if (
-                response.status_code not in RETRY_STATUSES
-                and response.status_code < 500
+            status = response.status_code
+            if status in NEVER_RETRIED or (
+                status not in RETRY_STATUSES and status < 500
             ):
                 return None
             after = _retry_after(response.headers)
@@ -558,6 +560,28 @@ class BaseClient:
 
         delay = min(INITIAL_RETRY_DELAY * 2.0 ** (attempt - 1), MAX_RETRY_DELAY)
         return delay * (1 - 0.25 * random.random())  # jitter
+
+
+def redirect(
+    original: httpx.Request, response: httpx.Response, hops: int
+) -> httpx.Request | None:
+    """The request a redirect asks for, or None when `response` is none to follow. httpx
+    builds it (the method and body as RFC 9110 says); credentials go only to the origin they
+    were given for, so on the way to another one the `Authorization` header (and any cookie)
+    is dropped, whatever the http client's own rules."""
+    following = response.next_request
+    if following is None or not response.is_redirect:
+        return None
+    if hops >= MAX_REDIRECTS:
+        raise APIConnectionError(original, f"More than {MAX_REDIRECTS} redirects.")
+    if _origin(following.url) != _origin(original.url):
+        for name in ("Authorization", "Cookie"):
+            following.headers.pop(name, None)
+    return following
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port
 
 
 def _is_file(value: object) -> bool:
@@ -703,7 +727,16 @@ class SyncAPIClient(BaseClient):
             attempt += 1
             request, opened = self.build(self._http, prepared)
             try:
-                response = self._http.send(request, stream=stream)
+                response = self._http.send(
+                    request, stream=stream, follow_redirects=False
+                )
+                hops = 0
+                while (following := redirect(request, response, hops)) is not None:
+                    response.close()
+                    hops += 1
+                    response = self._http.send(
+                        following, stream=stream, follow_redirects=False
+                    )
             except httpx.TimeoutException as exc:
                 delay = self.retry_delay(attempt, None)
                 if delay is None:
@@ -795,7 +828,16 @@ class AsyncAPIClient(BaseClient):
             attempt += 1
             request, opened = self.build(self._http, prepared)
             try:
-                response = await self._http.send(request, stream=stream)
+                response = await self._http.send(
+                    request, stream=stream, follow_redirects=False
+                )
+                hops = 0
+                while (following := redirect(request, response, hops)) is not None:
+                    await response.aclose()
+                    hops += 1
+                    response = await self._http.send(
+                        following, stream=stream, follow_redirects=False
+                    )
             except httpx.TimeoutException as exc:
                 delay = self.retry_delay(attempt, None)
                 if delay is None:

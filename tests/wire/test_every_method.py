@@ -18,8 +18,8 @@ from wire_spec import wire_spec
 
 from generator.config import Settings
 from generator.ir import Api, Array, Literal, Map, Operation, Primitive, Ref, Type, Union_
+from generator.output import write_tree
 from generator.pipeline import build
-from generator.writer import write_tree
 from helpers import import_from, serve_asgi
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # deprecated operations warn
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SPECS = {
     "wire": None,
     "fine_tuning": ROOT / "spec",
-    "openai": ROOT.parent / "shared" / "specs" / "openai-openapi.yaml",
+    "openai": ROOT / "tests" / "data" / "specs" / "openai-openapi.yaml",
 }
 SAMPLES = {
     "str": "a b/é?#",

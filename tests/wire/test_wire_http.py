@@ -17,8 +17,8 @@ import yaml
 from wire_spec import cells, operation_path, wire_spec
 
 from generator.config import Settings
+from generator.output import write_tree
 from generator.pipeline import build
-from generator.writer import write_tree
 from helpers import import_from, serve_asgi
 
 # The values of the specification's table, as a caller passes them and a service gets them.
