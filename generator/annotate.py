@@ -59,6 +59,33 @@ def field_arguments(c: Constraints) -> str:
 
 
 @dataclass(frozen=True)
+class Annotation:
+    """A Python annotation as a value: the text to print, and what is decided about it (never
+    by reading the text back)."""
+
+    text: str
+    union: bool = False  # `A | B` at its top level (a long parameter is parenthesized)
+    nullable: bool = False  # None is one of its values already
+    model: str | None = None  # the model it is exactly, when it is one (`_models.Job`: "Job")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+ANY = Annotation("Any")
+
+
+def union(parts: list[Annotation]) -> Annotation:
+    """`A | B | ...`, each once, as typing reads it; Any absorbs the rest."""
+    unique = list({a.text: a for a in parts}.values())
+    if len(unique) == 1:
+        return unique[0]
+    if any(a.text == "Any" for a in unique):
+        return ANY
+    return Annotation(" | ".join(a.text for a in unique), True, any(a.nullable for a in unique))
+
+
+@dataclass(frozen=True)
 class Annotator:
     flavour: str = "model"  # model | param
     models: str = ""  # prefix for model names ("" inside models.py, "_models." elsewhere)
@@ -69,59 +96,82 @@ class Annotator:
     dict_name: str = "dict"
     constrained: bool = False  # write constraints as `Annotated[..., _Field(...)]`
 
-    def __call__(self, t: Type) -> str:
+    def __call__(self, t: Type) -> Annotation:
         if isinstance(t, Primitive):
             constraints = t.constraints
             if t.format == "uri" and constraints.pattern is None:  # JSON Schema's format, as a pattern
                 constraints = replace(constraints, pattern=URI_PATTERN)
-            return self._constrained(self.file_type if t.kind == "bytes" else PRIMITIVES[t.kind], constraints)
+            base = self.file_type if t.kind == "bytes" else PRIMITIVES[t.kind]
+            return self._constrained(Annotation(base, nullable=t.kind == "none"), constraints)
         if isinstance(t, Literal):
             return self._literal(t)
         if isinstance(t, Array):
-            return self._constrained(f"{self.list_name}[{self(t.item)}]", t.constraints)
+            return self._constrained(Annotation(f"{self.list_name}[{self(t.item)}]"), t.constraints)
         if isinstance(t, Map):
             key = "str"
             if self.constrained and isinstance(t.key_max_length, int) and not isinstance(t.key_max_length, bool):
                 key = f"Annotated[str, _Field(max_length={t.key_max_length!r})]"
-            return self._constrained(f"{self.dict_name}[{key}, {self(t.value)}]", t.constraints)
+            return self._constrained(Annotation(f"{self.dict_name}[{key}, {self(t.value)}]"), t.constraints)
         if isinstance(t, Ref):
-            return f"{self.params}{t.name}Param" if self.flavour == "param" else f"{self.models}{t.name}"
+            if self.flavour == "param":
+                return Annotation(f"{self.params}{t.name}Param")
+            return Annotation(f"{self.models}{t.name}", model=t.name)
         if isinstance(t, Union_):
-            parts: list[str] = []
-            for member in t.members:
-                text = self(member)
-                if text not in parts:
-                    parts.append(text)
-            if "Any" in parts:
-                return "Any"
             tagged = [m for m in t.members if m != NONE]
-            if self.constrained and t.discriminator and all(isinstance(m, Ref) for m in tagged):
+            members = union([self(m) for m in t.members])
+            if self.constrained and t.discriminator and all(isinstance(m, Ref) for m in tagged) and members != ANY:
                 # Dispatch on the tag: one member is tried, and its errors are the ones reported.
-                choice = f"Annotated[{' | '.join(self(m) for m in tagged)}, _Field(discriminator={t.discriminator!r})]"
-                return choice + (" | None" if NONE in t.members else "")
-            return " | ".join(parts)
+                tags = " | ".join(self(m).text for m in tagged)
+                choice = Annotation(f"Annotated[{tags}, _Field(discriminator={t.discriminator!r})]")
+                return union([choice, Annotation("None", nullable=True)]) if NONE in t.members else choice
+            return members
         raise TypeError(f"unknown IR type {t!r}")
 
-    def _constrained(self, annotation: str, c: Constraints) -> str:
-        arguments = field_arguments(c) if self.constrained and c and annotation != "Any" else ""
-        return f"Annotated[{annotation}, _Field({arguments})]" if arguments else annotation
+    def _constrained(self, annotation: Annotation, c: Constraints) -> Annotation:
+        arguments = field_arguments(c) if self.constrained and c and annotation != ANY else ""
+        return Annotation(f"Annotated[{annotation}, _Field({arguments})]") if arguments else annotation
 
-    def _literal(self, t: Literal) -> str:
+    def _literal(self, t: Literal) -> Annotation:
         if any(isinstance(v, float) for v in t.values):
-            return "float"  # typing's Literal does not take floats
-        text = f"Literal[{literal_values(t.values)}]"
+            return Annotation("float")  # typing's Literal does not take floats
+        text = Annotation(f"Literal[{literal_values(t.values)}]")
         if t.open:
-            return f"{text} | str"
+            return union([text, Annotation("str")])
         kinds = {type(v) for v in t.values}
         if self.lenient and kinds in ({str}, {int}):  # a bool or mixed enum stays closed
             # A value added after generation is kept: pydantic-core's smart union matches the
             # known literals first (exactly, in Rust), then the plain type.
-            return f"{text} | {'str' if kinds == {str} else 'int'}"
+            return union([text, Annotation("str" if kinds == {str} else "int")])
         return text
 
-    def optional(self, t: Type) -> str:
+    def optional(self, t: Type) -> Annotation:
         """The annotation of a value that may also be None."""
-        text = self(t)
-        if t == NONE or text == "Any" or text.endswith("| None"):
-            return text
-        return f"{text} | None"
+        annotation = self(t)
+        if annotation.nullable or annotation == ANY:
+            return annotation
+        return union([annotation, Annotation("None", nullable=True)])
+
+
+def builtins_used(t: Type) -> set[str]:
+    """The builtin names an annotation of `t` may write, in any flavour (a lenient closed enum
+    adds `str` or `int`): a model's field may not take one, or it would shadow it there."""
+    if isinstance(t, Primitive):
+        return {PRIMITIVES[t.kind]}
+    if isinstance(t, Literal):
+        kinds = {type(v) for v in t.values}
+        return (
+            {"float"}
+            if float in kinds
+            else {"str"}
+            if t.open or kinds == {str}
+            else {"int"}
+            if kinds == {int}
+            else set()
+        )
+    if isinstance(t, Array):
+        return {"list"} | builtins_used(t.item)
+    if isinstance(t, Map):
+        return {"dict", "str"} | builtins_used(t.value)
+    if isinstance(t, Union_):
+        return set().union(*(builtins_used(m) for m in t.members))
+    return set()

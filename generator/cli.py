@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import cache
 from .config import SELECTION_KEYS, Settings, is_url, package_problem, read_pyproject
-from .diagnostics import Diagnostic, Level, Location, SpecError, errors
+from .diagnostics import Diagnostic, Location, SpecError, errors
 
 if TYPE_CHECKING:
     from .selection import Selection
@@ -135,7 +135,7 @@ def _config(args: argparse.Namespace, warnings: list[Diagnostic] | None = None) 
     path = Path("pyproject.toml") if args.config is None else args.config
     if args.config is not None and not args.config.is_file():
         location = Location(str(args.config))
-        raise SpecError([Diagnostic(Level.ERROR, location, "no such configuration file", "config")])
+        raise SpecError([Diagnostic.of("config", location, "no such configuration file")])
     values, found = read_pyproject(path, strict=getattr(args, "strict", False))
     if warnings is not None:
         warnings.extend(found)
@@ -166,7 +166,7 @@ def settings_from(args: argparse.Namespace, warnings: list[Diagnostic] | None = 
     if not values.get("specs"):  # a ./spec folder, as in this project, or a clear word
         if not Path("spec").is_dir():
             message = "no spec given: pass --spec FILE_OR_DIR, or set `spec` in [tool.ftgen] of pyproject.toml"
-            raise SpecError([Diagnostic(Level.ERROR, Location("."), message, "no-spec")])
+            raise SpecError([Diagnostic.of("no-spec", Location("."), message)])
         values["specs"] = (Path("spec"),)
     fields = {f.name for f in dataclasses.fields(Settings)}
     return Settings(**{k: v for k, v in values.items() if k in fields})
@@ -278,14 +278,12 @@ def _validate(settings: Settings, shown: dict[str, str]) -> int:
     from .pipeline import load
 
     _, diagnostics = load(settings)
-    if settings.strict:
-        diagnostics = [dataclasses.replace(d, level=Level.ERROR) for d in diagnostics]
     for d in diagnostics:
         _print(d, shown)
     if errors(diagnostics):
         print(f"{len(errors(diagnostics))} error(s)", file=sys.stderr)
         return 1
-    print("valid", file=sys.stderr)
+    print(f"valid, with {len(diagnostics)} warning(s)" if diagnostics else "valid", file=sys.stderr)
     return 0
 
 

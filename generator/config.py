@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, Level, Location, SpecError, escape_pointer_token
+from .diagnostics import Diagnostic, Level, Location, SpecError, escape_pointer_token, strictly
 from .writer import FORMATTERS, LINE_LENGTH
 
 LAYOUTS = ("flat", "package")
@@ -155,18 +155,18 @@ def read_pyproject(path: Path, strict: bool = False) -> tuple[dict[str, Any], li
         text = path.read_text(encoding="utf-8")
         document = tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError([Diagnostic(Level.ERROR, Location(str(path)), f"cannot read: {exc}", "config")]) from None
+        raise SpecError([Diagnostic.of("config", Location(str(path)), f"cannot read: {exc}")]) from None
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line, col = (int(where[1]), int(where[2])) if where else (None, None)
         location = Location(str(path), "", line, col)
-        raise SpecError([Diagnostic(Level.ERROR, location, f"invalid TOML: {exc}", "config")]) from None
+        raise SpecError([Diagnostic.of("config", location, f"invalid TOML: {exc}")]) from None
     tool = document.get("tool", {})
     table = tool.get("ftgen", {}) if isinstance(tool, dict) else {}
     positions = toml_positions(text)
 
-    def located(key: str, message: str, level: Level = Level.ERROR) -> Diagnostic:
-        return Diagnostic(level, config_location(path, key, positions), message, "config")
+    def located(key: str, message: str, rule: str = "config") -> Diagnostic:
+        return Diagnostic.of(rule, config_location(path, key, positions), message)
 
     if not isinstance(table, dict):
         raise SpecError([located("", "[tool.ftgen] must be a table")])
@@ -176,17 +176,13 @@ def read_pyproject(path: Path, strict: bool = False) -> tuple[dict[str, Any], li
         if check is None:
             near = difflib.get_close_matches(key, KEYS, n=1)
             hint = f"; did you mean {near[0]!r}?" if near else f" (known: {', '.join(KEYS)})"
-            found.append(located(key, f"unknown key {key!r} in [tool.ftgen]{hint}", Level.WARNING))
+            found.append(located(key, f"unknown key {key!r} in [tool.ftgen]{hint}", "config-unknown-key"))
         elif (problem := check(value)) is not None:
             found.append(located(key, f"{key} {problem}"))
-    found += _entries(table, located)
-    if any(d.level is Level.ERROR for d in found) or (strict and found):
-        raise SpecError([d if d.level is Level.ERROR else _as_error(d) for d in found])
+    found = strictly(found + _entries(table, located), strict)
+    if any(d.level is Level.ERROR for d in found):
+        raise SpecError(found)
     return _values(table, path), found
-
-
-def _as_error(d: Diagnostic) -> Diagnostic:
-    return Diagnostic(Level.ERROR, d.location, d.message, d.rule)
 
 
 def _entries(table: dict[str, Any], located: Callable[[str, str], Diagnostic]) -> list[Diagnostic]:
@@ -235,7 +231,7 @@ def _values(table: dict[str, Any], path: Path) -> dict[str, Any]:
             out[key] = tuple(value) if isinstance(value, list) else (value,)
     if out.get("formatter") == "black" and importlib.util.find_spec("black") is None:
         problem = "formatter = \"black\" needs black: pip install 'ftgen[black]'"
-        raise SpecError([Diagnostic(Level.ERROR, config_location(path, "formatter"), problem, "config")])
+        raise SpecError([Diagnostic.of("config", config_location(path, "formatter"), problem)])
     return out
 
 

@@ -242,9 +242,13 @@ class Body:
     type: Type
     required: bool
     fields: tuple[Field, ...] = ()  # the body's fields as keyword arguments, when it is an object
-    model: str | None = None  # the model whose fields these are
     encoding: tuple[tuple[str, Encoding], ...] = ()  # by wire name, where the spec gives one
     media_types: tuple[str, ...] = ()  # every media type the operation accepts
+
+    @property
+    def model(self) -> str | None:
+        """The model whose fields these are, when the body is one."""
+        return self.type.name if isinstance(self.type, Ref) else None
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic, Level, Location, SpecError, escape_pointer_token
+from .diagnostics import Diagnostic, Location, SpecError, escape_pointer_token
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -326,29 +326,29 @@ def parse(path: Path, text: str) -> Document:
         return Document(path, text, *_read_yaml(text))
     except _DuplicateKey as exc:
         loc = Location(str(path), exc.pointer, *exc.at)
-        raise SpecError([Diagnostic(Level.ERROR, loc, str(exc), "duplicate-key")]) from None
+        raise SpecError([Diagnostic.of("duplicate-key", loc, str(exc))]) from None
     except json.JSONDecodeError as exc:
         loc = Location(str(path), "#", exc.lineno, exc.colno)
-        raise SpecError([Diagnostic(Level.ERROR, loc, f"invalid JSON: {exc.msg}", "json-syntax")]) from None
+        raise SpecError([Diagnostic.of("json-syntax", loc, f"invalid JSON: {exc.msg}")]) from None
     except _NotJsonNumber as exc:
-        raise SpecError([Diagnostic(Level.ERROR, Location(str(path)), f"invalid JSON: {exc}", "json-syntax")]) from None
+        raise SpecError([Diagnostic.of("json-syntax", Location(str(path)), f"invalid JSON: {exc}")]) from None
     except yaml.MarkedYAMLError as exc:
         deepest = _first_too_deep(text) if "nesting depth" in str(exc.problem) else None
         if deepest:
             loc = Location(str(path), deepest[0], *deepest[1])
-            raise SpecError([Diagnostic(Level.ERROR, loc, TOO_DEEP, "nesting-too-deep")]) from None
+            raise SpecError([Diagnostic.of("nesting-too-deep", loc, TOO_DEEP)]) from None
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         loc = Location(str(path), "#", line, col)
-        raise SpecError([Diagnostic(Level.ERROR, loc, f"invalid YAML: {message}", "yaml-syntax")]) from None
+        raise SpecError([Diagnostic.of("yaml-syntax", loc, f"invalid YAML: {message}")]) from None
     except yaml.YAMLError as exc:
         loc = Location(str(path), "#")
-        raise SpecError([Diagnostic(Level.ERROR, loc, f"invalid YAML: {exc}", "yaml-syntax")]) from None
+        raise SpecError([Diagnostic.of("yaml-syntax", loc, f"invalid YAML: {exc}")]) from None
     except RecursionError:
         loc = Location(str(path), "#")
         message = "the document is nested too deeply to read"
-        raise SpecError([Diagnostic(Level.ERROR, loc, message, "nesting-too-deep")]) from None
+        raise SpecError([Diagnostic.of("nesting-too-deep", loc, message)]) from None
 
 
 @dataclass(frozen=True)
@@ -384,7 +384,7 @@ class SpecSet:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 loc = Location(str(path))
-                raise SpecError([Diagnostic(Level.ERROR, loc, f"cannot read: {exc}", "unreadable")]) from None
+                raise SpecError([Diagnostic.of("unreadable", loc, f"cannot read: {exc}")]) from None
             self.documents[path] = parse(path, text)
         return self.documents[path]
 
@@ -411,7 +411,7 @@ class SpecSet:
     def _resolve(self, ref: Any, base: Document, at: str) -> Target | Diagnostic:
 
         def problem(message: str, rule: str) -> Diagnostic:
-            return Diagnostic(Level.ERROR, base.location(at + "/$ref"), message, rule)
+            return Diagnostic.of(rule, base.location(at + "/$ref"), message)
 
         if not isinstance(ref, str):
             return problem("$ref must be a string", "ref-invalid")

@@ -29,8 +29,9 @@ from typing import Any
 
 import jsonschema_rs
 
-from .diagnostics import Diagnostic, Level, pointer_join
+from .diagnostics import Diagnostic, pointer_join
 from .loader import Document, SpecSet
+from .positions import follow
 
 RULE = "openapi-schema"
 OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -52,7 +53,7 @@ def check(specset: SpecSet, doc: Document) -> list[Diagnostic]:
     """Every finding for one root document, sorted by line."""
     version = "3.0" if str(doc.data["openapi"]).startswith("3.0") else "3.1"
     found = [
-        Diagnostic(Level.ERROR, doc.location(pointer_join("#", *error.instance_path)), _line(error.message), RULE)
+        Diagnostic.of(RULE, doc.location(pointer_join("#", *error.instance_path)), _line(error.message))
         for error in _document_validator(version).iter_errors(doc.data)
     ]
     if not found:  # the semantic checks assume a document of the right shape, as upstream's do
@@ -61,7 +62,7 @@ def check(specset: SpecSet, doc: Document) -> list[Diagnostic]:
             checks.run()
         except RecursionError:  # a chain of $refs deeper than the interpreter's stack
             message = "schemas nest too deeply (through a long chain of $refs?) to be checked further"
-            checks.found.append(Diagnostic(Level.ERROR, doc.location("#"), message, RULE))
+            checks.found.append(Diagnostic.of(RULE, doc.location("#"), message))
         found = checks.found
     unique = {(d.location, d.message): d for d in found}
     return sorted(unique.values(), key=lambda d: (d.location.file, d.location.line or 0, d.location.pointer, d.message))
@@ -125,17 +126,13 @@ class _Checks:
 
     def report(self, node: _Node, message: str, *tokens: str | int) -> None:
         where = node.document.location(pointer_join(node.pointer, *tokens))
-        self.found.append(Diagnostic(Level.ERROR, where, message, RULE))
+        self.found.append(Diagnostic.of(RULE, where, message))
 
     def deref(self, node: _Node) -> _Node:
-        seen: set[int] = set()
-        while isinstance(node.value, dict) and "$ref" in node.value and id(node.value) not in seen:
-            seen.add(id(node.value))
-            target = self.specset.resolve(node.value["$ref"], node.document, node.pointer)
-            if isinstance(target, Diagnostic):  # the structural checks report broken $refs
-                return node
-            node = _Node(target.document, target.pointer, target.value)
-        return node
+        """What `node` is after its `$ref`s; where a chain breaks (the structural checks report
+        it) or loops, the last object reached."""
+        found = follow(self.specset, node.document, node.pointer, node.value)
+        return _Node(found.document, found.pointer, found.value)
 
     def child(self, node: _Node, key: str | int) -> _Node:
         return self.deref(_Node(node.document, pointer_join(node.pointer, key), node.value[key]))

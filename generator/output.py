@@ -39,7 +39,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .diagnostics import Diagnostic, Level, Location, SpecError
+from .diagnostics import Diagnostic, Location, SpecError
 
 MANIFEST = ".ftgen-manifest"
 STAGING = ".ftgen-staging-"  # folders a run builds in (inside the output, or beside it as .NAME.ftgen-staging-)
@@ -52,7 +52,7 @@ def manifest_text(paths: Iterable[str]) -> str:
 
 
 def _problem(path: Path | str, message: str, rule: str = "output-refused") -> SpecError:
-    return SpecError([Diagnostic(Level.ERROR, Location(str(path)), message, rule)])
+    return SpecError([Diagnostic.of(rule, Location(str(path)), message)])
 
 
 def read_manifest(out: Path) -> frozenset[str] | None:
@@ -73,7 +73,7 @@ def read_manifest(out: Path) -> frozenset[str] | None:
         if line.startswith("/") or "\\" in line or not parts or any(p in ("..", ".") for p in parts):
             location = Location(str(path), "", number, 1)
             message = f"the manifest names {line!r}, which is not a path inside the folder; refusing to touch it"
-            raise SpecError([Diagnostic(Level.ERROR, location, message, "output-refused")])
+            raise SpecError([Diagnostic.of("output-refused", location, message)])
         paths.add("/".join(parts))
     return frozenset(paths)
 
@@ -194,9 +194,7 @@ def _write(target: Target, files: dict[str, str], once: frozenset[str]) -> None:
     writing = {rel: text for rel, text in files.items() if rel not in once or not os.path.lexists(out / rel)}
     problems = conflicts(target, writing)
     if problems:
-        raise SpecError(
-            [Diagnostic(Level.ERROR, Location(str(out / rel)), why, "output-refused") for rel, why in problems]
-        )
+        raise SpecError([Diagnostic.of("output-refused", Location(str(out / rel)), why) for rel, why in problems])
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     new = frozenset(files) - once

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Settings, config_location, spec_files
-from .diagnostics import Diagnostic, Level, Location, SpecError, errors
+from .diagnostics import Diagnostic, Location, SpecError, errors, strictly
 from .ir import Api
 from .loader import SpecSet
 from .names import env_names, package_base, snake
@@ -23,9 +23,6 @@ from .writer import InvalidCode, format_files
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
-
-# Problems the generator can work around: reported as warnings unless --strict.
-LENIENT_RULES = frozenset({"openapi-schema", "validator-crash", "name-collision", "duplicate-operation-id"})
 
 
 @dataclass(frozen=True)
@@ -42,7 +39,7 @@ def read(settings: Settings) -> SpecSet:
     paths = spec_files(settings.specs)
     if not paths:
         location = Location(str(settings.specs[0]) if settings.specs else ".")
-        raise SpecError([Diagnostic(Level.ERROR, location, "no OpenAPI document found", "no-spec")])
+        raise SpecError([Diagnostic.of("no-spec", location, "no OpenAPI document found")])
     specset = SpecSet(paths, allow_outside=settings.allow_outside)
     lines = tuple(model for _, model in settings.training_formats)  # kept in a slice: the client checks files
     select(specset, Selection(settings.include_tags, settings.include_paths, settings.exclude_paths, lines))
@@ -50,9 +47,9 @@ def read(settings: Settings) -> SpecSet:
 
 
 def load(settings: Settings) -> tuple[SpecSet, list[Diagnostic]]:
-    """The documents and every diagnostic of the validate stage."""
+    """The documents and every diagnostic of the validate stage, at the levels `generate` has."""
     specset = read(settings)
-    return specset, validate(specset)
+    return specset, strictly(validate(specset), settings.strict)
 
 
 def build(settings: Settings) -> Result:
@@ -71,8 +68,8 @@ def build(settings: Settings) -> Result:
     except RecursionError:  # nesting within bounds per document, but deep across a chain of $refs
         where = specset.root_documents()[0].location("#")
         message = "schemas nest too deeply (through a long chain of $refs?) to be normalized"
-        raise SpecError([Diagnostic(Level.ERROR, where, message, "nesting-too-deep")]) from None
-    found = _lenient(found, settings.strict)
+        raise SpecError([Diagnostic.of("nesting-too-deep", where, message)]) from None
+    found = strictly(found, settings.strict)
     files: dict[str, str] = {}
     if not errors(found):
         config = render_config(api, settings)
@@ -83,7 +80,7 @@ def build(settings: Settings) -> Result:
             raise SpecError([_generator_bug(api, specset, bug)]) from None
     once = frozenset(path for path in files if Path(path).name == USER_OWNED)
     files[MANIFEST] = manifest_text(set(files) - once)
-    diagnostics += _lenient(schema_findings(), settings.strict) + found
+    diagnostics += strictly(schema_findings(), settings.strict) + found
     if errors(diagnostics):
         raise SpecError(diagnostics)
     return Result(api, files, diagnostics, time.perf_counter() - started, once)
@@ -97,7 +94,7 @@ def render_config(api: Api, settings: Settings) -> Config:
     if client == stubs:
         where = config_location(settings.config_file, "stubs_package")
         message = f"the client and the stubs would both be the package {client!r}; name them apart"
-        raise SpecError([Diagnostic(Level.ERROR, where, message, "config")])
+        raise SpecError([Diagnostic.of("config", where, message)])
     api_key_env, base_url_env = env_names(client)
     return Config(
         client_package=client,
@@ -123,11 +120,7 @@ def _generator_bug(api: Api, specset: SpecSet, bug: InvalidCode) -> Diagnostic:
         f"ftgen wrote invalid Python at {bug.path}:{bug.line} ({bug.problem}: {bug.code.strip()[:120]!r}) from "
         "what is written here: a bug in ftgen, please report it with this spec"
     )
-    return Diagnostic(Level.ERROR, made, message, "generator-bug")
-
-
-def _lenient(diagnostics: list[Diagnostic], strict: bool) -> list[Diagnostic]:
-    return diagnostics if strict else [d.as_warning() if d.rule in LENIENT_RULES else d for d in diagnostics]
+    return Diagnostic.of("generator-bug", made, message)
 
 
 PARALLEL_FROM = 256 * 1024  # characters of spec text; below this a process costs more than it saves
@@ -156,7 +149,7 @@ def _beside(work: Callable[[], list[Diagnostic]], specset: SpecSet) -> Callable[
             found: list[Diagnostic] = receive.recv()
         except EOFError:  # the child died without a word: report it rather than hide it
             where = specset.root_documents()[0].location("#")
-            found = [Diagnostic(Level.ERROR, where, "the schema validator process died", "validator-crash")]
+            found = [Diagnostic.of("validator-crash", where, "the schema validator process died")]
         except BaseException:  # interrupted while waiting: the child goes too
             child.kill()
             raise

@@ -12,7 +12,7 @@ follows a `$ref` only where it reads a schema, so it meets the same positions by
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
@@ -27,18 +27,26 @@ SCHEMA_ONE = frozenset(
 SCHEMA_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 SCHEMA_MAP = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
-# OpenAPI objects whose keys are names (status codes, media types, paths...), each value an object.
+# OpenAPI objects whose keys are names (status codes, media types, paths...), each value an object;
+# of them, the Paths and Responses objects take extensions (`x-...`, data) beside the names.
 _OBJECT_MAPS = frozenset({"paths", "webhooks", "callbacks", "responses", "content", "headers", "links", "encoding"})
+_EXTENSIBLE_MAPS = frozenset({"paths", "responses"})
 # OpenAPI keys that hold data or plain descriptions, never a reference to follow.
 _OBJECT_DATA = frozenset({"info", "tags", "servers", "security", "externalDocs", "example", "discriminator"})
 
 # Kinds of position: an OpenAPI object, a schema, a map of names to schemas or to objects,
 # a map of Example objects, an Example object (only its own `$ref` counts), and data (walked
 # only so that nothing nests too deep for the stages that recurse; it holds no references).
-OBJECT, SCHEMA, SCHEMAS, OBJECTS, EXAMPLES, EXAMPLE, DATA = (
-    "object", "schema", "schemas", "objects", "examples", "example", "data"
+OBJECT, SCHEMA, SCHEMAS, OBJECTS, NAMED, EXAMPLES, EXAMPLE, DATA = (
+    "object", "schema", "schemas", "objects", "named", "examples", "example", "data"
 )  # fmt: skip
+# NAMED: a map of names to objects that takes extensions too (paths, responses).
 _COMPONENTS = "components"  # a document's `components`: each section a map of names
+
+
+def is_extension(key: object) -> bool:
+    """A specification extension (`x-...`): its value is data, whatever it holds."""
+    return str(key).startswith("x-")
 
 
 class Node(NamedTuple):  # a tuple: a walk of a big spec makes hundreds of thousands
@@ -71,15 +79,17 @@ def children(node: Node) -> Iterator[Node]:
 
 def _kind_below(node: Node, key: str) -> str:
     kind = node.kind
+    if kind in (_COMPONENTS, NAMED) and is_extension(key):  # an extension's value is data
+        return DATA
     if kind == _COMPONENTS:
         return {"schemas": SCHEMAS, "examples": EXAMPLES}.get(key, OBJECTS)
-    if kind in (SCHEMAS, OBJECTS, EXAMPLES):  # every key a name
-        return {SCHEMAS: SCHEMA, OBJECTS: OBJECT, EXAMPLES: EXAMPLE}[kind]
+    if kind in (SCHEMAS, OBJECTS, NAMED, EXAMPLES):  # every key a name
+        return {SCHEMAS: SCHEMA, OBJECTS: OBJECT, NAMED: OBJECT, EXAMPLES: EXAMPLE}[kind]
     if kind == SCHEMA:
         if key in SCHEMA_ONE or key in SCHEMA_LIST:
             return SCHEMA
         return SCHEMAS if key in SCHEMA_MAP else DATA  # example(s), default, enum, const, extensions
-    if kind != OBJECT or key == "$ref" or key in _OBJECT_DATA or key.startswith("x-"):
+    if kind != OBJECT or key == "$ref" or key in _OBJECT_DATA or is_extension(key):
         return DATA
     if key == "schema":
         return SCHEMA
@@ -88,7 +98,7 @@ def _kind_below(node: Node, key: str) -> str:
     if key == "components" and node.pointer == "#":
         return _COMPONENTS
     if key in _OBJECT_MAPS:
-        return OBJECTS
+        return NAMED if key in _EXTENSIBLE_MAPS else OBJECTS
     return OBJECT
 
 
@@ -121,10 +131,18 @@ class Reach:
     exhausted: bool = False  # more than MAX_NODES nodes (YAML aliases expanding?)
 
 
-def reach(specset: SpecSet, start: list[Node], *, mappings: bool = False, whole_components: bool = False) -> Reach:
+def reach(
+    specset: SpecSet,
+    start: list[Node],
+    *,
+    mappings: bool = False,
+    whole_components: bool = False,
+    visit: Callable[[Node], None] | None = None,
+) -> Reach:
     """Walk from `start` through every position and every reference, each target once.
     `whole_components`: a target inside `components/<section>/<name>` is walked from that
-    entry's top (selection keeps components whole, so all they refer to is reached)."""
+    entry's top (selection keeps components whole, so all they refer to is reached).
+    `visit` is called with every node walked."""
     found = Reach()
     seen: set[str] = set()
     stack = list(reversed(start))
@@ -135,6 +153,8 @@ def reach(specset: SpecSet, start: list[Node], *, mappings: bool = False, whole_
             found.exhausted = True
             break
         node = stack.pop()
+        if visit is not None:
+            visit(node)
         if node.pointer.count("/") > MAX_DEPTH:  # every later stage recurses; real specs nest ~20 deep
             found.too_deep.append(node.document.location(node.pointer))
             continue
@@ -158,3 +178,36 @@ def reach(specset: SpecSet, start: list[Node], *, mappings: bool = False, whole_
                 stack.append(found.targets[-1])
         stack.extend(reversed(list(children(node))))
     return found
+
+
+@dataclass(frozen=True)
+class Followed:
+    """Where a chain of `$ref`s ends: the value there, or why it stopped early."""
+
+    document: Document
+    pointer: str
+    value: Any
+    broken: Diagnostic | None = None  # a link that leads nowhere (the chain stops before it)
+    cycle: bool = False  # the chain comes back to a target it passed
+    target: Target | None = None  # the last target reached; None when `value` was no `$ref`
+
+    @property
+    def whole(self) -> bool:
+        return self.broken is None and not self.cycle
+
+
+def follow(specset: SpecSet, document: Document, pointer: str, value: Any) -> Followed:
+    """Follow `value` (written in `document` at `pointer`) through every `$ref` it is, to what
+    the chain ends at; the one loop for a chain of references (an object or a schema that is
+    only a `$ref`)."""
+    seen: set[str] = set()
+    last: Target | None = None
+    while isinstance(value, dict) and "$ref" in value:
+        target = specset.resolve(value["$ref"], document, pointer)
+        if isinstance(target, Diagnostic):
+            return Followed(document, pointer, value, broken=target, target=last)
+        if target.key in seen:
+            return Followed(document, pointer, value, cycle=True, target=last)
+        seen.add(target.key)
+        last, document, pointer, value = target, target.document, target.pointer, target.value
+    return Followed(document, pointer, value, target=last)

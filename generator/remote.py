@@ -12,7 +12,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Level, Location, SpecError
+from .diagnostics import Diagnostic, Location, SpecError
 
 TIMEOUT = 30.0  # seconds without a byte before giving up
 MAX_BYTES = 256 * 1024 * 1024  # the biggest public specs are ~50 MB
@@ -23,7 +23,7 @@ def download(url: str, folder: Path) -> Path:
     `openapi.yaml`, by what it holds); a SpecError located at the URL when it cannot be had."""
 
     def problem(message: str) -> SpecError:
-        return SpecError([Diagnostic(Level.ERROR, Location(url), message, "unreadable")])
+        return SpecError([Diagnostic.of("unreadable", Location(url), message)])
 
     request = urllib.request.Request(url, headers={"Accept": "application/json, application/yaml;q=0.9, */*;q=0.5"})
     try:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .diagnostics import Diagnostic, Level, SpecError, pointer_join
+from .diagnostics import Diagnostic, SpecError, pointer_join
 from .loader import Document, SpecSet, split_pointer
 from .normalize.operations import HTTP_METHODS
-from .positions import SCHEMA, Node, reach
+from .positions import SCHEMA, Node, follow, is_extension, reach
 
 
 @dataclass(frozen=True)
@@ -49,43 +49,30 @@ class Selection:
 EVERYTHING = Selection()
 
 
+@dataclass
+class _Census:
+    """What the paths hold, for the message when a selection keeps nothing."""
+
+    operations: int = 0
+    tags: set[str] = field(default_factory=set)
+
+
 def select(specset: SpecSet, selection: Selection) -> None:
     """Slice the root documents of `specset` in place; a SpecError when nothing is left."""
     if not selection:
         return
     roots = specset.root_documents()
-    kept: list[Node] = []  # where the walk starts from
-    new_paths: dict[str, dict[Any, Any]] = {}
-    all_tags: set[str] = set()
-    total = 0
-    for doc in roots:
-        paths = (doc.data.get("paths") if isinstance(doc.data, dict) else None) or {}
-        new_paths[str(doc.path)] = {}
-        for path, item in paths.items() if isinstance(paths, dict) else ():
-            pointer = pointer_join("#/paths", str(path))
-            # A path item behind a $ref is kept or dropped whole: cutting it would move its own refs.
-            resolved = _follow(specset, doc, pointer, item)
-            operations = {m: op for m, op in resolved.items() if m in HTTP_METHODS and isinstance(op, dict)}
-            total += len(operations)
-            for op in operations.values():
-                all_tags.update(t for t in op.get("tags") or () if isinstance(t, str))
-            chosen = {m for m, op in operations.items() if selection.keeps(str(path), op)}
-            if not chosen:
-                continue
-            if item is not resolved or chosen == set(operations):
-                new_paths[str(doc.path)][path] = item
-                kept.append(Node(doc, pointer, item))
-            else:
-                trimmed = {k: v for k, v in item.items() if k not in operations or k in chosen}
-                new_paths[str(doc.path)][path] = trimmed
-                kept.append(Node(doc, pointer, trimmed))
+    census = _Census()
+    sliced = {doc.path: _paths(specset, doc, selection, census) for doc in roots}
+    kept = [node for _, nodes in sliced.values() for node in nodes]  # where the walk starts from
     if not kept:
-        tags = ", ".join(sorted(all_tags)[:30]) or "none"
+        tags = ", ".join(sorted(census.tags)[:30]) or "none"
         message = (
-            f"the selection ({selection.describe()}) matches none of the {total} operations; tags in the spec: {tags}"
+            f"the selection ({selection.describe()}) matches none of the {census.operations} operations; "
+            f"tags in the spec: {tags}"
         )
         where = next((doc for doc in roots if isinstance(doc.data, dict)), roots[0]).location("#/paths")
-        raise SpecError([Diagnostic(Level.ERROR, where, message, "empty-selection")])
+        raise SpecError([Diagnostic.of("empty-selection", where, message)])
     for doc in roots:
         for name in selection.keep_schemas if isinstance(doc.data, dict) else ():
             schemas = (doc.data.get("components") or {}).get("schemas")
@@ -93,31 +80,54 @@ def select(specset: SpecSet, selection: Selection) -> None:
                 kept.append(Node(doc, "#", {"$ref": pointer_join("#/components/schemas", name)}, SCHEMA))
     reached = _reached_components(specset, kept)
     for doc in roots:
-        if not isinstance(doc.data, dict):
-            continue  # not a document: validation says so
-        data = {k: v for k, v in doc.data.items() if k not in ("webhooks", "x-webhooks")}
-        data["paths"] = new_paths[str(doc.path)]
-        components = data.get("components")
-        if isinstance(components, dict):
-            data["components"] = {
-                section: entries
-                if section == "securitySchemes" or not isinstance(entries, dict)
-                else {k: v for k, v in entries.items() if (str(doc.path), section, str(k)) in reached}
-                for section, entries in components.items()
-            }
-        specset.replace(dataclasses.replace(doc, data=data))
+        if isinstance(doc.data, dict):  # else not a document: validation says so
+            specset.replace(dataclasses.replace(doc, data=_sliced(doc, sliced[doc.path][0], reached)))
+
+
+def _paths(specset: SpecSet, doc: Document, selection: Selection, census: _Census) -> tuple[dict[Any, Any], list[Node]]:
+    """The document's `paths` with only the chosen operations, and a node for each path kept."""
+    paths = (doc.data.get("paths") if isinstance(doc.data, dict) else None) or {}
+    new_paths: dict[Any, Any] = {}
+    kept: list[Node] = []
+    for path, item in paths.items() if isinstance(paths, dict) else ():
+        if is_extension(path):
+            continue
+        pointer = pointer_join("#/paths", str(path))
+        # A path item behind a $ref is kept or dropped whole: cutting it would move its own refs.
+        resolved = _follow(specset, doc, pointer, item)
+        operations = {m: op for m, op in resolved.items() if m in HTTP_METHODS and isinstance(op, dict)}
+        census.operations += len(operations)
+        census.tags.update(t for op in operations.values() for t in op.get("tags") or () if isinstance(t, str))
+        chosen = {m for m, op in operations.items() if selection.keeps(str(path), op)}
+        if not chosen:
+            continue
+        if item is not resolved or chosen == set(operations):
+            new_paths[path] = item
+        else:
+            new_paths[path] = {k: v for k, v in item.items() if k not in operations or k in chosen}
+        kept.append(Node(doc, pointer, new_paths[path]))
+    return new_paths, kept
+
+
+def _sliced(doc: Document, paths: dict[Any, Any], reached: set[tuple[str, str, str]]) -> dict[str, Any]:
+    """The document's data with `paths`, only the components `reached`, and no webhooks."""
+    data = {k: v for k, v in doc.data.items() if k not in ("webhooks", "x-webhooks")}
+    data["paths"] = paths
+    components = data.get("components")
+    if isinstance(components, dict):
+        data["components"] = {
+            section: entries
+            if section == "securitySchemes" or not isinstance(entries, dict)
+            else {k: v for k, v in entries.items() if (str(doc.path), section, str(k)) in reached}
+            for section, entries in components.items()
+        }
+    return data
 
 
 def _follow(specset: SpecSet, doc: Document, pointer: str, node: Any) -> dict[str, Any]:
     """The path item behind any `$ref`s ({} when broken: validation reports it)."""
-    seen: set[str] = set()
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        target = specset.resolve(node["$ref"], doc, pointer)
-        if isinstance(target, Diagnostic) or target.key in seen:
-            return {}
-        seen.add(target.key)
-        doc, pointer, node = target.document, target.pointer, target.value
-    return node if isinstance(node, dict) else {}
+    found = follow(specset, doc, pointer, node)
+    return found.value if found.whole and isinstance(found.value, dict) else {}
 
 
 def _reached_components(specset: SpecSet, start: list[Node]) -> set[tuple[str, str, str]]:

@@ -463,6 +463,13 @@ class FineTuningJobs:
             integrations: A list of integrations to enable for your fine-tuning job.
             seed: The seed controls the reproducibility of the job. Passing in the same seed and job parameters should produce the same results, but may differ in rare cases.
                 If a seed is not specified, one will be generated for you.
+            method: The method used for fine-tuning.
+            metadata: Set of 16 key-value pairs that can be attached to an object. This can be
+                useful for storing additional information about the object in a structured
+                format, and querying for objects via API or the dashboard.
+
+                Keys are strings with a maximum length of 64 characters. Values are strings
+                with a maximum length of 512 characters.
         """
         if not isinstance(hyperparameters, _rt.Omit):
             _rt.warn_deprecated(
@@ -1391,6 +1398,13 @@ class AsyncFineTuningJobs:
             integrations: A list of integrations to enable for your fine-tuning job.
             seed: The seed controls the reproducibility of the job. Passing in the same seed and job parameters should produce the same results, but may differ in rare cases.
                 If a seed is not specified, one will be generated for you.
+            method: The method used for fine-tuning.
+            metadata: Set of 16 key-value pairs that can be attached to an object. This can be
+                useful for storing additional information about the object in a structured
+                format, and querying for objects via API or the dashboard.
+
+                Keys are strings with a maximum length of 64 characters. Values are strings
+                with a maximum length of 512 characters.
         """
         if not isinstance(hyperparameters, _rt.Omit):
             _rt.warn_deprecated(

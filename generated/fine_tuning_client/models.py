@@ -123,6 +123,7 @@ class ChatCompletionFunctions(_Model):
     """The name of the function to be called."""
 
     parameters: dict[str, Any] | None = None
+    """The parameters the functions accepts, described as a JSON Schema object."""
 
 
 class ChatCompletionMessageToolCall(_Model):
@@ -134,6 +135,7 @@ class ChatCompletionMessageToolCall(_Model):
     type: Literal["function"] | str
 
     function: ChatCompletionFunctionCall
+    """The function that the model called."""
 
 
 class ChatCompletionRequestAssistantMessage(_Model):
@@ -454,8 +456,16 @@ If a seed is not specified, one will be generated for you.
 """
 
     method: FineTuneMethod | None = None
+    """The method used for fine-tuning."""
 
     metadata: dict[str, str] | None = None
+    """Set of 16 key-value pairs that can be attached to an object. This can be
+useful for storing additional information about the object in a structured
+format, and querying for objects via API or the dashboard.
+
+Keys are strings with a maximum length of 64 characters. Values are strings
+with a maximum length of 512 characters.
+"""
 
 
 class CreateFineTuningJobRequestHyperparameters(_Model):
@@ -548,6 +558,7 @@ class ErrorResponse(_Model):
     """The body of every error response."""
 
     error: Error
+    """What went wrong, and which parameter caused it."""
 
 
 class EvalItem(_Model):
@@ -577,6 +588,7 @@ class EvalItem(_Model):
             | InputAudio
         ]
     )
+    """Inputs to the model - can contain template strings. Supports text, output text, input images, and input audio, either as a single item or an array of items."""
 
     type: Literal["message"] | str | None = None
     """The type of the message input. Always `message`."""
@@ -731,6 +743,7 @@ class FineTuneDPOMethod(_Model):
     """Configuration for the DPO fine-tuning method."""
 
     hyperparameters: FineTuneDPOHyperparameters | None = None
+    """The hyperparameters used for the DPO fine-tuning job."""
 
 
 class FineTuneEvent(_Model):
@@ -784,10 +797,13 @@ class FineTuneMethod(_Model):
     """The type of method. Is either `supervised`, `dpo`, or `reinforcement`."""
 
     supervised: FineTuneSupervisedMethod | None = None
+    """Configuration for the supervised fine-tuning method."""
 
     dpo: FineTuneDPOMethod | None = None
+    """Configuration for the DPO fine-tuning method."""
 
     reinforcement: FineTuneReinforcementMethod | None = None
+    """Configuration for the reinforcement fine-tuning method."""
 
 
 class FineTunePreferenceRequestInput(_Model):
@@ -859,6 +875,7 @@ class FineTuneReinforcementMethod(_Model):
     """The grader used for the fine-tuning job."""
 
     hyperparameters: FineTuneReinforcementHyperparameters | None = None
+    """The hyperparameters used for the reinforcement fine-tuning job."""
 
 
 class FineTuneReinforcementRequestInput(_Model):
@@ -894,6 +911,7 @@ class FineTuneSupervisedMethod(_Model):
     """Configuration for the supervised fine-tuning method."""
 
     hyperparameters: FineTuneSupervisedHyperparameters | None = None
+    """The hyperparameters used for the fine-tuning job."""
 
 
 class FineTuningCheckpointPermission(_Model):
@@ -1017,8 +1035,16 @@ class FineTuningJob(_Model):
     """The Unix timestamp (in seconds) for when the fine-tuning job is estimated to finish. The value will be null if the fine-tuning job is not running."""
 
     method: FineTuneMethod | None = None
+    """The method used for fine-tuning."""
 
     metadata: dict[str, str] | None = None
+    """Set of 16 key-value pairs that can be attached to an object. This can be
+useful for storing additional information about the object in a structured
+format, and querying for objects via API or the dashboard.
+
+Keys are strings with a maximum length of 64 characters. Values are strings
+with a maximum length of 512 characters.
+"""
 
 
 class FineTuningJobCheckpoint(_Model):
@@ -1131,6 +1157,7 @@ class FunctionObject(_Model):
     """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."""
 
     parameters: dict[str, Any] | None = None
+    """The parameters the functions accepts, described as a JSON Schema object."""
 
     strict: bool | None = None
     """Whether to enable strict schema adherence when generating the function call."""
@@ -1236,6 +1263,14 @@ class GraderScoreModelSamplingParams(_Model):
     reasoning_effort: (
         Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | str | None
     ) = None
+    """Constrains effort on reasoning for reasoning models. Currently supported
+values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
+Reducing reasoning effort can result in faster responses and fewer tokens
+used on reasoning in a response. Not all reasoning models support every
+value. See the
+[reasoning guide](https://platform.openai.com/docs/guides/reasoning)
+for model-specific support.
+"""
 
 
 class GraderStringCheck(_Model):
@@ -1325,6 +1360,7 @@ class InputTextContent(_Model):
     """The text input to the model."""
 
     prompt_cache_breakpoint: PromptCacheBreakpointConfig | None = None
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
 
 
 class ListFineTuneEventsResponse(_Model):

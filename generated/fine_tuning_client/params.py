@@ -137,6 +137,7 @@ class EvalItemParam(TypedDict, total=False):
             | InputAudioParam
         ]
     ]
+    """Inputs to the model - can contain template strings. Supports text, output text, input images, and input audio, either as a single item or an array of items."""
 
     type: Literal["message"]
     """The type of the message input. Always `message`."""
@@ -197,6 +198,7 @@ class FineTuneDPOMethodParam(TypedDict, total=False):
     """Configuration for the DPO fine-tuning method."""
 
     hyperparameters: FineTuneDPOHyperparametersParam
+    """The hyperparameters used for the DPO fine-tuning job."""
 
 
 class FineTuneMethodParam(TypedDict, total=False):
@@ -206,10 +208,13 @@ class FineTuneMethodParam(TypedDict, total=False):
     """The type of method. Is either `supervised`, `dpo`, or `reinforcement`."""
 
     supervised: FineTuneSupervisedMethodParam
+    """Configuration for the supervised fine-tuning method."""
 
     dpo: FineTuneDPOMethodParam
+    """Configuration for the DPO fine-tuning method."""
 
     reinforcement: FineTuneReinforcementMethodParam
+    """Configuration for the reinforcement fine-tuning method."""
 
 
 class FineTuneReinforcementHyperparametersParam(TypedDict, total=False):
@@ -271,6 +276,7 @@ class FineTuneReinforcementMethodParam(TypedDict, total=False):
     """The grader used for the fine-tuning job."""
 
     hyperparameters: FineTuneReinforcementHyperparametersParam
+    """The hyperparameters used for the reinforcement fine-tuning job."""
 
 
 class FineTuneSupervisedHyperparametersParam(TypedDict, total=False):
@@ -299,6 +305,7 @@ class FineTuneSupervisedMethodParam(TypedDict, total=False):
     """Configuration for the supervised fine-tuning method."""
 
     hyperparameters: FineTuneSupervisedHyperparametersParam
+    """The hyperparameters used for the fine-tuning job."""
 
 
 class GraderLabelModelParam(TypedDict, total=False):
@@ -404,6 +411,14 @@ class GraderScoreModelSamplingParamsParam(TypedDict, total=False):
     reasoning_effort: (
         Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None
     )
+    """Constrains effort on reasoning for reasoning models. Currently supported
+values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
+Reducing reasoning effort can result in faster responses and fewer tokens
+used on reasoning in a response. Not all reasoning models support every
+value. See the
+[reasoning guide](https://platform.openai.com/docs/guides/reasoning)
+for model-specific support.
+"""
 
 
 class GraderStringCheckParam(TypedDict, total=False):
@@ -498,6 +513,7 @@ Default: `'input_text'`.
     """The text input to the model."""
 
     prompt_cache_breakpoint: PromptCacheBreakpointConfigParam
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
 
 
 class PromptCacheBreakpointConfigParam(TypedDict, total=False):

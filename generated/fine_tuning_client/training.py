@@ -102,6 +102,7 @@ class ChatCompletionFunctions(_Strict):
     """The name of the function to be called."""
 
     parameters: Annotated[dict[str, Any] | None, _NotNull] = None
+    """The parameters the functions accepts, described as a JSON Schema object."""
 
 
 class ChatCompletionMessageToolCall(_Strict):
@@ -113,6 +114,7 @@ class ChatCompletionMessageToolCall(_Strict):
     type: Literal["function"]
 
     function: ChatCompletionFunctionCall
+    """The function that the model called."""
 
 
 class ChatCompletionRequestDeveloperMessage(_Strict):
@@ -396,6 +398,7 @@ class FunctionObject(_Strict):
     """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."""
 
     parameters: Annotated[dict[str, Any] | None, _NotNull] = None
+    """The parameters the functions accepts, described as a JSON Schema object."""
 
     strict: bool | None = None
     """Whether to enable strict schema adherence when generating the function call."""

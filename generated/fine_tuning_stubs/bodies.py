@@ -269,6 +269,7 @@ If a seed is not specified, one will be generated for you.
 """
 
     method: Annotated[FineTuneMethod | None, _NotNull] = None
+    """The method used for fine-tuning."""
 
     metadata: (
         Annotated[
@@ -280,6 +281,13 @@ If a seed is not specified, one will be generated for you.
         ]
         | None
     ) = None
+    """Set of 16 key-value pairs that can be attached to an object. This can be
+useful for storing additional information about the object in a structured
+format, and querying for objects via API or the dashboard.
+
+Keys are strings with a maximum length of 64 characters. Values are strings
+with a maximum length of 512 characters.
+"""
 
 
 class CreateFineTuningJobRequestHyperparameters(_StrictClosed):
@@ -372,6 +380,7 @@ class EvalItem(_Strict):
             | InputAudio
         ]
     )
+    """Inputs to the model - can contain template strings. Supports text, output text, input images, and input audio, either as a single item or an array of items."""
 
     type: Annotated[Literal["message"] | None, _NotNull] = None
     """The type of the message input. Always `message`."""
@@ -433,6 +442,7 @@ class FineTuneDPOMethod(_StrictClosed):
     """Configuration for the DPO fine-tuning method."""
 
     hyperparameters: Annotated[FineTuneDPOHyperparameters | None, _NotNull] = None
+    """The hyperparameters used for the DPO fine-tuning job."""
 
 
 class FineTuneMethod(_StrictClosed):
@@ -445,10 +455,13 @@ class FineTuneMethod(_StrictClosed):
     """The type of method. Is either `supervised`, `dpo`, or `reinforcement`."""
 
     supervised: Annotated[FineTuneSupervisedMethod | None, _NotNull] = None
+    """Configuration for the supervised fine-tuning method."""
 
     dpo: Annotated[FineTuneDPOMethod | None, _NotNull] = None
+    """Configuration for the DPO fine-tuning method."""
 
     reinforcement: Annotated[FineTuneReinforcementMethod | None, _NotNull] = None
+    """Configuration for the reinforcement fine-tuning method."""
 
 
 class FineTuneReinforcementHyperparameters(_StrictClosed):
@@ -506,6 +519,7 @@ class FineTuneReinforcementMethod(_StrictClosed):
     hyperparameters: Annotated[
         FineTuneReinforcementHyperparameters | None, _NotNull
     ] = None
+    """The hyperparameters used for the reinforcement fine-tuning job."""
 
 
 class FineTuneSupervisedHyperparameters(_StrictClosed):
@@ -533,6 +547,7 @@ class FineTuneSupervisedMethod(_StrictClosed):
     hyperparameters: Annotated[FineTuneSupervisedHyperparameters | None, _NotNull] = (
         None
     )
+    """The hyperparameters used for the fine-tuning job."""
 
 
 class GraderLabelModel(_Strict):
@@ -636,6 +651,14 @@ class GraderScoreModelSamplingParams(_Strict):
     reasoning_effort: (
         Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None
     ) = None
+    """Constrains effort on reasoning for reasoning models. Currently supported
+values are `none`, `minimal`, `low`, `medium`, `high`, `xhigh`, and `max`.
+Reducing reasoning effort can result in faster responses and fewer tokens
+used on reasoning in a response. Not all reasoning models support every
+value. See the
+[reasoning guide](https://platform.openai.com/docs/guides/reasoning)
+for model-specific support.
+"""
 
 
 class GraderStringCheck(_Strict):
@@ -724,6 +747,7 @@ class InputTextContent(_Strict):
     prompt_cache_breakpoint: Annotated[PromptCacheBreakpointConfig | None, _NotNull] = (
         None
     )
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
 
 
 class PromptCacheBreakpointConfig(_Strict):

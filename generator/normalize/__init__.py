@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from ..diagnostics import Diagnostic, Location, pointer_join
-from ..ir import Api, Array, Field, Map, Model, Operation, Ref, Security, Source, Type, Union_
+from ..ir import Api, Array, Literal, Map, Model, Primitive, Ref, Security, Source, Type, Union_
 from ..loader import Document, SpecSet
 from .operations import OperationNormalizer, disambiguate, named_by_config, requirements
 from .schemas import SchemaNormalizer
@@ -49,11 +51,11 @@ def normalize(
         models=tuple(sorted((_model(m, names, rename) for m in schemas.models.values()), key=lambda m: m.name)),
         aliases=tuple(
             sorted(
-                (replace(a, name=names.get(a.name, a.name), type=rename(a.type)) for a in schemas.aliases.values()),
+                (replace(renamed(a, rename), name=names.get(a.name, a.name)) for a in schemas.aliases.values()),
                 key=lambda a: a.name,
             )
         ),
-        operations=tuple(_operation(op, names, rename) for op in operations),
+        operations=tuple(renamed(op, rename) for op in operations),
         sources=tuple(str(d.path) for d in documents),
         servers=tuple(str(s["url"]) for s in first.get("servers") or [] if isinstance(s, dict) and "url" in s),
         security=requirements(first["security"]) if isinstance(first.get("security"), list) else (),
@@ -95,29 +97,29 @@ def _renamer(names: dict[str, str]) -> Callable[[Type], Type]:
     return rename
 
 
-def _fields(fields: tuple[Field, ...], rename: Callable[[Type], Type]) -> tuple[Field, ...]:
-    return tuple(f if (t := rename(f.type)) is f.type else replace(f, type=t) for f in fields)
+TYPES = (Primitive, Literal, Array, Map, Ref, Union_)
+
+
+def renamed(value: Any, rename: Callable[[Type], Type]) -> Any:
+    """`value` (any IR object) with every type anywhere in it renamed: the IR's dataclasses are
+    walked field by field, so a type held by a new attribute is never missed. The very same
+    object when nothing in it changes."""
+    if isinstance(value, TYPES):
+        return rename(value)
+    if isinstance(value, tuple):
+        items = tuple(renamed(v, rename) for v in value)
+        return value if all(map(operator.is_, items, value)) else items
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changed = {}
+        for f in dataclasses.fields(value):
+            old = getattr(value, f.name)
+            new = renamed(old, rename)
+            if new is not old:
+                changed[f.name] = new
+        return replace(value, **changed) if changed else value
+    return value
 
 
 def _model(model: Model, names: dict[str, str], rename: Callable[[Type], Type]) -> Model:
-    extra = rename(model.extra) if model.extra is not None else None
-    fields = _fields(model.fields, rename)
-    if model.name not in names and extra is model.extra and all(map(operator.is_, fields, model.fields)):
-        return model
-    return replace(model, name=names.get(model.name, model.name), fields=fields, extra=extra)
-
-
-def _operation(op: Operation, names: dict[str, str], rename: Callable[[Type], Type]) -> Operation:
-    parameters = tuple(p if (t := rename(p.type)) is p.type else replace(p, type=t) for p in op.parameters)
-    body = op.body and replace(
-        op.body,
-        type=rename(op.body.type),
-        fields=_fields(op.body.fields, rename),
-        model=names.get(op.body.model, op.body.model) if op.body.model else None,
-    )
-    response = rename(op.response) if op.response is not None else None
-    pagination = op.pagination and replace(op.pagination, item=rename(op.pagination.item))
-    headers = tuple(replace(h, type=rename(h.type)) for h in op.response_headers)
-    return replace(
-        op, parameters=parameters, body=body, response=response, pagination=pagination, response_headers=headers
-    )
+    model = renamed(model, rename)
+    return replace(model, name=names[model.name]) if model.name in names else model

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic, Level, pointer_join
+from ..diagnostics import Diagnostic, pointer_join
 from ..ir import Source
 from ..loader import Document, SpecSet, split_pointer
 from ..names import BUILTINS, class_name, pascal
@@ -170,4 +170,4 @@ class Names:
         return self.specset.documents[Path(where.file)]
 
     def _report(self, document: Document, pointer: str, message: str) -> None:
-        self.diagnostics.append(Diagnostic(Level.ERROR, document.location(pointer), message, "name-collision"))
+        self.diagnostics.append(Diagnostic.of("name-collision", document.location(pointer), message))

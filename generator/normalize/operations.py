@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic, Level, Location, pointer_join
+from ..diagnostics import Diagnostic, Location, pointer_join
 from ..ir import (
     MISSING,
     Array,
@@ -34,6 +34,7 @@ from ..ir import (
 )
 from ..loader import Document, SpecSet
 from ..names import attribute_name, field_name, pascal, snake, split_run_together, unique
+from ..positions import follow, is_extension
 from .schemas import Hint, SchemaNormalizer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
@@ -48,18 +49,13 @@ CONTENT_PREFERENCE = ("application/json", "multipart/form-data", "application/x-
 def _deref(
     specset: SpecSet, doc: Document, pointer: str, node: Any, diagnostics: list[Diagnostic]
 ) -> tuple[Document, str, Any]:
-    """Follow `$ref`s of a non-schema object (parameter, requestBody, response)."""
-    seen: set[str] = set()
-    while isinstance(node, dict) and "$ref" in node:
-        target = specset.resolve(node["$ref"], doc, pointer)
-        if isinstance(target, Diagnostic):
-            diagnostics.append(target)
-            return doc, pointer, {}
-        if target.key in seen:
-            return doc, pointer, {}
-        seen.add(target.key)
-        doc, pointer, node = target.document, target.pointer, target.value
-    return doc, pointer, node if isinstance(node, dict) else {}
+    """Follow `$ref`s of a non-schema object (parameter, requestBody, response); {} where the
+    chain is broken (reported) or comes back to itself."""
+    found = follow(specset, doc, pointer, node)
+    if found.broken:
+        diagnostics.append(found.broken)
+    value = found.value if found.whole and isinstance(found.value, dict) else {}
+    return found.document, found.pointer, value
 
 
 def _pick_content(content: Any) -> tuple[str, Any] | None:
@@ -149,6 +145,8 @@ class OperationNormalizer:
         for doc in documents:
             paths = doc.data.get("paths") or {}
             for path, item_raw in paths.items():
+                if is_extension(path):
+                    continue
                 item_ptr = pointer_join("#/paths", path)
                 idoc, iptr, item = _deref(self.specset, doc, item_ptr, item_raw, self.diagnostics)
                 for method in HTTP_METHODS:
@@ -173,7 +171,7 @@ class OperationNormalizer:
                 clash = "is used at" if given == earlier[2] else f"makes the same names as {earlier[2]!r} at"
                 message = f"operationId {given!r} {clash} {there} too; generated here as {renamed!r}"
                 at = doc.location(pointer_join(ptr, "operationId") if "operationId" in op else ptr)
-                self.diagnostics.append(Diagnostic(Level.ERROR, at, message, "duplicate-operation-id"))
+                self.diagnostics.append(Diagnostic.of("duplicate-operation-id", at, message))
                 given = renamed
             first.setdefault(snake(given), (doc, ptr, given))
             ids[ptr, str(doc.path)] = given
@@ -302,7 +300,7 @@ class OperationNormalizer:
                 name = field_name(f.wire_name, model_field=False)
                 name = name if name not in taken else f"{name}_body"
                 fields.append(replace(f, name=unique(name, taken)))
-            return Body(media, btype, required, tuple(fields), btype.name, encoding, media_types)
+            return Body(media, btype, required, tuple(fields), encoding, media_types)
         unique("body", taken)
         return Body(media, btype, required, encoding=encoding, media_types=media_types)
 
@@ -376,7 +374,7 @@ class OperationNormalizer:
     def _error_responses(self, doc: Document, ptr: str, responses: dict[Any, Any], hint: Hint) -> None:
         """Error bodies are not returned, but their models are part of the API (and the stubs)."""
         for code, raw in responses.items():
-            if str(code).startswith("2"):
+            if str(code).startswith("2") or is_extension(code):
                 continue
             rdoc, rptr, response = _deref(
                 self.specset, doc, pointer_join(ptr, "responses", code), raw, self.diagnostics
@@ -435,9 +433,7 @@ def disambiguate(operations: list[Operation], diagnostics: list[Diagnostic], spe
             if clash is not None and op.source and clash.source:
                 doc = specset.load(Path(op.source.file))
                 message = f"operationId {op.operation_id!r} is used twice: here and at {clash.source.pointer}"
-                diagnostics.append(
-                    Diagnostic(Level.ERROR, doc.location(op.source.pointer), message, "duplicate-operation")
-                )
+                diagnostics.append(Diagnostic.of("duplicate-operation", doc.location(op.source.pointer), message))
                 break
         final[(op.resource, op.name)] = op
         ids[op.operation_id] = op
@@ -485,7 +481,7 @@ def named_by_config(
         else:
             out[i] = replace(out[i], resource=resource, name=name, aliases=tuple(a.split(".")[-1] for a in names[1:]))
             continue
-        diagnostics.append(Diagnostic(Level.ERROR, where(f"methods/{key}"), problem, "config"))
+        diagnostics.append(Diagnostic.of("config", where(f"methods/{key}"), problem))
     taken: dict[tuple[str, ...], str] = {}
     resources = {op.resource[:n] for op in out for n in range(1, len(op.resource) + 1)}
     for op in out:
@@ -495,7 +491,7 @@ def named_by_config(
             if clash is not None:
                 key = next((k for k, names in methods if dotted in names), f"{op.http_method} {op.path}")
                 message = f"{dotted!r} names {op.http_method} {op.path} and {clash} too"
-                diagnostics.append(Diagnostic(Level.ERROR, where(f"methods/{key}"), message, "config"))
+                diagnostics.append(Diagnostic.of("config", where(f"methods/{key}"), message))
             taken[(*op.resource, name)] = f"{op.http_method} {op.path}"
     return out
 

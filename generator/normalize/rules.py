@@ -128,6 +128,20 @@ def primitive(type_name: str, schema: dict[str, Any]) -> Primitive:
     return Primitive(kind, fmt if isinstance(fmt, str) else None, constraints(schema))
 
 
+def _plain_str(t: Type) -> bool:
+    return isinstance(t, Primitive) and t.kind == "str" and t.format is None
+
+
+def _merged_literal(literals: list[Literal], with_plain_str: bool) -> Literal:
+    """One literal of every value, in order; open when one is, or a plain `str` is beside
+    values that are all strings (`str | Literal[...]` is an open enum)."""
+    values: list[Any] = []
+    for lit in literals:
+        values.extend(v for v in lit.values if v not in values)
+    is_open = any(lit.open for lit in literals) or (with_plain_str and all(isinstance(v, str) for v in values))
+    return Literal(tuple(values), open=is_open)
+
+
 def union(members: list[Type], discriminator: str | None = None) -> Type:
     """Fold a list of types into one: flatten nested unions, merge literal sets, turn
     `str | Literal[...]` into an open enum, drop duplicates, and put None last."""
@@ -137,30 +151,20 @@ def union(members: list[Type], discriminator: str | None = None) -> Type:
     has_none = NONE in flat
     flat = [m for m in flat if m != NONE]
     literals = [m for m in flat if isinstance(m, Literal)]
-    has_plain_str = any(isinstance(m, Primitive) and m.kind == "str" and m.format is None for m in flat)
+    merged = _merged_literal(literals, any(map(_plain_str, flat))) if literals else None
     out: list[Type] = []
-    if literals:
-        values: list[Any] = []
-        for lit in literals:
-            values.extend(v for v in lit.values if v not in values)
-        all_str = all(isinstance(v, str) for v in values)
-        is_open = any(lit.open for lit in literals) or (has_plain_str and all_str)
-        merged = Literal(tuple(values), open=is_open)
     for m in flat:
         if isinstance(m, Literal):
-            if merged not in out:
-                out.append(merged)
-        elif literals and merged.open and isinstance(m, Primitive) and m.kind == "str" and m.format is None:
+            m = merged  # type: ignore[assignment]  # every literal is the merged one, in the first's place
+        elif merged is not None and merged.open and _plain_str(m):
             continue  # absorbed into the open enum
-        elif m not in out:
+        if m not in out:
             out.append(m)
     if has_none:
         out.append(NONE)
     if not out:
         return NONE
-    if len(out) == 1:
-        return out[0]
-    return Union_(tuple(out), discriminator)
+    return out[0] if len(out) == 1 else Union_(tuple(out), discriminator)
 
 
 def discriminator(explicit: Any, members: list[Type], models: dict[str, Model]) -> str | None:

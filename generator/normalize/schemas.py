@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..diagnostics import Diagnostic, Level, pointer_join
+from ..annotate import builtins_used
+from ..diagnostics import Diagnostic, pointer_join
 from ..ir import ANY, MISSING, NONE, Alias, Array, Constraints, Field, Literal, Map, Model, Ref, Source, Type
 from ..loader import Document, SpecSet, Target, split_pointer
 from ..names import field_name, pascal, unique
+from ..positions import follow
 from . import rules
 from .naming import Names
 
@@ -39,6 +41,7 @@ class SchemaNormalizer:
         self.names = Names(specset)
         self._by_key: dict[str, Type] = {}
         self._in_progress: set[str] = set()
+        self._merging: set[str] = set()  # schemas whose allOf members are being merged (cycles)
         self._standing_in: dict[Hint, str] = {}  # the hint of a named non-object -> its name
 
     # ------------------------------------------------------------ entry points
@@ -56,9 +59,6 @@ class SchemaNormalizer:
             return rules.union([resolved, NONE]) if rules.declares_null(schema) else resolved
         return self._fold(doc, pointer, schema, hint)
 
-    def error(self, doc: Document, pointer: str, message: str, rule: str) -> None:
-        self.diagnostics.append(Diagnostic(Level.ERROR, doc.location(pointer), message, rule))
-
     # ------------------------------------------------------------ named schemas
     def _named(self, target: Target) -> Type:
         key = target.key
@@ -69,14 +69,14 @@ class SchemaNormalizer:
         word = self.names.components.get(key) or _component_name(target)
         # A `$ref` into something else than `components/schemas` is named like an inline schema.
         name = self.names.components.get(key) or self.names.inline((word,), schema, where)
-        if self._is_object(doc, pointer, schema):
+        if _is_object(schema):
             self._by_key[key] = Ref(name)
             if name not in self.models:
                 self._build_model(doc, pointer, schema, name, (word,))
             return self._by_key[key]
         if key in self._in_progress:
             message = "this schema refers to itself without an object in between; typed as Any"
-            self.diagnostics.append(Diagnostic(Level.WARNING, doc.location(pointer), message, "recursive-alias"))
+            self.diagnostics.append(Diagnostic.of("recursive-alias", doc.location(pointer), message))
             return ANY
         self._in_progress.add(key)
         self._standing_in[(word,)] = name  # `X | null` or `allOf: [X]`: the object X is this schema
@@ -88,16 +88,19 @@ class SchemaNormalizer:
             self.aliases[name] = Alias(name, resolved, _description(schema), where)
         return resolved
 
-    def _is_object(self, doc: Document, pointer: str, schema: Any) -> bool:
-        """Does this schema become a model class? Objects with properties, and allOf merges."""
-        if not isinstance(schema, dict) or "$ref" in schema:
-            return False
-        if "properties" in schema and not any(k in schema for k in ("oneOf", "anyOf")):
-            return True
-        all_of = schema.get("allOf")
-        if isinstance(all_of, list) and len(all_of) > 1:
-            return True
-        return False
+    def _description(self, doc: Document, pointer: str, schema: Any) -> str:
+        """A property's description: its own, else that of the schema it refers to (`method:
+        {$ref: FineTuneMethod}` is described where FineTuneMethod is), through a lone non-null
+        member (`anyOf: [{$ref: X}, {type: null}]`)."""
+        own = _description(schema)
+        if own or not isinstance(schema, dict):
+            return own
+        members = [m for c in ("anyOf", "oneOf") for m in schema.get(c) or [] if not rules.is_null_schema(m)]
+        target = schema if "$ref" in schema else members[0] if len(members) == 1 else None
+        if not isinstance(target, dict) or "$ref" not in target:
+            return ""
+        found = follow(self.specset, doc, pointer, target)
+        return _description(found.value) if found.whole else ""
 
     # ------------------------------------------------------------ inline schemas
     def _fold(self, doc: Document, pointer: str, schema: dict[str, Any], hint: Hint) -> Type:
@@ -126,22 +129,26 @@ class SchemaNormalizer:
             item = self.type_of(doc, pointer_join(pointer, "items"), schema.get("items"), (*hint, "Item"))
             return Array(item, rules.constraints(schema))
         if kind == "object" or (kind is None and ("properties" in schema or "additionalProperties" in schema)):
-            if schema.get("properties"):
-                return self._hoist(doc, pointer, schema, hint)
-            extra = schema.get("additionalProperties", True)
-            value = (
-                self.type_of(doc, pointer_join(pointer, "additionalProperties"), extra, (*hint, "Value"))
-                if isinstance(extra, dict)
-                else ANY
-            )
-            names = schema.get("propertyNames")
-            key_max = names.get("maxLength") if isinstance(names, dict) else None
-            return Map(value, rules.constraints(schema), key_max)
+            return self._object(doc, pointer, schema, hint)
         if kind in ("string", "integer", "number", "boolean"):
             return rules.primitive(kind, schema)
         if kind == "null" or rules.is_null_schema(schema):
             return NONE
         return ANY
+
+    def _object(self, doc: Document, pointer: str, schema: dict[str, Any], hint: Hint) -> Type:
+        """An object with properties is a model; one without, a map of its additional properties."""
+        if schema.get("properties"):
+            return self._hoist(doc, pointer, schema, hint)
+        extra = schema.get("additionalProperties", True)
+        value = (
+            self.type_of(doc, pointer_join(pointer, "additionalProperties"), extra, (*hint, "Value"))
+            if isinstance(extra, dict)
+            else ANY
+        )
+        names = schema.get("propertyNames")
+        key_max = names.get("maxLength") if isinstance(names, dict) else None
+        return Map(value, rules.constraints(schema), key_max)
 
     def _union(self, doc: Document, pointer: str, members: list[Any], hint: Hint, parent: dict[str, Any]) -> Type:
         folded: list[Type] = []
@@ -197,22 +204,20 @@ class SchemaNormalizer:
         with where it was written and the model that wrote it (`owner`): an inline object in a
         property is named after its owner, so its name never depends on which model met it first."""
         props: list[tuple[Document, str, str, Any, Hint]] = []
-        required: set[str] = set(schema.get("required") or [])
+        required: set[str] = set(_names(schema.get("required")))
         extra: dict[str, Any] = {}
+        here = f"{doc.path}{pointer}"
+        self._merging.add(here)
         for i, member in enumerate(schema.get("allOf") or []):
-            mdoc, mptr, mschema, mowner = doc, pointer_join(pointer, "allOf", i), member, owner
-            seen: set[str] = set()
-            while isinstance(mschema, dict) and "$ref" in mschema:
-                target = self.specset.resolve(mschema["$ref"], mdoc, mptr)
-                if isinstance(target, Diagnostic) or target.key in seen:
-                    if isinstance(target, Diagnostic):
-                        self.diagnostics.append(target)
-                    mschema = None
-                    break
-                seen.add(target.key)
-                mdoc, mptr, mschema = target.document, target.pointer, target.value
-                mowner = (self.names.components.get(target.key) or _component_name(target),)
-            if isinstance(mschema, dict):
+            found = follow(self.specset, doc, pointer_join(pointer, "allOf", i), member)
+            if found.broken:
+                self.diagnostics.append(found.broken)
+            mdoc, mptr, mschema, mowner = found.document, found.pointer, found.value, owner
+            if found.target is not None:
+                mowner = (self.names.components.get(found.target.key) or _component_name(found.target),)
+            # A member that is (or includes) the schema being merged adds nothing it has not:
+            # `Tiger: {allOf: [Tiger, {...}]}` is the object of its other members.
+            if found.whole and isinstance(mschema, dict) and f"{mdoc.path}{mptr}" not in self._merging:
                 sub_props, sub_required, sub_extra = self._merged(mdoc, mptr, mschema, mowner)
                 props.extend(sub_props)
                 required |= sub_required
@@ -225,6 +230,7 @@ class SchemaNormalizer:
                 extra[key] = schema[key]
         # The object's own constraints, its allOf members' beside them (the schema's win).
         extra["constraints"] = rules.merge(rules.constraints(schema), extra.get("constraints", Constraints()))
+        self._merging.discard(here)
         return props, required, extra
 
     def _build_model(self, doc: Document, pointer: str, schema: dict[str, Any], name: str, hint: Hint) -> None:
@@ -234,17 +240,22 @@ class SchemaNormalizer:
         for entry in props:
             by_wire[entry[2]] = entry  # a later allOf member or the schema itself overrides
         fields: list[Field] = []
-        taken: set[str] = set()
-        for pdoc, pptr, wire, sub, owner in by_wire.values():
-            ftype = self.type_of(pdoc, pptr, sub, (*owner, pascal(wire)))
+        types = [
+            self.type_of(pdoc, pptr, sub, (*owner, pascal(wire))) for pdoc, pptr, wire, sub, owner in by_wire.values()
+        ]
+        # A field may not shadow a builtin its class's annotations use (`list: list[str]`):
+        # pydantic evaluates them in the class namespace. Its name is decided here, once.
+        taken = set().union(*map(builtins_used, types))
+        for (pdoc, pptr, wire, sub, _owner), ftype in zip(by_wire.values(), types, strict=True):
             sub = sub if isinstance(sub, dict) else {}
+            attribute = field_name(wire)
             fields.append(
                 Field(
-                    name=unique(field_name(wire), taken),
+                    name=unique(attribute + "_" if attribute in taken else attribute, taken),
                     wire_name=wire,
                     type=ftype,
                     required=wire in required,
-                    description=_description(sub),
+                    description=self._description(pdoc, pptr, sub),
                     default=sub.get("default", MISSING),
                     deprecated=bool(sub.get("deprecated")),
                     source=Source(str(pdoc.path), pptr),
@@ -269,8 +280,23 @@ class SchemaNormalizer:
         )
 
 
+def _is_object(schema: Any) -> bool:
+    """Does this schema become a model class? Objects with properties, and allOf merges."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return False
+    if "properties" in schema and not any(k in schema for k in ("oneOf", "anyOf")):
+        return True
+    all_of = schema.get("allOf")
+    return isinstance(all_of, list) and len(all_of) > 1
+
+
+def _names(required: Any) -> list[str]:
+    """The names in a `required` list; anything else there is the validator's to report."""
+    return [r for r in required if isinstance(r, str)] if isinstance(required, list) else []
+
+
 def _description(schema: Any) -> str:
-    """The schema's description, or that of its only non-null member (`anyOf: [X, null]`)."""
+    """The schema's own description, or that of its only non-null member (`anyOf: [X, null]`)."""
     if not isinstance(schema, dict):
         return ""
     text = schema.get("description")

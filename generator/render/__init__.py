@@ -22,8 +22,9 @@ from .client import method_view, resource_views
 from .docs import doc_rows
 from .models import MODEL, closure, model_view, param_models, typed_dict_view
 from .package import BUILD_REQUIRES, CLIENT_REQUIRES, STUBS_REQUIRES, distribution_version, examples
+from .signature import parameter
 from .stubs import stub_view
-from .text import docstring, parameter, py
+from .text import docstring, py
 
 # Installed, the templates are package data beside this package; in a checkout, at its top.
 _HERE = Path(__file__).resolve().parent.parent
@@ -99,7 +100,7 @@ def render(api: Api, config: Config) -> dict[str, str]:
         ),
         f"{client}/models.py": env.get_template("client/models.py.j2").render(
             models=[model_view(m) for m in api.models],
-            aliases=[(a.name, MODEL(a.type), a.description) for a in api.aliases],
+            aliases=[(a.name, MODEL(a.type).text, a.description) for a in api.aliases],
             **common,
         ),
         f"{client}/params.py": env.get_template("client/params.py.j2").render(

@@ -4,20 +4,50 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..annotate import Annotation
 from ..ir import Api, Body, Field, Literal, Operation, Parameter, Primitive, Ref, Resource
 from .models import MODEL_OUT, PARAM, default_doc, response_parser
+from .signature import Arg
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """A DeprecationWarning a method gives: always, or only when the caller passes `when_passed`."""
+
+    message: str
+    when_passed: str | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """The runtime call a method returns: `self._client.<verb>(<parser>, <method>, <path>, ...)`."""
+
+    verb: str  # request | request_page | request_stream
+    parser: str | None  # None for a stream, which has no parser
+    arguments: tuple[str, ...]  # the HTTP method and the path, then `keyword=expression`s
+    awaited: bool
+
+    @property
+    def expression(self) -> str:
+        arguments = ", ".join(([self.parser] if self.parser else []) + list(self.arguments))
+        return f"{'await ' if self.awaited else ''}self._client.{self.verb}({arguments})"
 
 
 @dataclass
 class MethodView:
     name: str
     doc: str
-    args: list[str]
+    positional: list[Arg]  # before the `*`
+    keyword: list[Arg]
     returns: str
-    prelude: list[str]
-    call: str
+    warnings: list[Warning_]
+    call: Call
     is_async_def: bool
     aliases: tuple[str, ...] = ()  # the same method under other names (`[tool.ftgen.methods]`)
+
+    @property
+    def args(self) -> list[Arg | str]:
+        return [*self.positional, "*", *self.keyword]
 
 
 @dataclass
@@ -38,12 +68,6 @@ class ResourceView:
     children: list[tuple[str, str]]  # (attribute, class name)
     methods: list[MethodView]
     wait: WaitView | None = None
-
-
-def _arg(name: str, annotation: str, required: bool) -> str:
-    if required:
-        return f"{name}: {annotation}"
-    return f"{name}: {annotation} | _rt.Omit = _rt.OMIT"
 
 
 def _dict_expr(entries: list[tuple[str, str]]) -> str:
@@ -77,54 +101,63 @@ def _encoding_expr(body: Body) -> str | None:
 FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
-def method_view(op: Operation, is_async: bool, stream: bool = False) -> MethodView:
-    """The method of an operation; with `stream`, the companion that streams a binary response."""
-    # As openai-python: the last path parameter (the object acted on) is the one positional
-    # argument; the ones before it (its parents) are keyword arguments.
-    path_params = sorted(
-        (p for p in op.parameters if p.location == "path"), key=lambda p: op.path.find(f"{{{p.wire_name}}}")
-    )
-    other_params = [p for p in op.parameters if p.location != "path"]
+# Every method takes these last, as openai-python's do.
+EXTRA_ARGS = [
+    Arg("extra_headers", Annotation("_rt.Headers | None", union=True, nullable=True), "None"),
+    Arg("extra_query", Annotation("_rt.Query | None", union=True, nullable=True), "None"),
+    Arg("extra_body", Annotation("_rt.Body | None", union=True, nullable=True), "None"),
+    Arg("timeout", Annotation("_rt.Timeout"), omittable=True),
+]
+OPTIONS = "options=_rt.RequestOptions(extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout)"
+
+
+def path_parameters(op: Operation) -> list[Parameter]:
+    """In the order the path names them."""
+    return sorted((p for p in op.parameters if p.location == "path"), key=lambda p: op.path.find(f"{{{p.wire_name}}}"))
+
+
+def _signature(op: Operation) -> tuple[list[Arg], list[Arg], str]:
+    """(positional, keyword arguments, the name of the `accept` argument). As openai-python:
+    the last path parameter (the object acted on) is the one positional argument; the ones
+    before it (its parents) are keyword arguments, then the required ones, then the rest."""
+    path = path_parameters(op)
     body_fields: tuple[Field, ...] = op.body.fields if op.body else ()
-    args: list[str] = [f"{p.name}: {PARAM(p.type)}" for p in path_params[-1:]]
-    args.append("*")
-    keyword_args: list[tuple[bool, str]] = [(True, f"{p.name}: {PARAM(p.type)}") for p in path_params[:-1]]
-    for p in other_params:
-        annotation = PARAM(p.type)
-        keyword_args.append((p.required, _arg(p.name, annotation, p.required)))
-    for f in body_fields:
-        keyword_args.append((f.required, _arg(f.name, PARAM(f.type), f.required)))
+    keyword = [Arg(p.name, PARAM(p.type)) for p in path[:-1]]
+    keyword += [Arg(p.name, PARAM(p.type), omittable=not p.required) for p in op.parameters if p.location != "path"]
+    keyword += [Arg(f.name, PARAM(f.type), omittable=not f.required) for f in body_fields]
     if op.body and not body_fields:
-        raw_file = (
-            isinstance(op.body.type, Primitive) and op.body.type.kind == "bytes" and op.body.content_type not in FORMS
-        )
-        annotation = "_rt.FileContent" if raw_file else PARAM(op.body.type)
-        keyword_args.append((op.body.required, _arg("body", annotation, op.body.required)))
-    args.extend(text for required, text in keyword_args if required)
-    args.extend(text for required, text in keyword_args if not required)
+        body = op.body
+        raw_file = isinstance(body.type, Primitive) and body.type.kind == "bytes" and body.content_type not in FORMS
+        annotation = Annotation("_rt.FileContent") if raw_file else PARAM(body.type)
+        keyword.append(Arg("body", annotation, omittable=not body.required))
+    keyword = [a for a in keyword if not a.omittable] + [a for a in keyword if a.omittable]
+    positional = [Arg(p.name, PARAM(p.type)) for p in path[-1:]]
+    taken = {a.name for a in positional + keyword}
     accept = "accept"  # the media type to ask for, when the response offers several
-    while any(a.split(":")[0] == accept for a in args):
+    while accept in taken:
         accept += "_"
     if op.accepts:
         choices = ", ".join(repr(m) for m in op.accepts)
-        args.append(f"{accept}: Literal[{choices}] = {op.response_media!r}")
-    args += [
-        "extra_headers: _rt.Headers | None = None",
-        "extra_query: _rt.Query | None = None",
-        "extra_body: _rt.Body | None = None",
-        "timeout: _rt.Timeout | _rt.Omit = _rt.OMIT",
-    ]
-    prelude: list[str] = []
-    label = ".".join((*op.resource, op.name)) + "()"
-    if op.deprecated:
-        prelude.append(f"_rt.warn_deprecated({label!r})")
-    # A deprecated argument warns only when the caller actually passes it.
-    deprecated = [(p.name, p.wire_name, "parameter") for p in other_params if p.deprecated]
-    deprecated += [(f.name, f.wire_name, "argument") for f in body_fields if f.deprecated]
-    for name, wire, kind in deprecated:
-        prelude.append(f"if not isinstance({name}, _rt.Omit):")
-        prelude.append(f"    _rt.warn_deprecated({f'the {wire!r} {kind} of {label}'!r})")
-    parser, returns = response_parser(op)
+        keyword.append(Arg(accept, Annotation(f"Literal[{choices}]"), repr(op.response_media)))
+    return positional, keyword + EXTRA_ARGS, accept
+
+
+def label(op: Operation) -> str:
+    """How messages name the method: `fine_tuning.jobs.create()`."""
+    return ".".join((*op.resource, op.name)) + "()"
+
+
+def _warnings(op: Operation) -> list[Warning_]:
+    """A deprecated operation warns at every call; a deprecated argument only when passed."""
+    found = [Warning_(label(op))] if op.deprecated else []
+    deprecated = [(p.name, p.wire_name, "parameter") for p in op.parameters if p.location != "path" and p.deprecated]
+    deprecated += [(f.name, f.wire_name, "argument") for f in (op.body.fields if op.body else ()) if f.deprecated]
+    return found + [Warning_(f"the {wire!r} {kind} of {label(op)}", name) for name, wire, kind in deprecated]
+
+
+def _request(op: Operation, accept: str) -> tuple[str, ...]:
+    """The arguments of the runtime call after its parser: method, path, then the wire's parts."""
+    path_params = path_parameters(op)
     path = (
         f"_rt.path_template({op.path!r}, {_dict_expr([(p.wire_name, _value(p)) for p in path_params])})"
         if path_params
@@ -132,13 +165,12 @@ def method_view(op: Operation, is_async: bool, stream: bool = False) -> MethodVi
     )
     kwargs = []
     for location, keyword in (("query", "query"), ("header", "headers"), ("cookie", "cookies")):
-        entries = [(p.wire_name, _value(p)) for p in other_params if p.location == location]
+        entries = [(p.wire_name, _value(p)) for p in op.parameters if p.location == location]
         if entries:
             kwargs.append(f"{keyword}={_dict_expr(entries)}")
     if op.body:
-        kwargs.append(
-            f"body={_dict_expr([(f.wire_name, f.name) for f in body_fields])}" if body_fields else "body=body"
-        )
+        fields = op.body.fields
+        kwargs.append(f"body={_dict_expr([(f.wire_name, f.name) for f in fields])}" if fields else "body=body")
         if op.body.content_type != "application/json":
             kwargs.append(f"content_type={op.body.content_type!r}")
         encoding = _encoding_expr(op.body)
@@ -148,29 +180,15 @@ def method_view(op: Operation, is_async: bool, stream: bool = False) -> MethodVi
         kwargs.append(f"accept={accept}")
     elif op.response_media != "application/json" and op.response_kind != "empty":
         kwargs.append(f"accept={op.response_media!r}")
-    kwargs.append(
-        "options=_rt.RequestOptions(extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout)"
-    )
-    request_args = ", ".join([repr(op.http_method), path, *kwargs])
-    call_args = f"{parser}, {request_args}"
-    name = op.name
-    if stream:
-        name, returns = f"{op.name}_stream", f"_rt.{'Async' if is_async else ''}BinaryStream"
-        call = f"{'await ' if is_async else ''}self._client.request_stream({request_args})"
-        is_async_def = is_async
-    elif op.pagination:
-        item = MODEL_OUT(op.pagination.item)
-        page = "AsyncPageRequest" if is_async else "SyncCursorPage"
-        returns = f"_rt.{page}[{item}]"
-        call = f"self._client.request_page({call_args})"
-        is_async_def = False
-    else:
-        call = f"{'await ' if is_async else ''}self._client.request({call_args})"
-        is_async_def = is_async
+    return (repr(op.http_method), path, *kwargs, OPTIONS)
+
+
+def _doc(op: Operation, stream: bool) -> str:
     doc = "\n\n".join(part for part in (op.summary, op.description if op.description != op.summary else "") if part)
     if op.deprecated:
         doc = f"Deprecated: {doc}"
     doc += f"\n\n`{op.http_method} {op.path}` ({op.operation_id})"
+    body_fields: tuple[Field, ...] = op.body.fields if op.body else ()
     documented = [(p.name, p.description + default_doc(p.default)) for p in op.parameters if p.description]
     documented += [(f.name, f.description + default_doc(f.default)) for f in body_fields if f.description]
     if documented:
@@ -179,7 +197,26 @@ def method_view(op: Operation, is_async: bool, stream: bool = False) -> MethodVi
         )
     if stream:
         doc += "\n\nThe body comes in pieces (`iter_bytes()`, `write_to(path)`) and is never held whole."
-    return MethodView(name, doc.strip(), args, returns, prelude, call, is_async_def, () if stream else op.aliases)
+    return doc.strip()
+
+
+def method_view(op: Operation, is_async: bool, stream: bool = False) -> MethodView:
+    """The method of an operation; with `stream`, the companion that streams a binary response."""
+    positional, keyword, accept = _signature(op)
+    parser, returns = response_parser(op)
+    arguments = _request(op, accept)
+    if stream:
+        name, returns = f"{op.name}_stream", f"_rt.{'Async' if is_async else ''}BinaryStream"
+        call = Call("request_stream", None, arguments, is_async)
+    elif op.pagination:
+        name, item = op.name, MODEL_OUT(op.pagination.item)
+        returns = f"_rt.{'AsyncPageRequest' if is_async else 'SyncCursorPage'}[{item}]"
+        call, is_async = Call("request_page", parser, arguments, False), False  # pages are awaited or iterated
+    else:
+        name, call = op.name, Call("request", parser, arguments, is_async)
+    warnings = _warnings(op)
+    return MethodView(name, _doc(op, stream), positional, keyword, returns, warnings, call, is_async,
+                      () if stream else op.aliases)  # fmt: skip
 
 
 TERMINAL_STATUSES = ("succeeded", "failed", "cancelled")
@@ -211,9 +248,8 @@ def wait_view(api: Api, resource: Resource) -> WaitView | None:
         return None
     assert listing.pagination is not None
     events = ".".join((*listing.resource[len(resource.path) :], listing.name))
-    return WaitView(
-        retrieve.parameters[0].name, MODEL_OUT(retrieve.response), MODEL_OUT(listing.pagination.item), terminal, events
-    )
+    job, event = MODEL_OUT(retrieve.response).text, MODEL_OUT(listing.pagination.item).text
+    return WaitView(retrieve.parameters[0].name, job, event, terminal, events)
 
 
 def resource_views(api: Api, root: Resource, is_async: bool) -> list[ResourceView]:

@@ -4,7 +4,6 @@ stubs' strict bodies, the training-file line formats; and how a response is pars
 from __future__ import annotations
 
 import keyword
-import re
 from dataclasses import dataclass
 
 from ..annotate import Annotator
@@ -52,34 +51,23 @@ def default_doc(default: object) -> str:
     return "" if default is MISSING else f"\n\nDefault: `{default!r}`."
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-
-
 def model_view(model: Model, strict: bool = False) -> ModelView:
     """A model class; `strict` is the server's view of a request: absent means optional."""
     annotate = STRICT if strict else MODEL
-    annotations = []
+    fields = []
     for f in model.fields:
         optional = not f.required or (nullable(f.type) and not strict)
-        annotation = annotate.optional(f.type) if optional else annotate(f.type)
+        annotation = (annotate.optional(f.type) if optional else annotate(f.type)).text
         if strict and optional and not nullable(f.type):
             annotation = f"Annotated[{annotation}, _NotNull]"  # may be left out, not sent as null
-        annotations.append((optional, annotation))
-    # A field named like something the class's annotations use (`list: list[str]`) would
-    # shadow it when pydantic evaluates them in the class namespace.
-    used = set(_IDENTIFIER.findall(_STRING_LITERAL.sub("", " ".join(a for _, a in annotations))))
-    fields = []
-    for f, (optional, annotation) in zip(model.fields, annotations, strict=True):
-        name = f.name + "_" if f.name in used else f.name
-        alias = f", alias={f.wire_name!r}" if name != f.wire_name else ""
+        alias = f", alias={f.wire_name!r}" if f.name != f.wire_name else ""
         default: str | None
         if optional:
             default = f"_Field(default=None{alias})" if alias else "None"
         else:
             default = f"_Field({alias[2:]})" if alias else None
         doc = f.description + (" (deprecated)" if f.deprecated else "")
-        fields.append(FieldView(name, annotation, default, doc))
+        fields.append(FieldView(f.name, annotation, default, doc))
     doc = model.description
     if model.tag:
         doc += (
@@ -95,7 +83,7 @@ def model_view(model: Model, strict: bool = False) -> ModelView:
 def typed_dict_view(model: Model) -> TypedDictView:
     items = []
     for f in model.fields:
-        annotation = PARAM_IN_PARAMS(f.type)
+        annotation = PARAM_IN_PARAMS(f.type).text
         if f.required:
             annotation = f"Required[{annotation}]"
         items.append((f.wire_name, annotation, f.description + default_doc(f.default)))
@@ -112,11 +100,12 @@ def response_parser(op: Operation) -> tuple[str, str]:
     elif op.response_kind == "text":
         parser, annotation = "_rt.read_text", "str"
     else:
-        annotation = MODEL_OUT(op.response)
-        if annotation.startswith("_models.") and annotation.count(".") == 1 and " " not in annotation:
-            parser = f"_rt.ModelParser({annotation})"
-        else:
-            parser = f"_rt.AdapterParser[{annotation}]({annotation})"
+        returned = MODEL_OUT(op.response)
+        annotation = returned.text
+        # A model parses itself (pydantic's own validator); anything else through a TypeAdapter.
+        parser = (
+            f"_rt.ModelParser({annotation})" if returned.model else f"_rt.AdapterParser[{annotation}]({annotation})"
+        )
     if not op.accepts:
         return parser, annotation
     # Several media types: the one that arrives decides (JSON parsed, text as str, else bytes).

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..annotate import field_arguments
+from ..annotate import Annotation, field_arguments
 from ..ir import Api, Array, Encoding, Map, Operation, Parameter, Primitive, Ref, Type, without_none
 from .client import style_args
 from .models import MODEL_OUT, STRICT_OUT, response_parser
+from .signature import Arg
 
 
 @dataclass
@@ -16,8 +17,8 @@ class StubView:
     http_method: str
     path: str
     doc: str
-    handler_args: list[str]
-    service_args: list[str]
+    handler_args: list[Arg]
+    service_args: list[Arg]
     call_args: list[str]
     body_model: str | None
     returns: str
@@ -83,51 +84,50 @@ def _form_reader(api: Api, op: Operation, model: str) -> str:
 
 
 def stub_view(api: Api, op: Operation, name: str) -> StubView:
-    handler_args: list[str] = []
-    service_args: list[str] = []
+    handler_args: list[Arg] = []
+    service_args: list[Arg] = []
     call_args: list[str] = []
     readers: list[tuple[str, str, str]] = []
     for p in op.parameters:
         annotation = MODEL_OUT(p.type) if p.required else MODEL_OUT.optional(p.type)
-        service_args.append(f"{p.name}: {annotation}")
+        service_args.append(Arg(p.name, annotation))
         call_args.append(f"{p.name}={p.name}")
         if not _native(api, p):
-            readers.append((f"_{name}_{p.name}", p.name, _reader(api, op, p, annotation)))
+            readers.append((f"_{name}_{p.name}", p.name, _reader(api, op, p, annotation.text)))
             if p.location == "path":  # declared for the app's OpenAPI document; read raw above
-                handler_args.append(f"_path_{p.name}: Annotated[str, _fa.Path(alias={p.wire_name!r})]")
+                declared = Annotation(f"Annotated[str, _fa.Path(alias={p.wire_name!r})]")
+                handler_args.append(Arg(f"_path_{p.name}", declared))
             continue
         kind = {"query": "_fa.Query", "header": "_fa.Header", "cookie": "_fa.Cookie"}[p.location]
-        default = "" if p.required else " = None"
         bounds = field_arguments(p.type.constraints) if isinstance(p.type, Primitive) else ""
         options = ", ".join(filter(None, [f"alias={p.wire_name!r}", bounds]))
-        handler_args.append(f"{p.name}: Annotated[{annotation}, {kind}({options})]{default}")
+        read = Annotation(f"Annotated[{annotation}, {kind}({options})]")
+        handler_args.append(Arg(p.name, read, None if p.required else "None"))
     body_model = None
     body_reader = None
     if op.body:
         media = op.body.content_type
         if media == "application/json":
             annotation = STRICT_OUT(op.body.type) if op.body.required else STRICT_OUT.optional(op.body.type)
-            default = "" if op.body.required else " = None"
+            default = None if op.body.required else "None"
             # A lone model is a body to FastAPI already; other types need saying so.
-            plain = annotation.startswith("_bodies.") and " " not in annotation
-            handler_args.append(
-                f"body: {annotation}{default}" if plain else f"body: Annotated[{annotation}, _fa.Body()]{default}"
-            )
-            service_args.append(f"body: {annotation}")
+            declared = annotation if annotation.model else Annotation(f"Annotated[{annotation}, _fa.Body()]")
+            handler_args.append(Arg("body", declared, default))
+            service_args.append(Arg("body", annotation))
             call_args.append("body=body")
-            body_model = annotation
+            body_model = annotation.text
         elif media in ("multipart/form-data", "application/x-www-form-urlencoded") and op.body.model:
-            body_model = STRICT_OUT(op.body.type)
-            service_args.append(f"body: {body_model}")
+            body_model = STRICT_OUT(op.body.type).text
+            service_args.append(Arg("body", STRICT_OUT(op.body.type)))
             body_reader = _form_reader(api, op, body_model)
             call_args.append("body=body")
         elif media.startswith("text/"):
-            service_args.append("body: str")  # text bodies reach the service decoded
+            service_args.append(Arg("body", Annotation("str")))  # text bodies reach the service decoded
             body_reader = "(await _request.body()).decode()"
             call_args.append("body=body")
             body_model = "str"
         else:
-            service_args.append("body: bytes")  # other bodies reach the service as raw bytes
+            service_args.append(Arg("body", Annotation("bytes")))  # other bodies reach the service as raw bytes
             body_reader = "await _request.body()"
             call_args.append("body=body")
             body_model = "bytes"

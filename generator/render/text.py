@@ -1,8 +1,7 @@
 """How spec text and computed annotations reach generated code: the template filters.
 
 Spec text reaches code through two filters only: `py` (a Python literal via repr) and
-`docstring` (escaped for a triple-quoted string); `parameter` lays out a parameter so that
-both formatters keep it as it is.
+`docstring` (escaped for a triple-quoted string). (`signature.parameter` lays out a parameter.)
 """
 
 from __future__ import annotations
@@ -40,35 +39,3 @@ def docstring(text: str) -> str:
 
 def py(value: object) -> str:
     return repr(value)
-
-
-_PARAMETER_INDENT = 8  # every parameter list is printed in a method, one parameter a line
-_SIMPLE_DEFAULT = re.compile(r" = [\w.]+$")
-
-
-def parameter(text: str, line_length: int) -> str:
-    """One parameter (`name: annotation = default`), its annotation parenthesized when a union
-    makes the line too long, as black formats it (and ruff keeps); left bare, ruff would split
-    it at each `|` and black would then reformat the file. Generated code is stable under both."""
-    if _PARAMETER_INDENT + len(text) + 1 <= line_length or ": " not in text:
-        return text
-    name, _, rest = text.partition(": ")
-    default = _SIMPLE_DEFAULT.search(rest)
-    annotation, tail = (rest[: default.start()], default.group()) if default else (rest, "")
-    return f"{name}: ({annotation}){tail}" if _top_level_union(annotation) else text
-
-
-_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")  # string literals, as repr writes them
-_NESTING = re.compile(r"[\[(]|[\])]| \| ")
-
-
-def _top_level_union(annotation: str) -> bool:
-    if " | " not in annotation:
-        return False
-    depth = 0
-    for match in _NESTING.finditer(_QUOTED.sub("''", annotation)):
-        token = match.group()
-        if token == " | " and depth == 0:
-            return True
-        depth += 1 if token in "[(" else -1 if token in "])" else 0
-    return False

@@ -464,41 +464,22 @@ class BaseClient:
             import uuid
 
             all_headers["Idempotency-Key"] = f"retry-{uuid.uuid4()}"
-        json_body: object | None = None
-        files: list[tuple[str, Any]] | None = None
-        content: object | None = None
+        encoded = EncodedBody()
         if body is not None or options.extra_body:
-            extra = dict(options.extra_body or {})
-            raw_body: object = extra if body is None else body
-            if isinstance(body, Mapping):
-                raw_body = {**body, **extra}
-            if content_type == "multipart/form-data" and isinstance(raw_body, Mapping):
-                files = _multipart(raw_body, encoding or {})
-            elif content_type == "application/x-www-form-urlencoded" and isinstance(
-                raw_body, Mapping
-            ):
-                form = _wire.encode_form(to_jsonable(raw_body), encoding or {})
-                content = form.encode()
-                all_headers["Content-Type"] = content_type
-            elif content_type == "application/json":
-                json_body = to_jsonable(raw_body)
-            else:  # raw: text as UTF-8, bytes, a file object or a path as they are
-                is_text = isinstance(raw_body, str)
-                content = raw_body.encode() if isinstance(raw_body, str) else raw_body
-                all_headers["Content-Type"] = content_type + (
-                    "; charset=utf-8"
-                    if is_text and "charset" not in content_type
-                    else ""
-                )
+            encoded = encode_body(
+                body, options.extra_body, content_type, encoding or {}
+            )
+        if encoded.content_type:
+            all_headers["Content-Type"] = encoded.content_type
         all_headers.update(options.extra_headers or {})
         return PreparedRequest(
             method,
             path.lstrip("/"),
             parts,
             all_headers,
-            json_body,
-            files,
-            content,
+            encoded.json,
+            encoded.files,
+            encoded.content,
             options.timeout,
         )
 
@@ -582,6 +563,43 @@ def redirect(
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port
+
+
+@dataclass(frozen=True)
+class EncodedBody:
+    """A body as httpx takes it: JSON, multipart parts, or content with its type."""
+
+    json: object | None = None
+    files: list[tuple[str, Any]] | None = None
+    content: object | None = None
+    content_type: str | None = (
+        None  # the Content-Type header, where httpx does not set one
+    )
+
+
+def encode_body(
+    body: object | None,
+    extra_body: Body | None,
+    content_type: str,
+    encoding: Mapping[str, Style],
+) -> EncodedBody:
+    """The body in the media type the spec gives, `extra_body`'s keys merged into an object."""
+    extra = dict(extra_body or {})
+    raw: object = extra if body is None else body
+    if isinstance(body, Mapping):
+        raw = {**body, **extra}
+    if content_type == "multipart/form-data" and isinstance(raw, Mapping):
+        return EncodedBody(files=_multipart(raw, encoding))
+    if content_type == "application/x-www-form-urlencoded" and isinstance(raw, Mapping):
+        form = _wire.encode_form(to_jsonable(raw), encoding)
+        return EncodedBody(content=form.encode(), content_type=content_type)
+    if content_type == "application/json":
+        return EncodedBody(json=to_jsonable(raw))
+    # Raw: text as UTF-8, bytes, a file object or a path as they are.
+    if isinstance(raw, str):
+        charset = "" if "charset" in content_type else "; charset=utf-8"
+        return EncodedBody(content=raw.encode(), content_type=content_type + charset)
+    return EncodedBody(content=raw, content_type=content_type)
 
 
 def _is_file(value: object) -> bool:

@@ -71,6 +71,36 @@ class _Where:
     def inner(self, what: str) -> _Where:
         return replace(self, label=f"{what} of {self.label}")
 
+    def pick(self, request: str, response: str) -> str:
+        """The rule of this side: each id is written whole where it is raised (or in the tables
+        below), so that looking for an id finds where it comes from."""
+        return request if self.direction == "request" else response
+
+
+# Rules that differ only by side and kind of change: (request rule, response rule).
+TYPE_RULES = {
+    "widened": ("request-type-widened", "response-type-widened"),
+    "narrowed": ("request-type-narrowed", "response-type-narrowed"),
+    "changed": ("request-type-changed", "response-type-changed"),
+}
+FIELD_RULES = {
+    "required": ("request-field-made-required", "response-field-made-required"),
+    "optional": ("request-field-made-optional", "response-field-made-optional"),
+    "nullable": ("request-field-made-nullable", "response-field-made-nullable"),
+    "non-nullable": ("request-field-made-non-nullable", "response-field-made-non-nullable"),
+}
+BOUND_RULES = {
+    "max lowered": ("request-max-lowered", "response-max-lowered"),
+    "max raised": ("request-max-raised", "response-max-raised"),
+    "min raised": ("request-min-raised", "response-min-raised"),
+    "min lowered": ("request-min-lowered", "response-min-lowered"),
+}
+KEYWORD_RULES = {
+    "added": ("request-keyword-added", "response-keyword-added"),
+    "removed": ("request-keyword-removed", "response-keyword-removed"),
+    "changed": ("request-keyword-changed", "response-keyword-changed"),
+}
+
 
 _UPPER = {"max_length": "maxLength", "maximum": "maximum", "exclusive_maximum": "exclusiveMaximum",
           "max_items": "maxItems", "max_properties": "maxProperties", "max_contains": "maxContains"}  # fmt: skip
@@ -117,9 +147,6 @@ class Comparer:
         finding = Finding(rule, message, self.old.location(where.old), self.new.location(where.new), where.symbols)
         key = (rule, message, str(where.old), str(where.new))
         self.found.setdefault(key, (finding, where))
-
-    def side(self, where: _Where, rest: str) -> str:
-        return f"{where.direction}-{rest}"
 
     # ------------------------------------------------------------ operations
     def run(self) -> list[Finding]:
@@ -235,10 +262,12 @@ class Comparer:
     def media_types(self, old: tuple[str, ...], new: tuple[str, ...], where: _Where) -> None:
         for media in old:
             if media not in new:
-                self.add(self.side(where, "media-type-removed"), f"{where.label}: `{media}` is gone", where)
+                rule = where.pick("request-media-type-removed", "response-media-type-removed")
+                self.add(rule, f"{where.label}: `{media}` is gone", where)
         for media in new:
             if media not in old and old:
-                self.add(self.side(where, "media-type-added"), f"{where.label}: `{media}` was added", where)
+                rule = where.pick("request-media-type-added", "response-media-type-added")
+                self.add(rule, f"{where.label}: `{media}` was added", where)
 
     def headers(self, o: Operation, n: Operation, where: _Where) -> None:
         old = {h.name.lower(): h for h in o.response_headers}
@@ -256,8 +285,8 @@ class Comparer:
                 self.add(rule, f"{header.label} was removed", header)
             else:
                 if ho.required != hn.required:
-                    change = "required" if hn.required else "optional"
-                    self.add(f"response-header-made-{change}", f"{header.label} is now {change}", header)
+                    rule = "response-header-made-required" if hn.required else "response-header-made-optional"
+                    self.add(rule, f"{header.label} is now {'required' if hn.required else 'optional'}", header)
                 self.type(ho.type, hn.type, header)
 
     def parameters(self, o: Operation, n: Operation, sym: str) -> None:
@@ -349,28 +378,29 @@ class Comparer:
             self.type(mo.extra, mn.extra, where.inner("additional properties"))
         self.constraints(mo.constraints, mn.constraints, where)
         if mo.closed != mn.closed:  # additionalProperties: false added or dropped
-            change = "narrowed" if mn.closed else "widened"
             message = f"{where.label} {'now rejects' if mn.closed else 'now accepts'} unknown fields"
-            self.add(self.side(where, f"type-{change}"), message, where)
+            self.add(where.pick(*TYPE_RULES["narrowed" if mn.closed else "widened"]), message, where)
 
     def member(self, o: Field | Parameter | None, n: Field | Parameter | None, where: _Where) -> None:
         """A field or parameter on either side: added, removed, or compared."""
         request = where.direction == "request"
         if o is None and n is not None:
-            rule = "request-field-added-required" if request and n.required else self.side(where, "field-added")
+            rule = where.pick("request-field-added", "response-field-added")
+            rule = "request-field-added-required" if request and n.required else rule
             self.add(rule, f"{where.label} was added{' as required' if n.required else ''}", where)
             return
         if n is None or o is None:
-            self.add(self.side(where, "field-removed"), f"{where.label} was removed", where)
+            self.add(where.pick("request-field-removed", "response-field-removed"), f"{where.label} was removed", where)
             return
         if o.required != n.required:
             change = "required" if n.required else "optional"
-            self.add(self.side(where, f"field-made-{change}"), f"{where.label} is now {change}", where)
+            self.add(where.pick(*FIELD_RULES[change]), f"{where.label} is now {change}", where)
         if n.deprecated and not o.deprecated:
-            self.add(self.side(where, "field-deprecated"), f"{where.label} is deprecated", where)
+            rule = where.pick("request-field-deprecated", "response-field-deprecated")
+            self.add(rule, f"{where.label} is deprecated", where)
         if not _same_default(o.default, n.default):
             message = f"{where.label}: default {_show(o.default)} -> {_show(n.default)}"
-            self.add(self.side(where, "default-changed"), message, where)
+            self.add(where.pick("request-default-changed", "response-default-changed"), message, where)
         self.description((o.description,), (n.description,), where)
         self.type(o.type, n.type, where)
 
@@ -382,7 +412,7 @@ class Comparer:
     def type(self, o: Type, n: Type, where: _Where) -> None:
         if nullable(o) != nullable(n) and NONE not in (o, n):
             change = "nullable" if nullable(n) else "non-nullable"
-            self.add(self.side(where, f"field-made-{change}"), f"{where.label} is now {change}", where)
+            self.add(where.pick(*FIELD_RULES[change]), f"{where.label} is now {change}", where)
         self.shape(without_none(o), without_none(n), where)
 
     def shape(self, o: Type, n: Type, where: _Where) -> None:
@@ -410,7 +440,7 @@ class Comparer:
         if wider and narrower:
             return
         change = "widened" if wider else "narrowed" if narrower else "changed"
-        self.add(self.side(where, f"type-{change}"), f"{where.label}: {describe(o)} -> {describe(n)}", where)
+        self.add(where.pick(*TYPE_RULES[change]), f"{where.label}: {describe(o)} -> {describe(n)}", where)
 
     def discriminator(self, o: Type, n: Type, where: _Where) -> None:
         was = o.discriminator if isinstance(o, Union_) else None
@@ -442,7 +472,7 @@ class Comparer:
         elif gone or new:
             change = "widened" if new else "narrowed"
             message = f"{where.label}: {describe(_one(list(o)))} -> {describe(_one(list(n)))}"
-            self.add(self.side(where, f"type-{change}"), message, where)
+            self.add(where.pick(*TYPE_RULES[change]), message, where)
 
     def _same_name(self, x: Type, y: Type) -> bool:
         return isinstance(x, Ref) and isinstance(y, Ref) and x.name == y.name
@@ -457,18 +487,22 @@ class Comparer:
         if len(o.values) == len(n.values) == 1 and o.values != n.values and not (o.open or n.open):
             # A `const` changed: the one value either side knows is another (a renamed tag, say).
             message = f"{where.label}: {_values(list(o.values))} -> {_values(list(n.values))}"
-            self.add(self.side(where, "const-changed"), message, where)
+            self.add(where.pick("request-const-changed", "response-const-changed"), message, where)
             return
         removed = [v for v in o.values if v not in n.values]
         added = [v for v in n.values if v not in o.values]
         # An open enum's values are hints: losing one in a request, or gaining one in a
         # response, still type-checks; the closed-enum rules are the ones that break.
         if removed:
-            rule = "enum-value-removed" if where.direction == "response" or not n.open else "open-enum-value-removed"
-            self.add(self.side(where, rule), f"{where.label} loses {_values(removed)}", where)
+            closed = where.direction == "response" or not n.open
+            rule = where.pick("request-enum-value-removed", "response-enum-value-removed")
+            rule = rule if closed else "request-open-enum-value-removed"
+            self.add(rule, f"{where.label} loses {_values(removed)}", where)
         if added:
-            rule = "enum-value-added" if where.direction == "request" or not n.open else "open-enum-value-added"
-            self.add(self.side(where, rule), f"{where.label} gains {_values(added)}", where)
+            closed = where.direction == "request" or not n.open
+            rule = where.pick("request-enum-value-added", "response-enum-value-added")
+            rule = rule if closed else "response-open-enum-value-added"
+            self.add(rule, f"{where.label} gains {_values(added)}", where)
         if o.open != n.open:
             self.relation(o, n, where)
 
@@ -478,23 +512,23 @@ class Comparer:
             if a != b:
                 change = "lowered" if b is not None and (a is None or b < a) else "raised"
                 message = f"{where.label}: {keyword} {_show(a)} -> {_show(b)}"
-                self.add(self.side(where, f"max-{change}"), message, where)
+                self.add(where.pick(*BOUND_RULES[f"max {change}"]), message, where)
         for attr, keyword in _LOWER.items():
             a, b = getattr(o, attr), getattr(n, attr)
             if a != b:
                 change = "raised" if b is not None and (a is None or b > a) else "lowered"
                 message = f"{where.label}: {keyword} {_show(a)} -> {_show(b)}"
-                self.add(self.side(where, f"min-{change}"), message, where)
+                self.add(where.pick(*BOUND_RULES[f"min {change}"]), message, where)
         if o.pattern != n.pattern:
             message = f"{where.label}: pattern {_show(o.pattern)} -> {_show(n.pattern)}"
-            self.add(self.side(where, "pattern-changed"), message, where)
+            self.add(where.pick("request-pattern-changed", "response-pattern-changed"), message, where)
         was, now = _keywords(o), _keywords(n)
         for keyword in sorted(was.keys() | now.keys()):
             a, b = was.get(keyword), now.get(keyword)
             if a != b:
                 change = "added" if a is None else "removed" if b is None else "changed"
                 message = f"{where.label}: {keyword} {_clip(a)} -> {_clip(b)}"
-                self.add(self.side(where, f"keyword-{change}"), message, where)
+                self.add(where.pick(*KEYWORD_RULES[change]), message, where)
 
     # ------------------------------------------------------------ shape relations
     def equivalent(self, o: Type, n: Type, direction: str, walk: bool = False) -> bool:
@@ -535,16 +569,8 @@ class Comparer:
             return all(self.covers(a, m, direction, a_is_new) for m in b.members)
         if isinstance(a, Union_):
             return any(self.covers(m, b, direction, a_is_new) for m in a.members)
-        if isinstance(a, Primitive) and a.kind == "any":
-            return True
-        if isinstance(a, Primitive) and isinstance(b, Primitive):
-            return a.kind == b.kind or (a.kind, b.kind) == ("float", "int")
-        if isinstance(a, Primitive) and isinstance(b, Literal):
-            return all(_kind(v) == a.kind or (a.kind, _kind(v)) == ("float", "int") for v in b.values)
-        if isinstance(a, Literal) and isinstance(b, Literal):
-            return a.open or (not b.open and set(b.values) <= set(a.values))
-        if isinstance(a, Literal) and isinstance(b, Primitive):
-            return a.open and b.kind == "str"
+        if isinstance(a, (Primitive, Literal)):
+            return _scalar_covers(a, b)
         if isinstance(a, Ref) and isinstance(b, Ref):
             return self.equivalent(b, a, direction) if a_is_new else self.equivalent(a, b, direction)
         if isinstance(a, Array) and isinstance(b, Array):
@@ -577,6 +603,21 @@ class Comparer:
                 finding = replace(finding, unstable=True)
             findings.append(finding)
         return sorted(findings, key=lambda f: (-f.level, f.rule, f.symbols, f.message))
+
+
+def _scalar_covers(a: Primitive | Literal, b: Type) -> bool:
+    """Does the scalar type `a` accept every value of `b` (not a union)?"""
+    if isinstance(a, Primitive) and a.kind == "any":
+        return True
+    if isinstance(a, Primitive) and isinstance(b, Primitive):
+        return a.kind == b.kind or (a.kind, b.kind) == ("float", "int")
+    if isinstance(a, Primitive) and isinstance(b, Literal):
+        return all(_kind(v) == a.kind or (a.kind, _kind(v)) == ("float", "int") for v in b.values)
+    if isinstance(a, Literal) and isinstance(b, Literal):
+        return a.open or (not b.open and set(b.values) <= set(a.values))
+    if isinstance(a, Literal) and isinstance(b, Primitive):
+        return a.open and b.kind == "str"
+    return False
 
 
 def _reach(operations: tuple[Operation, ...], models: tuple[Model, ...]) -> dict[tuple[str, str], list[Operation]]:

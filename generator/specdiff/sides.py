@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import spec_files
-from ..diagnostics import Diagnostic, Level, Location, SpecError, errors
+from ..diagnostics import Diagnostic, Location, SpecError, errors
 from ..ir import Api, Source
 from ..loader import SpecSet, line_of
 from ..normalize import normalize
@@ -53,7 +53,7 @@ def load_side(
     files = spec_files(paths)
     if not files:
         where = str(paths[0]) if paths else "."
-        return [Diagnostic(Level.ERROR, Location(where), "no OpenAPI document found", "no-spec")]
+        return [Diagnostic.of("no-spec", Location(where), "no OpenAPI document found")]
     try:
         specset = SpecSet(files, allow_outside=allow_outside)
         if selection:
@@ -104,10 +104,10 @@ def specs_at(ref: str, specs: tuple[Path, ...], into: Path) -> tuple[tuple[Path,
 
     top = git("rev-parse", "--show-toplevel")
     if top.returncode != 0:
-        raise SpecError([Diagnostic(Level.ERROR, Location("."), "--base needs a git checkout", "git")])
+        raise SpecError([Diagnostic.of("git", Location("."), "--base needs a git checkout")])
     root = Path(top.stdout.decode().strip())
     if git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
-        raise SpecError([Diagnostic(Level.ERROR, Location("."), f"unknown git ref {ref!r}", "git")])
+        raise SpecError([Diagnostic.of("git", Location("."), f"unknown git ref {ref!r}")])
     relative = [p.resolve().relative_to(root) for p in specs]
     folders = sorted({str(p if (root / p).is_dir() else p.parent) for p in relative})
     archive = git("-C", str(root), "archive", "--format=tar", ref, "--", *folders)

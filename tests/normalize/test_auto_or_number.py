@@ -22,7 +22,7 @@ def test_auto_or_number(tmp_path: Path, combinator: str, number: str, kind: str)
     t = field_type(api, "H", "n_epochs")
     assert isinstance(t, Union_) and t.members[0] == Literal(("auto",))
     assert isinstance(t.members[1], Primitive) and t.members[1].kind == kind
-    assert Annotator()(t) == f"Literal['auto'] | {kind}"
+    assert Annotator()(t).text == f"Literal['auto'] | {kind}"
     assert [m.name for m in api.models] == ["H"]  # no wrapper or enum class
 
 

@@ -17,12 +17,12 @@ def test_open_enum(tmp_path: Path) -> None:
     api, _ = normalize_spec(tmp_path, spec({"R": {"type": "object", "properties": {"model": MODEL_FIELD}}}))
     t = field_type(api, "R", "model")
     assert t == Literal(("babbage-002", "gpt-4o-mini"), open=True)
-    assert Annotator()(t) == "Literal['babbage-002', 'gpt-4o-mini'] | str"
+    assert Annotator()(t).text == "Literal['babbage-002', 'gpt-4o-mini'] | str"
 
 
 def test_closed_enum_is_lenient_in_responses(tmp_path: Path) -> None:
     api, _ = normalize_spec(tmp_path, spec({"J": {"type": "object", "properties": {"status": STATUS}}}))
-    assert Annotator(lenient=True)(field_type(api, "J", "status")) == "Literal['queued', 'running'] | str"
+    assert Annotator(lenient=True)(field_type(api, "J", "status")).text == "Literal['queued', 'running'] | str"
     models, _, _ = generate_package(
         tmp_path,
         spec({"J": {"type": "object", "required": ["status"], "properties": {"status": STATUS, "model": MODEL_FIELD}}}),

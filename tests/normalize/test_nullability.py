@@ -31,7 +31,7 @@ def test_every_spelling_folds_to_the_same_ir(tmp_path: Path, name: str) -> None:
     assert isinstance(t, Union_) and t.members[-1] == NONE
     if name != "enum-null":
         assert t == Union_((Primitive("str"), NONE))
-        assert Annotator()(t) == "str | None"
+        assert Annotator()(t).text == "str | None"
 
 
 def test_generated_field_accepts_null(tmp_path: Path) -> None:
