@@ -143,6 +143,16 @@ class Field:
     default: JsonValue | _Missing = MISSING
     deprecated: bool = False
     source: Source | None = None
+    read_only: bool = False  # sent by the server only: never a request argument, never sent
+    write_only: bool = False  # sent by the client only: a response may leave it out
+
+    @property
+    def required_in_response(self) -> bool:
+        return self.required and not self.write_only
+
+    @property
+    def required_in_request(self) -> bool:
+        return self.required and not self.read_only
 
 
 @dataclass(frozen=True)
@@ -230,6 +240,26 @@ class Security:
     parameter: str = ""  # apiKey: the header, query or cookie name
     scheme: str = ""  # http: bearer | basic ...
     source: Source | None = None
+    flows: tuple[str, ...] = ()  # oauth2: the flows it offers (clientCredentials, authorizationCode...)
+    token_url: str = ""  # oauth2: the clientCredentials flow's tokenUrl
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    name: str
+    default: str
+    enum: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Server:
+    """A server of the spec: a URL template (`https://{region}.example.com/v1`), or a relative
+    URL (`/api/v1`: resolved against the base URL a user gives)."""
+
+    url: str
+    description: str = ""
+    variables: tuple[ServerVariable, ...] = ()
 
 
 # Security requirements: alternatives, each a set of (scheme name, scopes) all to be met.
@@ -282,6 +312,7 @@ class Operation:
     response_media_types: tuple[str, ...] = ()  # every media type of the success response
     response_headers: tuple[Header, ...] = ()
     security: tuple[Requirement, ...] | None = None  # its own; None: the API's `security` applies
+    servers: tuple[Server, ...] = ()  # its own or its path's; empty: the API's
     stability: str | None = None  # x-stability-level: draft | alpha | beta | stable
 
 
@@ -313,12 +344,11 @@ class Api:
     title: str
     version: str
     description: str
-    base_url: str
     models: tuple[Model, ...]
     aliases: tuple[Alias, ...]
     operations: tuple[Operation, ...]
     sources: tuple[str, ...] = field(default=())
-    servers: tuple[str, ...] = ()
+    servers: tuple[Server, ...] = ()  # the spec's, or OpenAPI's default: `/`
     security: tuple[Requirement, ...] = ()  # the API's default requirements
     security_schemes: tuple[Security, ...] = ()
 

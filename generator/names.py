@@ -121,9 +121,14 @@ def package_base(title: str) -> str:
     return f"api_{base}" if base[0].isdigit() else base
 
 
+def env_stem(client_package: str) -> str:
+    """What a client's environment variables start with, named for its own API
+    (`galaxy_weather_client` -> `GALAXY_WEATHER`), never another service's."""
+    return client_package.removesuffix("_client").strip("_").upper() or "API"
+
+
 def env_names(client_package: str) -> tuple[str, str]:
-    """The environment variables a client reads its credentials and base URL from by default,
-    named for its own API (`galaxy_weather_client` -> `GALAXY_WEATHER_API_KEY`,
-    `GALAXY_WEATHER_BASE_URL`), never another service's."""
-    stem = client_package.removesuffix("_client").strip("_").upper() or "API"
+    """The environment variables a client reads its API key and base URL from by default
+    (`GALAXY_WEATHER_API_KEY`, `GALAXY_WEATHER_BASE_URL`); other credentials' are named alike."""
+    stem = env_stem(client_package)
     return f"{stem}_API_KEY", f"{stem}_BASE_URL"

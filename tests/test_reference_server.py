@@ -85,7 +85,8 @@ def test_it_serves_the_instant_it_prints_its_url(tmp_path: Path) -> None:
     for attempt in range(12):
         server = Server(tmp_path / f"ready-{attempt}.sqlite3")
         try:
-            with httpx.Client(base_url=server.url, transport=httpx.HTTPTransport(retries=0)) as http:
+            transport = httpx.HTTPTransport(retries=0)
+            with httpx.Client(base_url=server.url, transport=transport, headers=AUTHORIZED) as http:
                 assert http.get("/fine_tuning/jobs").status_code == 200
         finally:
             server.stop()
@@ -259,7 +260,11 @@ BAD_REQUESTS: list[tuple[str, Any, str | None]] = [
 
 def test_bad_requests_get_a_400_naming_the_parameter_and_change_nothing(start: Callable[..., Server]) -> None:
     url = start().url
-    with httpx.Client(base_url=url) as http:
+    with httpx.Client(base_url=url) as anonymous:  # the spec's ApiKeyAuth: the stubs ask for it
+        missing = anonymous.post("/fine_tuning/jobs", json={"model": "gpt-4o-mini", "training_file": "file-a"})
+        assert missing.status_code == 401 and missing.json()["error"]["code"] == "missing_credentials"
+        assert "createFineTuningJob (POST /fine_tuning/jobs) needs credentials of the ApiKeyAuth scheme" in missing.text
+    with httpx.Client(base_url=url, headers=AUTHORIZED) as http:
         http.post("/fine_tuning/jobs", json={"model": "gpt-4o-mini", "training_file": "file-a"}).raise_for_status()
         for name, body, param in BAD_REQUESTS:
             sent = {"content": body} if isinstance(body, bytes) else {"json": body}
@@ -296,6 +301,8 @@ def test_the_legacy_api_is_served_too(start: Callable[..., Server]) -> None:
     assert client.fine_tunes.events.list(tune.id).data[-1].message == "The job has successfully completed"
 
 
+AUTHORIZED = {"Authorization": "Bearer sk-test"}  # any key: the server checks that one is presented
+
 # The checks that make "no 5xx and no response that violates the spec"; bounded for `make test`
 # (`make fuzz` runs every phase with more examples).
 FUZZ_CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
@@ -310,6 +317,7 @@ def test_schemathesis_finds_no_server_error_and_no_response_off_spec(
     phases, examples = ("examples,coverage,fuzzing,stateful", "100") if thorough else ("examples,fuzzing", "25")
     command = [sys.executable, "-m", "schemathesis.cli", "run", str(ROOT / "spec" / document), "--url", server.url,
                "--checks", FUZZ_CHECKS, "--phases", phases, "--max-examples", examples, "--seed", "1",
+               "--header", f"Authorization: {AUTHORIZED['Authorization']}",
                "--generation-database", "none", "--no-color"]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]

@@ -49,7 +49,8 @@ def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 
 def client(server: RecordingServer, **options: object) -> rt.SyncAPIClient:
-    return rt.SyncAPIClient(api_key="sk-secret", base_url=server.url, **options)  # type: ignore[arg-type]
+    credentials = {"ApiKeyAuth": "sk-secret"}  # the scheme of the runtime's own _constants
+    return rt.SyncAPIClient(credentials=credentials, base_url=server.url, **options)  # type: ignore[arg-type]
 
 
 def test_retries_with_exponential_backoff_and_jitter(server: RecordingServer, slept: list[float]) -> None:

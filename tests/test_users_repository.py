@@ -341,7 +341,7 @@ print(client.forecasts.retrieve("paris").city)
 def test_a_client_for_another_api_never_sends_an_openai_key(repo: Path, server: object) -> None:
     assert ftgen(repo, *GENERATE, "--out", "gen").returncode == 0
     constants = (repo / "gen" / "galaxy_weather_client" / "_constants.py").read_text()
-    assert 'API_KEY_ENV = "GALAXY_WEATHER_API_KEY"' in constants and "OPENAI" not in constants
+    assert '"GALAXY_WEATHER_API_KEY"' in constants and "OPENAI" not in constants
     url = server.url  # type: ignore[attr-defined]
     script = CALL.format(out=str(repo / "gen"), package="galaxy_weather_client", url=url)
     env = {**os.environ, "OPENAI_API_KEY": "sk-openai-secret"}
@@ -363,9 +363,9 @@ def test_a_title_that_starts_with_a_digit_gives_packages_that_import(tmp_path: P
     (tmp_path / "connect.yaml").write_text(SPEC.replace("Galaxy Weather API", "1Password Connect"))
     result = ftgen(tmp_path, "generate", "--spec", "connect.yaml", "--out", "gen")
     assert result.returncode == 0, result.stderr
-    code = "import api_1_password_connect_client as c, api_1_password_connect_stubs; print(c._constants.API_KEY_ENV)"
+    code = "import api_1_password_connect_client as c, api_1_password_connect_stubs; print(c._constants.BASE_URL_ENV)"
     imported = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "gen", capture_output=True, text=True)
-    assert imported.stdout == "API_1_PASSWORD_CONNECT_API_KEY\n", imported.stderr
+    assert imported.stdout == "API_1_PASSWORD_CONNECT_BASE_URL\n", imported.stderr
 
 
 def test_the_same_name_for_client_and_stubs_is_refused(repo: Path) -> None:

@@ -31,8 +31,15 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, cast
 
-from . import _wire
-from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, USER_AGENT
+from . import _connect, _wire
+from ._connect import (
+    ClientCredentials,
+    Credential,
+    MissingCredentials,
+    Security,
+    Server,
+)
+from ._constants import BASE_URL_ENV, SCHEMES, SECURITY, SERVERS, USER_AGENT
 from ._wire import Style as Style  # re-exported: generated calls name `_rt.Style`
 from ._wire import Styled
 
@@ -242,6 +249,25 @@ class APIStatusError(APIError):
         self.type: str | None = _str_or_none(error.get("type"))
 
 
+class APIResponseValidationError(APIError):
+    """A successful response that is not what the spec says: not the JSON it claims, or not
+    of the schema; `detail` says where (pydantic's first errors)."""
+
+    def __init__(self, response: httpx.Response, detail: str) -> None:
+        request = response.request
+        where = request.url.copy_with(query=None)  # the query may hold a credential
+        message = (
+            f"the {response.status_code} response of {request.method} {where} "
+            f"does not match the spec: {detail}"
+        )
+        super().__init__(message, request, body=response.text)
+        self.response = response
+        self.status_code = response.status_code
+        self.url = str(request.url)
+        self.request_id = response.headers.get("x-request-id")
+        self.detail = detail
+
+
 class BadRequestError(APIStatusError):
     pass
 
@@ -312,7 +338,7 @@ class ModelParser(Generic[ModelT]):
         self.model = model
 
     def __call__(self, response: httpx.Response) -> ModelT:
-        obj = _collected_after(self.model.model_validate_json, response.content)
+        obj = _collected_after(self.model.model_validate_json, response)
         _remember(obj, response)
         return obj
 
@@ -329,25 +355,37 @@ class AdapterParser(Generic[T]):
 
         if self._adapter is None:
             self._adapter = pydantic.TypeAdapter(self.type)
-        return _collected_after(self._adapter.validate_json, response.content)
+        return _collected_after(self._adapter.validate_json, response)
 
 
 BIG_BODY = 256 * 1024
 
 
-def _collected_after(validate: Callable[[bytes], T], content: bytes) -> T:
+def _collected_after(validate: Callable[[bytes], T], response: httpx.Response) -> T:
     """`validate(content)`, with the cyclic garbage collector paused for a big body: the objects
     a page of thousands of models makes would otherwise be walked again and again while they
     are made (twice the parse's own time). One Rust call holds the GIL throughout, so no
-    other thread runs in between; a collector someone else turned off stays off.
+    other thread runs in between; a collector someone else turned off stays off. A body that
+    is not what the spec says is an APIResponseValidationError.
     """
-    if len(content) < BIG_BODY or not gc.isenabled():
-        return validate(content)
-    gc.disable()
+    import pydantic
+
+    content = response.content
+    paused = len(content) >= BIG_BODY and gc.isenabled()
+    if paused:
+        gc.disable()
     try:
         return validate(content)
+    except pydantic.ValidationError as exc:
+        errors = exc.errors(include_url=False)[:3]
+        detail = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'the body'}: {e['msg']}"
+            for e in errors
+        )
+        raise APIResponseValidationError(response, detail) from exc
     finally:
-        gc.enable()
+        if paused:
+            gc.enable()
 
 
 class MediaParser(Generic[T]):
@@ -390,35 +428,108 @@ class PreparedRequest:
 
     method: str
     path: str
-    query: list[str]  # encoded `key=value` parts
-    headers: dict[str, str]
-    json_body: object | None = None
-    files: list[tuple[str, Any]] | None = None  # multipart parts
-    content: object | None = None  # bytes, a file object or a path: a raw or form body
+    query: list[str] = dataclasses.field(repr=False)  # encoded `key=value` parts
+    headers: dict[str, str] = dataclasses.field(repr=False)  # credentials among them
+    json_body: object | None = dataclasses.field(default=None, repr=False)
+    files: list[tuple[str, Any]] | None = dataclasses.field(default=None, repr=False)
+    content: object | None = dataclasses.field(
+        default=None, repr=False
+    )  # a raw or form body
     timeout: Timeout | Omit = OMIT
+    security: Security | None = None  # the operation's own; None: the API's
+    servers: tuple[Server, ...] = ()  # the operation's own; (): the client's base URL
+    credential_headers: frozenset[str] = (
+        frozenset()
+    )  # set by `authorize`: never to another origin
+
+
+class CredentialsError(APIError):
+    """An operation's credentials are not given: nothing was sent. Names what to pass."""
 
 
 class BaseClient:
     def __init__(
         self,
         *,
-        api_key: str | None,
+        credentials: Mapping[str, Credential | None],
         base_url: str | httpx.URL | None,
+        server: int,
+        variables: Mapping[str, str | None],
         timeout: Timeout,
         max_retries: int,
         default_headers: Headers | None,
     ) -> None:
         import httpx
 
-        self._api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
-        url = str(base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL)
+        given = str(base_url) if base_url is not None else None
+        self._base_given = bool(
+            given or os.environ.get(BASE_URL_ENV)
+        )  # then every call goes there
+        url = _connect.base_url(given, BASE_URL_ENV, SERVERS, server, variables)
         self.base_url = httpx.URL(url.rstrip("/") + "/")
+        self._variables = dict(variables)
+        self._credentials = dict(credentials)
         self.timeout = timeout
         self.max_retries = max_retries
         self.default_headers = dict(default_headers or {})
 
-    def __repr__(self) -> str:  # never shows the key
+    def __repr__(self) -> str:  # never shows a credential
         return f"{type(self).__name__}(base_url={str(self.base_url)!r})"
+
+    def requirement(self, prepared: PreparedRequest) -> _connect.Requirement:
+        """The first alternative of the operation's security the client has credentials for."""
+        security = SECURITY if prepared.security is None else prepared.security
+        try:
+            return _connect.choose(
+                security,
+                self._credentials,
+                SCHEMES,
+                f"{prepared.method} /{prepared.path}",
+            )
+        except MissingCredentials as exc:
+            raise CredentialsError(str(exc)) from None
+
+    def presented(
+        self, prepared: PreparedRequest, values: Mapping[str, str | tuple[str, str]]
+    ) -> PreparedRequest:
+        """`prepared` with each scheme's credential where the scheme says (header, query,
+        cookie); the headers it set are remembered, so that no redirect carries them away.
+        """
+        headers, query = dict(prepared.headers), list(prepared.query)
+        cookies = [headers.pop("Cookie")] if "Cookie" in headers else []
+        names = set()
+        for scheme, value in values.items():
+            location, name, text_ = _connect.present(SCHEMES[scheme], value)
+            if location == "query":
+                query += _wire.encode_query(name, text_, Style())
+            elif location == "cookie":
+                cookies += _wire.encode_query(name, text_, Style())
+            else:
+                headers[name] = text_
+                names.add(name)
+        if cookies:
+            headers["Cookie"] = "; ".join(cookies)
+        return dataclasses.replace(
+            prepared, headers=headers, query=query, credential_headers=frozenset(names)
+        )
+
+    @staticmethod
+    def token_request(
+        credential: ClientCredentials, scopes: tuple[str, ...]
+    ) -> PreparedRequest:
+        headers, fields = credential.form(scopes)
+        from urllib.parse import urlencode
+
+        headers |= {"Accept": "application/json", "User-Agent": USER_AGENT}
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return PreparedRequest(
+            "POST",
+            credential.token_url,
+            [],
+            headers,
+            content=urlencode(fields).encode(),
+            security=(),
+        )
 
     def prepare(
         self,
@@ -432,9 +543,12 @@ class BaseClient:
         headers: Mapping[str, object] | None = None,
         cookies: Mapping[str, object] | None = None,
         accept: str = "application/json",
+        security: Security | None = None,
+        servers: tuple[Server, ...] = (),
         options: RequestOptions | None = None,
     ) -> PreparedRequest:
-        """A call as it goes on the wire: parameters and body encoded as the spec says."""
+        """A call as it goes on the wire: parameters and body encoded as the spec says
+        (credentials are added when it is sent: `authorize`)."""
         options = options or RequestOptions()
         # A query string written into the spec's path key (`/responses?beta=true`) is sent first.
         path, _, written = path.partition("?")
@@ -445,8 +559,6 @@ class BaseClient:
             "User-Agent": USER_AGENT,
             **self.default_headers,
         }
-        if self._api_key:
-            all_headers["Authorization"] = f"Bearer {self._api_key}"
         for key, raw in (headers or {}).items():
             if not isinstance(raw, Omit):
                 value, style = _unstyled(raw, "header")
@@ -465,6 +577,10 @@ class BaseClient:
 
             all_headers["Idempotency-Key"] = f"retry-{uuid.uuid4()}"
         encoded = EncodedBody()
+        if isinstance(
+            body, Omit
+        ):  # an optional body not given (a form body on a GET, say)
+            body = None
         if body is not None or options.extra_body:
             encoded = encode_body(
                 body, options.extra_body, content_type, encoding or {}
@@ -481,6 +597,8 @@ class BaseClient:
             encoded.files,
             encoded.content,
             options.timeout,
+            security,
+            servers,
         )
 
     def build(
@@ -494,7 +612,11 @@ class BaseClient:
         )
         if isinstance(timeout, (int, float)):
             timeout = httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout))
-        url = self.base_url.join(prepared.path)
+        base = self.base_url
+        if prepared.servers and not self._base_given:  # the operation's own server
+            own = _connect.server_url(prepared.servers[0], self._variables)
+            base = httpx.URL(own.rstrip("/") + "/")
+        url = base.join(prepared.path)
         if prepared.query:
             url = url.copy_with(query="&".join(prepared.query).encode("ascii"))
         opened: list[IO[bytes]] = []
@@ -544,19 +666,24 @@ class BaseClient:
 
 
 def redirect(
-    original: httpx.Request, response: httpx.Response, hops: int
+    original: httpx.Request,
+    response: httpx.Response,
+    hops: int,
+    credentials: frozenset[str] = frozenset(),
 ) -> httpx.Request | None:
     """The request a redirect asks for, or None when `response` is none to follow. httpx
     builds it (the method and body as RFC 9110 says); credentials go only to the origin they
-    were given for, so on the way to another one the `Authorization` header (and any cookie)
-    is dropped, whatever the http client's own rules."""
+    were given for, so on the way to another one the `Authorization` header, any cookie and
+    every header a security scheme set (`credentials`) are dropped, whatever the http
+    client's own rules. (A query credential stays behind: the next URL is the server's.)
+    """
     following = response.next_request
     if following is None or not response.is_redirect:
         return None
     if hops >= MAX_REDIRECTS:
         raise APIConnectionError(original, f"More than {MAX_REDIRECTS} redirects.")
     if _origin(following.url) != _origin(original.url):
-        for name in ("Authorization", "Cookie"):
+        for name in ("Authorization", "Cookie", *credentials):
             following.headers.pop(name, None)
     return following
 
@@ -708,16 +835,20 @@ class SyncAPIClient(BaseClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        credentials: Mapping[str, Credential | None] | None = None,
         base_url: str | httpx.URL | None = None,
+        server: int = 0,
+        variables: Mapping[str, str | None] | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Headers | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
+            credentials=credentials or {},
             base_url=base_url,
+            server=server,
+            variables=variables or {},
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
@@ -726,6 +857,26 @@ class SyncAPIClient(BaseClient):
 
         self._http = http_client or httpx.Client()
         self._attach()
+
+    def authorize(self, prepared: PreparedRequest) -> PreparedRequest:
+        """`prepared` with the credentials of the first alternative the client can meet: a
+        callable called, client credentials exchanged for a token (kept until it expires).
+        """
+        values: dict[str, str | tuple[str, str]] = {}
+        for scheme, scopes in self.requirement(prepared):
+            credential = self._credentials[scheme]
+            if isinstance(credential, ClientCredentials):
+                with (
+                    credential._lock
+                ):  # one token request at a time, then the kept token
+                    values[scheme] = credential.cached(scopes) or credential.keep(
+                        scopes, self.send(self.token_request(credential, scopes)).json()
+                    )
+            elif callable(credential):
+                values[scheme] = credential()
+            elif credential is not None:
+                values[scheme] = credential
+        return self.presented(prepared, values)
 
     def close(self) -> None:
         self._http.close()
@@ -740,6 +891,7 @@ class SyncAPIClient(BaseClient):
         """The response to a successful call, after retries; with `stream`, its body unread."""
         import httpx
 
+        prepared = self.authorize(prepared)
         attempt = 0
         while True:
             attempt += 1
@@ -749,7 +901,11 @@ class SyncAPIClient(BaseClient):
                     request, stream=stream, follow_redirects=False
                 )
                 hops = 0
-                while (following := redirect(request, response, hops)) is not None:
+                while (
+                    following := redirect(
+                        request, response, hops, prepared.credential_headers
+                    )
+                ) is not None:
                     response.close()
                     hops += 1
                     response = self._http.send(
@@ -805,16 +961,20 @@ class AsyncAPIClient(BaseClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        credentials: Mapping[str, Credential | None] | None = None,
         base_url: str | httpx.URL | None = None,
+        server: int = 0,
+        variables: Mapping[str, str | None] | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Headers | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
+            credentials=credentials or {},
             base_url=base_url,
+            server=server,
+            variables=variables or {},
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
@@ -822,7 +982,30 @@ class AsyncAPIClient(BaseClient):
         import httpx
 
         self._http = http_client or httpx.AsyncClient()
+        # An asyncio.Lock per ClientCredentials: one token request at a time.
+        self._token_locks: dict[int, Any] = {}
         self._attach()
+
+    async def authorize(self, prepared: PreparedRequest) -> PreparedRequest:
+        """As the sync client's; a token request at a time per credential, task-safe."""
+        import asyncio
+
+        values: dict[str, str | tuple[str, str]] = {}
+        for scheme, scopes in self.requirement(prepared):
+            credential = self._credentials[scheme]
+            if isinstance(credential, ClientCredentials):
+                lock = self._token_locks.setdefault(id(credential), asyncio.Lock())
+                async with lock:
+                    kept = credential.cached(scopes)
+                    if kept is None:
+                        answer = await self.send(self.token_request(credential, scopes))
+                        kept = credential.keep(scopes, answer.json())
+                    values[scheme] = kept
+            elif callable(credential):
+                values[scheme] = credential()
+            elif credential is not None:
+                values[scheme] = credential
+        return self.presented(prepared, values)
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -841,6 +1024,7 @@ class AsyncAPIClient(BaseClient):
 
         import httpx
 
+        prepared = await self.authorize(prepared)
         attempt = 0
         while True:
             attempt += 1
@@ -850,7 +1034,11 @@ class AsyncAPIClient(BaseClient):
                     request, stream=stream, follow_redirects=False
                 )
                 hops = 0
-                while (following := redirect(request, response, hops)) is not None:
+                while (
+                    following := redirect(
+                        request, response, hops, prepared.credential_headers
+                    )
+                ) is not None:
                     await response.aclose()
                     hops += 1
                     response = await self._http.send(

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, List, Literal
 
+from . import _connect
 from . import _runtime as _rt
 
 if TYPE_CHECKING:
+    import httpx
+
     from . import models as _models
     from . import params as _params
 else:
@@ -948,8 +951,32 @@ class FineTuning:
 class Client(_rt.SyncAPIClient):
     """The sync client of the Fine-tuning API.
 
-    The API key comes from `api_key` or the OPENAI_API_KEY environment variable; the base URL from `base_url`, OPENAI_BASE_URL, or https://api.openai.com/v1.
+    Credentials of the ApiKeyAuth scheme: `api_key` (OPENAI_API_KEY).
+    The base URL: `base_url`, else OPENAI_BASE_URL, else the spec's server (https://api.openai.com/v1).
     """
+
+    def __init__(
+        self,
+        *,
+        api_key: _connect.TokenSource | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: _rt.Timeout = _rt.DEFAULT_TIMEOUT,
+        max_retries: int = _rt.DEFAULT_MAX_RETRIES,
+        default_headers: _rt.Headers | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            credentials={
+                "ApiKeyAuth": _connect.token(api_key, "OPENAI_API_KEY"),
+            },
+            base_url=base_url,
+            server=0,
+            variables={},
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            http_client=http_client,
+        )
 
     def _attach(self) -> None:
         self._client = self
@@ -1887,8 +1914,32 @@ class AsyncFineTuning:
 class AsyncClient(_rt.AsyncAPIClient):
     """The async client of the Fine-tuning API.
 
-    The API key comes from `api_key` or the OPENAI_API_KEY environment variable; the base URL from `base_url`, OPENAI_BASE_URL, or https://api.openai.com/v1.
+    Credentials of the ApiKeyAuth scheme: `api_key` (OPENAI_API_KEY).
+    The base URL: `base_url`, else OPENAI_BASE_URL, else the spec's server (https://api.openai.com/v1).
     """
+
+    def __init__(
+        self,
+        *,
+        api_key: _connect.TokenSource | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: _rt.Timeout = _rt.DEFAULT_TIMEOUT,
+        max_retries: int = _rt.DEFAULT_MAX_RETRIES,
+        default_headers: _rt.Headers | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        super().__init__(
+            credentials={
+                "ApiKeyAuth": _connect.token(api_key, "OPENAI_API_KEY"),
+            },
+            base_url=base_url,
+            server=0,
+            variables={},
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            http_client=http_client,
+        )
 
     def _attach(self) -> None:
         self._client = self

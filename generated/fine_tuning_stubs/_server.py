@@ -7,9 +7,12 @@ by validation, or FastAPI's own (an unknown route), is answered in the API's err
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import warnings
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from email import parser as _email_parser
 from email import policy as _email_policy
 from typing import Any, NoReturn, TypeVar, cast
@@ -99,6 +102,64 @@ def _not_implemented(operation: str) -> Callable[..., Any]:
         raise APIException(501, message, type="server_error", code="not_implemented")
 
     return answer
+
+
+# ---------------------------------------------------------------- credentials
+_PRESENTED: ContextVar[Mapping[str, str | tuple[str, str]]] = ContextVar("credentials")
+
+
+def credentials() -> Mapping[str, str | tuple[str, str]]:
+    """What the request being answered presented, by security scheme: the API key or token
+    as sent, `(username, password)` for http basic. Only the schemes of the alternative the
+    request meets are there; checking them is the service's business."""
+    return _PRESENTED.get({})
+
+
+def _presented(request: _fa.Request, scheme: Any) -> str | tuple[str, str] | None:
+    """The credential a request carries for one scheme (a `_connect.Scheme`), or None."""
+    if scheme.kind == "apiKey":
+        source = {"query": request.query_params, "cookie": request.cookies}.get(
+            scheme.location, request.headers
+        )
+        value = source.get(scheme.name)
+        return value if value else None
+    word, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.kind == "basic":
+        if word.lower() != "basic":
+            return None
+        try:
+            username, _, password = base64.b64decode(value).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        return username, password
+    return value.strip() or None if word.lower() == scheme.prefix.lower() else None
+
+
+def authorize(
+    request: _fa.Request,
+    security: Any,
+    schemes: Mapping[str, Any],
+    operation: str,
+) -> None:
+    """Let the request through when it meets one alternative of the operation's `security`
+    (the client's `_constants` SECURITY, or the operation's own), keeping what it presented
+    for `credentials()`; else a 401 in the API's error shape naming what is missing.
+    """
+    presented = {name: _presented(request, scheme) for name, scheme in schemes.items()}
+    for alternative in security:
+        if all(s not in schemes or presented[s] is not None for s, _ in alternative):
+            _PRESENTED.set(
+                {s: v for s, _ in alternative if (v := presented.get(s)) is not None}
+            )
+            return
+    if not security:
+        _PRESENTED.set({})
+        return
+    wanted = ", ".join(
+        s for s, _ in security[0] if s in schemes and presented[s] is None
+    )
+    message = f"{operation} needs credentials of the {wanted} scheme"
+    raise APIException(401, message, code="missing_credentials")
 
 
 class Parameter:

@@ -119,8 +119,10 @@ def encode_path(name: str, value: object, style: Style) -> str:
         values = [f"{esc(k)}={esc(v)}" for k, v in items]
     else:
         values = [esc(s) for pair in items for s in pair]
-    if style.name == "label":
-        return "." + ".".join(values)
+    if (
+        style.name == "label"
+    ):  # RFC 6570's `{.list}` and `{.list*}`: OpenAPI 3.0.4 and 3.1.1's table
+        return "." + ("." if style.explode else ",").join(values)
     if style.name == "matrix":
         key = esc(name)
         if style.explode and kind != "scalar":
@@ -222,7 +224,7 @@ def decode_path(name: str, raw: str, style: Style, shape: Shape) -> Parsed:
             raise WireError(
                 name, f"expected a label value starting with '.', got {raw!r}"
             )
-        raw, sep = raw[1:], "."
+        raw, sep = raw[1:], "." if style.explode else ","
     elif style.name == "matrix":
         key = quote(name, safe="")
         if not raw.startswith(";"):

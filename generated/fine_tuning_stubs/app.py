@@ -14,6 +14,9 @@ from typing import Annotated, Any, Dict, Literal
 import fastapi as _fa
 from fastapi.responses import Response as _Response
 
+from fine_tuning_client._constants import SCHEMES as _SCHEMES
+from fine_tuning_client._constants import SECURITY as _SECURITY
+
 from . import _server, _wire
 from . import bodies as _bodies
 from .service import Service
@@ -72,6 +75,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/jobs`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "listPaginatedFineTuningJobs (GET /fine_tuning/jobs)",
+        )
         metadata = _list_paginated_fine_tuning_jobs_metadata.read(_request)
         return _server.respond(
             await service.list_paginated_fine_tuning_jobs(
@@ -94,6 +103,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine_tuning/jobs`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "createFineTuningJob (POST /fine_tuning/jobs)",
+        )
         return _server.respond(await service.create_fine_tuning_job(body=body), 200)
 
     _retrieve_fine_tuning_job_fine_tuning_job_id = _server.Parameter(
@@ -118,6 +133,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/jobs/{fine_tuning_job_id}`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "retrieveFineTuningJob (GET /fine_tuning/jobs/{fine_tuning_job_id})",
+        )
         fine_tuning_job_id = _retrieve_fine_tuning_job_fine_tuning_job_id.read(_request)
         return _server.respond(
             await service.retrieve_fine_tuning_job(
@@ -146,6 +167,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "cancelFineTuningJob (POST /fine_tuning/jobs/{fine_tuning_job_id}/cancel)",
+        )
         fine_tuning_job_id = _cancel_fine_tuning_job_fine_tuning_job_id.read(_request)
         return _server.respond(
             await service.cancel_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id),
@@ -176,6 +203,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "listFineTuningJobCheckpoints (GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints)",
+        )
         fine_tuning_job_id = _list_fine_tuning_job_checkpoints_fine_tuning_job_id.read(
             _request
         )
@@ -208,6 +241,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/jobs/{fine_tuning_job_id}/events`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "listFineTuningEvents (GET /fine_tuning/jobs/{fine_tuning_job_id}/events)",
+        )
         fine_tuning_job_id = _list_fine_tuning_events_fine_tuning_job_id.read(_request)
         return _server.respond(
             await service.list_fine_tuning_events(
@@ -236,6 +275,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/pause`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "pauseFineTuningJob (POST /fine_tuning/jobs/{fine_tuning_job_id}/pause)",
+        )
         fine_tuning_job_id = _pause_fine_tuning_job_fine_tuning_job_id.read(_request)
         return _server.respond(
             await service.pause_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id),
@@ -262,6 +307,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine_tuning/jobs/{fine_tuning_job_id}/resume`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "resumeFineTuningJob (POST /fine_tuning/jobs/{fine_tuning_job_id}/resume)",
+        )
         fine_tuning_job_id = _resume_fine_tuning_job_fine_tuning_job_id.read(_request)
         return _server.respond(
             await service.resume_fine_tuning_job(fine_tuning_job_id=fine_tuning_job_id),
@@ -278,6 +329,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine_tuning/alpha/graders/run`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "runGrader (POST /fine_tuning/alpha/graders/run)",
+        )
         return _server.respond(await service.run_grader(body=body), 200)
 
     @router.post("/fine_tuning/alpha/graders/validate", response_model=None)
@@ -290,6 +347,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine_tuning/alpha/graders/validate`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "validateGrader (POST /fine_tuning/alpha/graders/validate)",
+        )
         return _server.respond(await service.validate_grader(body=body), 200)
 
     _list_fine_tuning_checkpoint_permissions_fine_tuned_model_checkpoint = (
@@ -327,6 +390,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "listFineTuningCheckpointPermissions (GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions)",
+        )
         fine_tuned_model_checkpoint = (
             _list_fine_tuning_checkpoint_permissions_fine_tuned_model_checkpoint.read(
                 _request
@@ -373,6 +442,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "createFineTuningCheckpointPermission (POST /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions)",
+        )
         fine_tuned_model_checkpoint = (
             _create_fine_tuning_checkpoint_permission_fine_tuned_model_checkpoint.read(
                 _request
@@ -424,6 +499,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `DELETE /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "deleteFineTuningCheckpointPermission (DELETE /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id})",
+        )
         fine_tuned_model_checkpoint = (
             _delete_fine_tuning_checkpoint_permission_fine_tuned_model_checkpoint.read(
                 _request
@@ -448,6 +529,9 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine-tunes`
         """
+        _server.authorize(
+            _request, _SECURITY, _SCHEMES, "listFineTunes (GET /fine-tunes)"
+        )
         return _server.respond(await service.list_fine_tunes(), 200)
 
     @router.post("/fine-tunes", response_model=None)
@@ -464,6 +548,9 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine-tunes`
         """
+        _server.authorize(
+            _request, _SECURITY, _SCHEMES, "createFineTune (POST /fine-tunes)"
+        )
         return _server.respond(await service.create_fine_tune(body=body), 200)
 
     _retrieve_fine_tune_fine_tune_id = _server.Parameter(
@@ -488,6 +575,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine-tunes/{fine_tune_id}`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "retrieveFineTune (GET /fine-tunes/{fine_tune_id})",
+        )
         fine_tune_id = _retrieve_fine_tune_fine_tune_id.read(_request)
         return _server.respond(
             await service.retrieve_fine_tune(fine_tune_id=fine_tune_id), 200
@@ -513,6 +606,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `POST /fine-tunes/{fine_tune_id}/cancel`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "cancelFineTune (POST /fine-tunes/{fine_tune_id}/cancel)",
+        )
         fine_tune_id = _cancel_fine_tune_fine_tune_id.read(_request)
         return _server.respond(
             await service.cancel_fine_tune(fine_tune_id=fine_tune_id), 200
@@ -539,6 +638,12 @@ def create_router(service: Service) -> _fa.APIRouter:
 
         `GET /fine-tunes/{fine_tune_id}/events`
         """
+        _server.authorize(
+            _request,
+            _SECURITY,
+            _SCHEMES,
+            "listFineTuneEvents (GET /fine-tunes/{fine_tune_id}/events)",
+        )
         fine_tune_id = _list_fine_tune_events_fine_tune_id.read(_request)
         return _server.respond(
             await service.list_fine_tune_events(

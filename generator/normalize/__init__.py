@@ -9,9 +9,9 @@ from dataclasses import replace
 from typing import Any
 
 from ..diagnostics import Diagnostic, Location, pointer_join
-from ..ir import Api, Array, Literal, Map, Model, Primitive, Ref, Security, Source, Type, Union_
+from ..ir import Api, Array, Literal, Map, Model, Primitive, Ref, Security, Server, Source, Type, Union_
 from ..loader import Document, SpecSet
-from .operations import OperationNormalizer, disambiguate, named_by_config, requirements
+from .operations import OperationNormalizer, disambiguate, named_by_config, requirements, servers
 from .schemas import SchemaNormalizer
 
 
@@ -42,12 +42,10 @@ def normalize(
     rename = _renamer(names)
     first = documents[0].data if documents else {}
     info = first.get("info") or {}
-    servers = first.get("servers") or [{}]
     return Api(
         title=str(info.get("title") or "API"),
         version=str(info.get("version") or ""),
         description=str(info.get("description") or "").strip(),
-        base_url=str((servers[0] or {}).get("url") or "http://localhost"),
         models=tuple(sorted((_model(m, names, rename) for m in schemas.models.values()), key=lambda m: m.name)),
         aliases=tuple(
             sorted(
@@ -57,7 +55,7 @@ def normalize(
         ),
         operations=tuple(renamed(op, rename) for op in operations),
         sources=tuple(str(d.path) for d in documents),
-        servers=tuple(str(s["url"]) for s in first.get("servers") or [] if isinstance(s, dict) and "url" in s),
+        servers=servers(first.get("servers")) or (Server("/"),),  # OpenAPI's default: where the spec is served
         security=requirements(first["security"]) if isinstance(first.get("security"), list) else (),
         security_schemes=_schemes(documents[0]) if documents else (),
     )
@@ -70,9 +68,12 @@ def _schemes(doc: Document) -> tuple[Security, ...]:
     for name, scheme in sorted(schemes.items()):
         if isinstance(scheme, dict):
             pointer = pointer_join("#/components/securitySchemes", str(name))
+            flows: dict[str, Any] = scheme["flows"] if isinstance(scheme.get("flows"), dict) else {}
+            credentials = flows["clientCredentials"] if isinstance(flows.get("clientCredentials"), dict) else {}
             out.append(Security(
                 str(name), str(scheme.get("type", "")), str(scheme.get("in", "")), str(scheme.get("name", "")),
                 str(scheme.get("scheme", "")).lower(), Source(str(doc.path), pointer),
+                tuple(sorted(str(f) for f in flows)), str(credentials.get("tokenUrl") or ""),
             ))  # fmt: skip
     return tuple(out)
 

@@ -28,6 +28,8 @@ from ..ir import (
     Primitive,
     Ref,
     Requirement,
+    Server,
+    ServerVariable,
     Source,
     Type,
     Union_,
@@ -218,6 +220,7 @@ class OperationNormalizer:
             response_media_types=tuple(sorted(str(m) for m in success[2].get("content") or {})) if success else (),
             response_headers=self._headers(success, hint),
             security=requirements(op["security"]) if isinstance(op.get("security"), list) else None,
+            servers=servers(op.get("servers") or item.get("servers")),
             stability=str(op["x-stability-level"]) if op.get("x-stability-level") else None,
             status_code=int(codes[0]) if codes else 200,
             pagination=pagination,
@@ -297,6 +300,8 @@ class OperationNormalizer:
             model = self.schemas.models[btype.name]
             fields = []
             for f in model.fields:  # keyword arguments: `model_sample`, not the model field's `model_sample_`
+                if f.read_only:
+                    continue  # the server's to set: never asked for, never sent
                 name = field_name(f.wire_name, model_field=False)
                 name = name if name not in taken else f"{name}_body"
                 fields.append(replace(f, name=unique(name, taken)))
@@ -497,16 +502,33 @@ def named_by_config(
 
 
 def requirements(raw: list[Any]) -> tuple[Requirement, ...]:
-    """Security requirements: alternatives of (scheme, sorted scopes), in a canonical order."""
-    out = []
+    """Security requirements: alternatives of (scheme, sorted scopes), each once, in the spec's
+    order (a client meets the first it can)."""
+    out: dict[Requirement, None] = {}
     for alternative in raw:
         if isinstance(alternative, dict):
             items = (
                 (str(k), tuple(sorted(str(s) for s in v)) if isinstance(v, list) else ())
                 for k, v in alternative.items()
             )
-            out.append(tuple(sorted(items)))
-    return tuple(sorted(set(out)))
+            out.setdefault(tuple(sorted(items)))
+    return tuple(out)
+
+
+def servers(raw: Any) -> tuple[Server, ...]:
+    """A `servers` list: each URL template with its variables (defaults as text, enums)."""
+    out = []
+    for server in raw if isinstance(raw, list) else ():
+        if not isinstance(server, dict) or not isinstance(server.get("url"), str):
+            continue
+        variables = []
+        for name, variable in (server.get("variables") or {}).items():
+            variable = variable if isinstance(variable, dict) else {}
+            enum = tuple(str(v) for v in variable.get("enum") or ())
+            default = variable.get("default", enum[0] if enum else "")
+            variables.append(ServerVariable(str(name), str(default), enum, _text(variable.get("description"))))
+        out.append(Server(server["url"], _text(server.get("description")), tuple(variables)))
+    return tuple(out)
 
 
 def _encoding(raw: Any) -> tuple[tuple[str, Encoding], ...]:

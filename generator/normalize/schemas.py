@@ -259,6 +259,8 @@ class SchemaNormalizer:
                     default=sub.get("default", MISSING),
                     deprecated=bool(sub.get("deprecated")),
                     source=Source(str(pdoc.path), pptr),
+                    read_only=sub.get("readOnly") is True,
+                    write_only=sub.get("writeOnly") is True,
                 )
             )
         additional = extra.get("additionalProperties")

@@ -17,8 +17,9 @@ from typing import Any
 import jinja2
 
 from ..ir import Api
-from ..names import field_name, unique
+from ..names import env_stem, field_name, unique
 from .client import method_view, resource_views
+from .connection import connection_view
 from .docs import doc_rows
 from .models import MODEL, closure, model_view, param_models, typed_dict_view
 from .package import BUILD_REQUIRES, CLIENT_REQUIRES, STUBS_REQUIRES, distribution_version, examples
@@ -88,11 +89,13 @@ def render(api: Api, config: Config) -> dict[str, str]:
     env = environment(config.line_length)
     root = api.root
     client = config.client_package
-    common = {"api": api, "config": config, "generator": GENERATOR_NAME}
+    connection = connection_view(api, env_stem(client), config.api_key_env, config.base_url_env)
+    common = {"api": api, "config": config, "generator": GENERATOR_NAME, "connection": connection}
     files = {
         f"{client}/__init__.py": env.get_template("client/__init__.py.j2").render(**common),
         f"{client}/_runtime.py": _runtime("_runtime.py"),
         f"{client}/_wire.py": _runtime("_wire.py"),
+        f"{client}/_connect.py": _runtime("_connect.py"),
         f"{client}/_base.py": _runtime("_base.py"),
         f"{client}/_public.py": _runtime("_public.py"),
         f"{client}/_constants.py": env.get_template("client/_constants.py.j2").render(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..annotate import Annotation
 from ..ir import Api, Body, Field, Literal, Operation, Parameter, Primitive, Ref, Resource
+from .connection import security_expression, server_expression
 from .models import MODEL_OUT, PARAM, default_doc, response_parser
 from .signature import Arg
 
@@ -180,6 +181,10 @@ def _request(op: Operation, accept: str) -> tuple[str, ...]:
         kwargs.append(f"accept={accept}")
     elif op.response_media != "application/json" and op.response_kind != "empty":
         kwargs.append(f"accept={op.response_media!r}")
+    if op.security is not None:  # its own; else the API's, which the runtime knows
+        kwargs.append(f"security={security_expression(op.security)}")
+    if op.servers:
+        kwargs.append(f"servers={server_expression(op.servers)}")
     return (repr(op.http_method), path, *kwargs, OPTIONS)
 
 

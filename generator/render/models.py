@@ -56,7 +56,10 @@ def model_view(model: Model, strict: bool = False) -> ModelView:
     annotate = STRICT if strict else MODEL
     fields = []
     for f in model.fields:
-        optional = not f.required or (nullable(f.type) and not strict)
+        # The client's models read responses (a writeOnly field may be left out); the strict
+        # bodies read requests (a readOnly one may be, and is then the server's to set).
+        required = f.required_in_request if strict else f.required_in_response
+        optional = not required or (nullable(f.type) and not strict)
         annotation = (annotate.optional(f.type) if optional else annotate(f.type)).text
         if strict and optional and not nullable(f.type):
             annotation = f"Annotated[{annotation}, _NotNull]"  # may be left out, not sent as null
@@ -83,6 +86,8 @@ def model_view(model: Model, strict: bool = False) -> ModelView:
 def typed_dict_view(model: Model) -> TypedDictView:
     items = []
     for f in model.fields:
+        if f.read_only:
+            continue  # a request never carries it
         annotation = PARAM_IN_PARAMS(f.type).text
         if f.required:
             annotation = f"Required[{annotation}]"

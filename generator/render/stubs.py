@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from ..annotate import Annotation, field_arguments
 from ..ir import Api, Array, Encoding, Map, Operation, Parameter, Primitive, Ref, Type, without_none
 from .client import style_args
+from .connection import security_expression
 from .models import MODEL_OUT, STRICT_OUT, response_parser
 from .signature import Arg
 
@@ -26,6 +27,7 @@ class StubView:
     status_code: int = 200
     body_reader: str | None = None  # how the handler reads a non-JSON body
     operation: str = ""  # as a server's messages name it: `createJob (POST /jobs)`
+    security: str = "_SECURITY"  # the requirements a request must meet: the API's, or its own
 
 
 def wire_shape(api: Api, t: Type) -> tuple[str, tuple[str, ...] | None]:
@@ -148,4 +150,5 @@ def stub_view(api: Api, op: Operation, name: str) -> StubView:
         op.status_code,
         body_reader,
         f"{op.operation_id} ({op.http_method} {op.path})",
+        "_SECURITY" if op.security is None else security_expression(op.security),
     )

@@ -4,7 +4,14 @@ These values are the fine-tuning API's, so that the runtime can be imported and 
 it is written (generator/runtime/).
 """
 
-API_KEY_ENV = "OPENAI_API_KEY"
+from ._connect import Scheme, Security, Server
+
 BASE_URL_ENV = "OPENAI_BASE_URL"
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
+SERVERS: tuple[Server, ...] = (Server("https://api.openai.com/v1"),)
+SCHEMES: dict[str, Scheme] = {
+    "ApiKeyAuth": Scheme(
+        "http", "header", "Authorization", "Bearer", "api_key=", "OPENAI_API_KEY"
+    ),
+}
+SECURITY: Security = ((("ApiKeyAuth", ()),),)
 USER_AGENT = "fine_tuning_client/runtime"

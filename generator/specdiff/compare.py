@@ -169,11 +169,12 @@ class Comparer:
         """What applies to every operation: servers, the default security, security schemes."""
         o, n = self.old.api, self.new.api
         top = _Where("request", "the API", None, None)
-        for url in o.servers:
-            if url not in n.servers:
+        old_urls, new_urls = [s.url for s in o.servers], [s.url for s in n.servers]
+        for url in old_urls:
+            if url not in new_urls:
                 self.add("server-removed", f"server `{url}` was removed", top)
-        for url in n.servers:
-            if url not in o.servers:
+        for url in new_urls:
+            if url not in old_urls:
                 self.add("server-added", f"server `{url}` was added", top)
         inheriting = tuple(
             sorted(symbol(op) + "()" for op in n.operations if op.security is None)

@@ -40,7 +40,7 @@ class Side:
         return Location(self.names.get(source.file, source.file), source.pointer, *where)
 
 
-EMPTY = Side(Api("", "", "", "", (), (), ()), {})
+EMPTY = Side(Api("", "", "", (), (), ()), {})
 
 
 def load_side(

@@ -17,7 +17,7 @@ SHAPES = {"empty": "scalar", "string": "scalar", "array": "array", "object": "ob
 TABLE = {
     ("matrix", False, "path"): (";color", ";color=blue", ";color=blue,black,brown", ";color=R,100,G,200,B,150"),
     ("matrix", True, "path"): (";color", ";color=blue", ";color=blue;color=black;color=brown", ";R=100;G=200;B=150"),
-    ("label", False, "path"): (".", ".blue", ".blue.black.brown", ".R.100.G.200.B.150"),
+    ("label", False, "path"): (".", ".blue", ".blue,black,brown", ".R,100,G,200,B,150"),  # 3.0.4's corrected row
     ("label", True, "path"): (".", ".blue", ".blue.black.brown", ".R=100.G=200.B=150"),
     ("form", False, "query"): ("color=", "color=blue", "color=blue,black,brown", "color=R,100,G,200,B,150"),
     ("form", True, "query"): ("color=", "color=blue", "color=blue&color=black&color=brown", "R=100&G=200&B=150"),

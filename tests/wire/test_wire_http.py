@@ -26,7 +26,7 @@ CALLED = {"string": "blue", "array": ["blue", "black", "brown"], "object": {"R":
 TABLE = {  # (location, style, explode, shape) -> what the request carries
     ("path", "simple", False): ("blue", "blue,black,brown", "R,100,G,200,B,150"),
     ("path", "simple", True): ("blue", "blue,black,brown", "R=100,G=200,B=150"),
-    ("path", "label", False): (".blue", ".blue.black.brown", ".R.100.G.200.B.150"),
+    ("path", "label", False): (".blue", ".blue,black,brown", ".R,100,G,200,B,150"),  # 3.0.4's corrected row
     ("path", "label", True): (".blue", ".blue.black.brown", ".R=100.G=200.B=150"),
     ("path", "matrix", False): (";color=blue", ";color=blue,black,brown", ";color=R,100,G,200,B,150"),
     ("path", "matrix", True): (";color=blue", ";color=blue;color=black;color=brown", ";R=100;G=200;B=150"),
