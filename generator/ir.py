@@ -301,7 +301,7 @@ class Operation:
     parameters: tuple[Parameter, ...] = ()
     body: Body | None = None
     response: Type | None = None
-    response_kind: str = "json"  # json | binary | text | empty
+    response_kind: str = "json"  # json | binary | text | events (server-sent) | empty
     response_media: str = "application/json"  # what the call asks for (`Accept`)
     accepts: tuple[str, ...] = ()  # every media type of the success response, when several
     status_code: int = 200  # the success status the spec declares
@@ -313,6 +313,8 @@ class Operation:
     response_headers: tuple[Header, ...] = ()
     security: tuple[Requirement, ...] | None = None  # its own; None: the API's `security` applies
     servers: tuple[Server, ...] = ()  # its own or its path's; empty: the API's
+    events: Type | None = None  # each event's data, where the response can be `text/event-stream`
+    stream_field: str | None = None  # the boolean body field that asks for the event stream
     stability: str | None = None  # x-stability-level: draft | alpha | beta | stable
 
 

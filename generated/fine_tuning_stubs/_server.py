@@ -308,6 +308,14 @@ class RawSegments:
 def respond(result: object, status_code: int) -> _Response:
     if isinstance(result, _Response):
         return result
+    if hasattr(result, "__aiter__"):  # events, sent as the service yields them
+        from fastapi.responses import StreamingResponse
+
+        return StreamingResponse(
+            _event_stream(result),
+            status_code=status_code,
+            media_type="text/event-stream",
+        )
     if isinstance(result, bytes):
         return _Response(
             content=result,
@@ -323,6 +331,18 @@ def respond(result: object, status_code: int) -> _Response:
         _pd.TypeAdapter(Any).dump_python(result, mode="json", by_alias=True),
         status_code=status_code,
     )
+
+
+async def _event_stream(events: Any) -> Any:
+    """`data: <JSON>` and a blank line per event (a string as it is)."""
+    async for event in events:
+        if isinstance(event, str):
+            data = event
+        elif isinstance(event, _pd.BaseModel):
+            data = event.model_dump_json(by_alias=True, exclude_unset=True)
+        else:
+            data = json.dumps(_pd.TypeAdapter(Any).dump_python(event, mode="json"))
+        yield "".join(f"data: {line}\n" for line in data.split("\n")) + "\n"
 
 
 async def _api_exception(request: _fa.Request, exc: Exception) -> _Response:

@@ -45,6 +45,7 @@ RESERVED_ARGS = frozenset({"self", "body", "extra_headers", "extra_query", "extr
 # Names used unqualified in client.py annotations; a method may not shadow them in its class.
 SHADOWING = frozenset({"str", "int", "float", "bool", "bytes", "object", "type", "Any", "Dict", "List", "Literal"})
 JSON_TYPES = ("application/json",)
+EVENTS = "text/event-stream"
 CONTENT_PREFERENCE = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
 
 
@@ -198,6 +199,11 @@ class OperationNormalizer:
         self._error_responses(doc, ptr, op.get("responses") or {}, hint)
         success = self._success(doc, ptr, op)
         response, kind, media, accepts = self._response(success, hint)
+        events = response if kind == "events" else self._events(success, hint)
+        stream_field = _stream_field(body) if events is not None and kind != "events" else None
+        if stream_field:  # the body's `stream: true` asks for the events: no `accept` choice for them
+            accepts = tuple(m for m in accepts if m != EVENTS)
+            accepts = accepts if len(accepts) > 1 else ()
         codes = sorted(str(c) for c in op.get("responses") or {} if str(c).isdigit() and str(c).startswith("2"))
         pagination = self._pagination(parameters, response)
         if name == "list" and not pagination and not self._listing(response):
@@ -221,6 +227,8 @@ class OperationNormalizer:
             response_headers=self._headers(success, hint),
             security=requirements(op["security"]) if isinstance(op.get("security"), list) else None,
             servers=servers(op.get("servers") or item.get("servers")),
+            events=events,
+            stream_field=stream_field,
             stability=str(op["x-stability-level"]) if op.get("x-stability-level") else None,
             status_code=int(codes[0]) if codes else 200,
             pagination=pagination,
@@ -355,8 +363,8 @@ class OperationNormalizer:
     def _response(
         self, success: tuple[Document, str, dict[str, Any]] | None, hint: Hint
     ) -> tuple[Type | None, str, str, tuple[str, ...]]:
-        """The success response's type, kind (json, text, binary, empty) and media type, and
-        all its media types when it offers several (the caller picks one with `accept`)."""
+        """The success response's type, kind (json, text, binary, events, empty) and media type,
+        and all its media types when it offers several (the caller picks one with `accept`)."""
         if success is None:
             return None, "empty", JSON_TYPES[0], ()
         rdoc, rptr, response = success
@@ -364,17 +372,32 @@ class OperationNormalizer:
         if picked is None:
             return None, "empty", JSON_TYPES[0], ()
         media, media_obj = picked
-        # Event streams are not a choice the client offers (yet): they need a streaming parser.
-        offered = tuple(str(m) for m in response["content"] if m != "text/event-stream")
+        offered = tuple(str(m) for m in response["content"])
         accepts = offered if len(offered) > 1 and media in offered else ()
+        if media == EVENTS:
+            return self._events(success, hint), "events", media, accepts
         if media not in JSON_TYPES:
-            text = media.startswith("text/") and media != "text/event-stream"
+            text = media.startswith("text/")
             return Primitive("bytes"), "text" if text else "binary", media, accepts
         schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
         if schema is None:
             return None, "empty", media, ()
         schema_ptr = pointer_join(rptr, "content", media, "schema")
         return self.schemas.type_of(rdoc, schema_ptr, schema, (*hint, "Response")), "json", media, accepts
+
+    def _events(self, success: tuple[Document, str, dict[str, Any]] | None, hint: Hint) -> Type | None:
+        """The data of each event, where the success response can be an event stream: its
+        `itemSchema` (OpenAPI 3.2's sequential media) or its `schema` (each event's JSON)."""
+        if success is None:
+            return None
+        rdoc, rptr, response = success
+        media = (response.get("content") or {}).get(EVENTS)
+        if not isinstance(media, dict):
+            return None
+        key = "itemSchema" if "itemSchema" in media else "schema"
+        if not isinstance(media.get(key), dict):
+            return Primitive("str")
+        return self.schemas.type_of(rdoc, pointer_join(rptr, "content", EVENTS, key), media[key], (*hint, "Event"))
 
     def _error_responses(self, doc: Document, ptr: str, responses: dict[Any, Any], hint: Hint) -> None:
         """Error bodies are not returned, but their models are part of the API (and the stubs)."""
@@ -513,6 +536,15 @@ def requirements(raw: list[Any]) -> tuple[Requirement, ...]:
             )
             out.setdefault(tuple(sorted(items)))
     return tuple(out)
+
+
+def _stream_field(body: Body | None) -> str | None:
+    """The wire name of a boolean `stream` field of the body (OpenAI's pattern), if there is one."""
+    for f in body.fields if body else ():
+        kinds = f.type.members if isinstance(f.type, Union_) else (f.type,)
+        if f.wire_name == "stream" and any(isinstance(k, Primitive) and k.kind == "bool" for k in kinds):
+            return f.wire_name
+    return None
 
 
 def servers(raw: Any) -> tuple[Server, ...]:

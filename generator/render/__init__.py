@@ -96,6 +96,7 @@ def render(api: Api, config: Config) -> dict[str, str]:
         f"{client}/_runtime.py": _runtime("_runtime.py"),
         f"{client}/_wire.py": _runtime("_wire.py"),
         f"{client}/_connect.py": _runtime("_connect.py"),
+        f"{client}/_streaming.py": _runtime("_streaming.py"),
         f"{client}/_base.py": _runtime("_base.py"),
         f"{client}/_public.py": _runtime("_public.py"),
         f"{client}/_constants.py": env.get_template("client/_constants.py.j2").render(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..annotate import Annotation
 from ..ir import Api, Body, Field, Literal, Operation, Parameter, Primitive, Ref, Resource
 from .connection import security_expression, server_expression
-from .models import MODEL_OUT, PARAM, default_doc, response_parser
+from .models import EVENTS, MODEL_OUT, PARAM, default_doc, event_parser, media_result, response_parser
 from .signature import Arg
 
 
@@ -34,6 +34,14 @@ class Call:
         return f"{'await ' if self.awaited else ''}self._client.{self.verb}({arguments})"
 
 
+@dataclass(frozen=True)
+class Overload:
+    """One typed shape of a method whose result depends on an argument (`accept`, `stream`)."""
+
+    keyword: list[Arg]
+    returns: str
+
+
 @dataclass
 class MethodView:
     name: str
@@ -45,10 +53,15 @@ class MethodView:
     call: Call
     is_async_def: bool
     aliases: tuple[str, ...] = ()  # the same method under other names (`[tool.ftgen.methods]`)
+    overloads: list[Overload] = field(default_factory=list)
+    branches: list[tuple[str, Call]] = field(default_factory=list)  # (condition, call) before `call`
 
     @property
     def args(self) -> list[Arg | str]:
         return [*self.positional, "*", *self.keyword]
+
+    def overload_args(self, overload: Overload) -> list[Arg | str]:
+        return [*self.positional, "*", *overload.keyword]
 
 
 @dataclass
@@ -156,8 +169,9 @@ def _warnings(op: Operation) -> list[Warning_]:
     return found + [Warning_(f"the {wire!r} {kind} of {label(op)}", name) for name, wire, kind in deprecated]
 
 
-def _request(op: Operation, accept: str) -> tuple[str, ...]:
-    """The arguments of the runtime call after its parser: method, path, then the wire's parts."""
+def _request(op: Operation, accept: str, media: str | None = None) -> tuple[str, ...]:
+    """The arguments of the runtime call after its parser: method, path, then the wire's parts;
+    `media` is the media type to ask for, where the call asks for one of its own."""
     path_params = path_parameters(op)
     path = (
         f"_rt.path_template({op.path!r}, {_dict_expr([(p.wire_name, _value(p)) for p in path_params])})"
@@ -177,7 +191,9 @@ def _request(op: Operation, accept: str) -> tuple[str, ...]:
         encoding = _encoding_expr(op.body)
         if encoding:
             kwargs.append(f"encoding={encoding}")
-    if op.accepts:
+    if media is not None:
+        kwargs.append(f"accept={media!r}")
+    elif op.accepts:
         kwargs.append(f"accept={accept}")
     elif op.response_media != "application/json" and op.response_kind != "empty":
         kwargs.append(f"accept={op.response_media!r}")
@@ -210,6 +226,9 @@ def method_view(op: Operation, is_async: bool, stream: bool = False) -> MethodVi
     positional, keyword, accept = _signature(op)
     parser, returns = response_parser(op)
     arguments = _request(op, accept)
+    overloads: list[Overload] = []
+    branches: list[tuple[str, Call]] = []
+    events = f"_streaming.{'Async' if is_async else ''}Stream"
     if stream:
         name, returns = f"{op.name}_stream", f"_rt.{'Async' if is_async else ''}BinaryStream"
         call = Call("request_stream", None, arguments, is_async)
@@ -217,11 +236,66 @@ def method_view(op: Operation, is_async: bool, stream: bool = False) -> MethodVi
         name, item = op.name, MODEL_OUT(op.pagination.item)
         returns = f"_rt.{'AsyncPageRequest' if is_async else 'SyncCursorPage'}[{item}]"
         call, is_async = Call("request_page", parser, arguments, False), False  # pages are awaited or iterated
+    elif op.response_kind == "events":
+        name, returns = op.name, f"{events}[{returns}]"
+        call = Call("request_events", parser, arguments, is_async)
     else:
         name, call = op.name, Call("request", parser, arguments, is_async)
+        if op.stream_field and op.events is not None:
+            overloads, branch, returns = _stream_overloads(op, keyword, accept, returns, events, is_async)
+            branches.append(branch)
+        elif len({media_result(m, returns) for m in op.accepts if m != EVENTS} | ({EVENTS} & set(op.accepts))) > 1:
+            overloads, extra, returns = _accept_overloads(op, keyword, accept, returns, events, is_async)
+            branches += extra
     warnings = _warnings(op)
     return MethodView(name, _doc(op, stream), positional, keyword, returns, warnings, call, is_async,
-                      () if stream else op.aliases)  # fmt: skip
+                      () if stream else op.aliases, overloads, branches)  # fmt: skip
+
+
+def _stream_overloads(
+    op: Operation, keyword: list[Arg], accept: str, returns: str, events: str, is_async: bool
+) -> tuple[list[Overload], tuple[str, Call], str]:
+    """`stream=True` in the body asks for the event stream: typed as one by an overload."""
+    assert op.body is not None and op.events is not None
+    field_ = next(f for f in op.body.fields if f.wire_name == op.stream_field)
+    parser, event = event_parser(op)
+    stream_type = f"{events}[{event}]"
+    index = next(i for i, a in enumerate(keyword) if a.name == field_.name)
+    nullable = keyword[index].annotation.nullable
+    off = Annotation("Literal[False] | None", union=True, nullable=True) if nullable else Annotation("Literal[False]")
+    not_streamed = [*keyword[:index], Arg(field_.name, off, omittable=True), *keyword[index + 1 :]]
+    streamed = [*keyword[:index], Arg(field_.name, Annotation("Literal[True]")), *keyword[index + 1 :]]
+    call = Call("request_events", parser, _request(op, accept, EVENTS), is_async)
+    overloads = [Overload(not_streamed, returns), Overload(streamed, stream_type)]
+    return overloads, (f"{field_.name} is True", call), f"{returns} | {stream_type}"
+
+
+def _accept_overloads(
+    op: Operation, keyword: list[Arg], accept: str, returns: str, events: str, is_async: bool
+) -> tuple[list[Overload], list[tuple[str, Call]], str]:
+    """A result typed by the `accept` asked for: one overload per kind of result (the JSON
+    model, text, bytes, events); the default's keeps its default."""
+    groups: dict[str, list[str]] = {}
+    model = MODEL_OUT(op.response).text if op.response_kind == "json" and op.response is not None else returns
+    for media in op.accepts:
+        kind = "events" if media == EVENTS else media_result(media, model)
+        groups.setdefault(kind, []).append(media)
+    branches: list[tuple[str, Call]] = []
+    overloads = []
+    index = next(i for i, a in enumerate(keyword) if a.name == accept)
+    for kind, media_types in groups.items():
+        result = kind
+        if kind == "events":
+            parser, event = event_parser(op)
+            result = f"{events}[{event}]"
+            branches.append(
+                (f"{accept} == {EVENTS!r}", Call("request_events", parser, _request(op, accept, EVENTS), is_async))
+            )
+        default = repr(op.response_media) if op.response_media in media_types else None
+        literal = Annotation(f"Literal[{', '.join(repr(m) for m in media_types)}]")
+        overloads.append(Overload([*keyword[:index], Arg(accept, literal, default), *keyword[index + 1 :]], result))
+    # Every kind the media parser can return is one of the overloads' results.
+    return overloads, branches, " | ".join(dict.fromkeys(o.returns for o in overloads))
 
 
 TERMINAL_STATUSES = ("succeeded", "failed", "cancelled")

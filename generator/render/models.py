@@ -7,7 +7,7 @@ import keyword
 from dataclasses import dataclass
 
 from ..annotate import Annotator
-from ..ir import MISSING, Api, Model, Operation, Type, nullable, refs
+from ..ir import MISSING, Api, Model, Operation, Primitive, Type, nullable, refs
 
 
 @dataclass
@@ -96,8 +96,21 @@ def typed_dict_view(model: Model) -> TypedDictView:
     return TypedDictView(f"{model.name}Param", model.description or model.name, items, class_syntax)
 
 
+EVENTS = "text/event-stream"
+
+
+def event_parser(op: Operation) -> tuple[str, str]:
+    """The parser of each event of an operation's event stream, and the events' annotation."""
+    assert op.events is not None
+    event = "str" if op.events == Primitive("str") else MODEL_OUT(op.events).text
+    return f"_streaming.EventParser({event})", event
+
+
 def response_parser(op: Operation) -> tuple[str, str]:
-    """The parser expression and the Python return annotation of an operation's response."""
+    """The parser expression and the Python return annotation of an operation's response
+    (for an event stream, of each event: `event_parser`)."""
+    if op.response_kind == "events":
+        return event_parser(op)
     if op.response_kind == "empty" or op.response is None:
         return "_rt.read_none", "None"
     if op.response_kind == "binary":
@@ -111,15 +124,23 @@ def response_parser(op: Operation) -> tuple[str, str]:
         parser = (
             f"_rt.ModelParser({annotation})" if returned.model else f"_rt.AdapterParser[{annotation}]({annotation})"
         )
+    offered = [m for m in op.accepts if m != EVENTS]  # an event stream is asked for on its own
     if not op.accepts:
         return parser, annotation
     # Several media types: the one that arrives decides (JSON parsed, text as str, else bytes).
     kinds = [annotation] if op.response_kind == "json" else []
-    kinds += ["str"] if any(m.startswith("text/") for m in op.accepts) else []
-    kinds += ["bytes"] if any(not m.startswith("text/") and "json" not in m for m in op.accepts) else []
+    kinds += ["str"] if any(media_result(m, annotation) == "str" for m in offered) else []
+    kinds += ["bytes"] if any(media_result(m, annotation) == "bytes" for m in offered) else []
     json_parser = parser if op.response_kind == "json" else "None"
     returns = " | ".join(dict.fromkeys(kinds))
     return f"_rt.MediaParser[{returns}]({json_parser})", returns
+
+
+def media_result(media: str, model: str) -> str:
+    """What a response in `media` is returned as: the JSON model, `str` for text, else bytes."""
+    if media.endswith("/json") or media.endswith("+json"):
+        return model
+    return "str" if media.startswith("text/") else "bytes"
 
 
 def param_models(api: Api, whole_bodies: bool = False) -> list[Model]:

@@ -8,7 +8,7 @@ from ..annotate import Annotation, field_arguments
 from ..ir import Api, Array, Encoding, Map, Operation, Parameter, Primitive, Ref, Type, without_none
 from .client import style_args
 from .connection import security_expression
-from .models import MODEL_OUT, STRICT_OUT, response_parser
+from .models import MODEL_OUT, STRICT_OUT, event_parser, response_parser
 from .signature import Arg
 
 
@@ -134,7 +134,12 @@ def stub_view(api: Api, op: Operation, name: str) -> StubView:
             call_args.append("body=body")
             body_model = "bytes"
     _, returns = response_parser(op)
-    returns = "bytes" if returns == "str" else returns
+    if op.response_kind == "events":  # the service yields the events; they are sent as they come
+        returns = f"AsyncIterator[{returns}]"
+    elif op.stream_field and op.events is not None:
+        returns = f"{'bytes' if returns == 'str' else returns} | AsyncIterator[{event_parser(op)[1]}]"
+    else:
+        returns = "bytes" if returns == "str" else returns
     doc = (op.summary or op.operation_id) + f"\n\n`{op.http_method} {op.path}`"
     return StubView(
         name,

@@ -40,6 +40,7 @@ from ._connect import (
     Server,
 )
 from ._constants import BASE_URL_ENV, SCHEMES, SECURITY, SERVERS, USER_AGENT
+from ._streaming import AsyncStream, Stream
 from ._wire import Style as Style  # re-exported: generated calls name `_rt.Style`
 from ._wire import Styled
 
@@ -946,6 +947,18 @@ class SyncAPIClient(BaseClient):
             self.send(self.prepare(method, path, **kwargs), stream=True)
         )
 
+    def request_events(
+        self,
+        parse: Callable[[str, httpx.Response], T],
+        method: str,
+        path: str,
+        **kwargs: Any,
+    ) -> Stream[T]:
+        """Server-sent events, parsed as they arrive (the headers read, the body not)."""
+        return Stream(
+            self.send(self.prepare(method, path, **kwargs), stream=True), parse
+        )
+
     def request_page(
         self,
         parse: Callable[[httpx.Response], Listing[T]],
@@ -1079,6 +1092,16 @@ class AsyncAPIClient(BaseClient):
     ) -> AsyncBinaryStream:
         prepared = self.prepare(method, path, **kwargs)
         return AsyncBinaryStream(await self.send(prepared, stream=True))
+
+    async def request_events(
+        self,
+        parse: Callable[[str, httpx.Response], T],
+        method: str,
+        path: str,
+        **kwargs: Any,
+    ) -> AsyncStream[T]:
+        prepared = self.prepare(method, path, **kwargs)
+        return AsyncStream(await self.send(prepared, stream=True), parse)
 
     def request_page(
         self,
