@@ -22,6 +22,8 @@ from .diagnostics import Diagnostic, Level, Location, SpecError, escape_pointer_
 from .writer import FORMATTERS, LINE_LENGTH
 
 LAYOUTS = ("flat", "package")
+PAGING_STYLES = ("cursor", "cursor_field", "offset", "page", "next_url", "link")
+PAGING_KEYS = ("style", "items", "param", "field", "more", "limit")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class Settings:
     # Method names no spec states: an operation ("GET /path" or its operationId) -> dotted names,
     # the first its name, the others aliases on the same resource (`[tool.ftgen.methods]`).
     methods: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # How the pages of an operation follow each other where the spec's names do not say
+    # (`[tool.ftgen.pagination]`): an operation -> (key, value) pairs of the runtime's `Paging`.
+    pagination: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     config_file: str = "pyproject.toml"  # where [tool.ftgen] was read, for located errors
     formatter: str = "ruff"  # or "black"; the output is stable under both either way
     line_length: int = LINE_LENGTH
@@ -139,6 +144,7 @@ KEYS: dict[str, Check] = {
     "line_length": _line_length,
     "layout": _one_of(LAYOUTS),
     "methods": _table,
+    "pagination": _table,
     "training_formats": _table,
     "include_tags": _strings,
     "include_paths": _strings,
@@ -199,6 +205,14 @@ def _entries(table: dict[str, Any], located: Callable[[str, str], Diagnostic]) -
         ):
             message = f"{operation!r}: a dotted method name (`fine_tuning.jobs.list_events`) or a list of them"
             found.append(located(f"methods/{operation}", message))
+    pagination = table.get("pagination")
+    for operation, rule in pagination.items() if isinstance(pagination, dict) else ():
+        if not isinstance(rule, dict) or rule.get("style") not in PAGING_STYLES:
+            message = f"{operation!r}: a table with `style` one of {', '.join(PAGING_STYLES)}"
+            found.append(located(f"pagination/{operation}", message))
+        elif unknown := sorted(set(rule) - set(PAGING_KEYS)) or [k for k, v in rule.items() if not isinstance(v, str)]:
+            message = f"{operation!r}: {unknown[0]!r} is not one of {', '.join(PAGING_KEYS)} with a text value"
+            found.append(located(f"pagination/{operation}", message))
     formats = table.get("training_formats")
     for method, model in formats.items() if isinstance(formats, dict) else ():
         if not isinstance(model, str):
@@ -223,6 +237,8 @@ def _values(table: dict[str, Any], path: Path) -> dict[str, Any]:
             out[key] = table[key]
     methods = table.get("methods", {})
     out["methods"] = tuple((str(op), tuple([n] if isinstance(n, str) else n)) for op, n in methods.items())
+    pagination = table.get("pagination", {})
+    out["pagination"] = tuple((str(op), tuple(sorted(rule.items()))) for op, rule in pagination.items())
     if "training_formats" in table:
         out["training_formats"] = tuple(table["training_formats"].items())
     for key in SELECTION_KEYS:

@@ -283,9 +283,20 @@ class Body:
 
 @dataclass(frozen=True)
 class Pagination:
+    """How a list operation's pages follow each other (the runtime's `Paging`, field for field)."""
+
     item: Type
-    cursor_param: str = "after"
-    cursor_field: str = "id"
+    style: str = "cursor"  # cursor | cursor_field | offset | page | next_url | link
+    items: str = "data"  # the response's field holding the items; "": the response is the list
+    param: str = "after"  # the query parameter each page sets
+    field: str = "id"  # cursor: the last item's field; cursor_field, next_url: the response's
+    more: str = "has_more"  # the response's field saying more follow; "": none
+    limit: str = ""  # offset: the page size parameter
+
+    @property
+    def is_default(self) -> bool:
+        return (self.style, self.items, self.param, self.field, self.more, self.limit) == (
+            "cursor", "data", "after", "id", "has_more", "")  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,8 @@ def build(settings: Settings) -> Result:
     schema_findings = _beside(lambda: schema_checks(specset, structural), specset)
     found: list[Diagnostic] = []
     try:
-        api = normalize(specset, found, settings.methods, functools.partial(config_location, settings.config_file))
+        located = functools.partial(config_location, settings.config_file)
+        api = normalize(specset, found, settings.methods, located, settings.pagination)
     except RecursionError:  # nesting within bounds per document, but deep across a chain of $refs
         where = specset.root_documents()[0].location("#")
         message = "schemas nest too deeply (through a long chain of $refs?) to be normalized"

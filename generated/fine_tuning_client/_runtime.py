@@ -29,7 +29,16 @@ from collections.abc import (
 )
 from dataclasses import dataclass
 from types import ModuleType
-from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, cast
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    NamedTuple,
+    TypeAlias,
+    TypeVar,
+    cast,
+)
 
 from . import _connect, _wire
 from ._connect import (
@@ -51,7 +60,6 @@ if TYPE_CHECKING:
     from ._base import APIModel
 
 T = TypeVar("T")
-T_co = TypeVar("T_co", covariant=True)
 ModelT = TypeVar("ModelT", bound="APIModel")
 
 DEFAULT_TIMEOUT = 600.0
@@ -420,6 +428,30 @@ def read_text(response: httpx.Response) -> str:
 
 def read_none(response: httpx.Response) -> None:
     return None
+
+
+# ---------------------------------------------------------------- paging rules
+class Paging(NamedTuple):
+    """How a list operation's pages follow each other (normalized from the spec, or given by
+    `[tool.ftgen.pagination]`). The default is OpenAI's: `after` the last item's `id`, while
+    `has_more` says so.
+
+    style: cursor | cursor_field | offset | page | next_url | link. items: the response's field
+    holding the page's items ("": the response is the list). param: the query parameter each
+    page sets (a cursor, an offset, a page number). field: for cursor, the last item's field;
+    for cursor_field and next_url, the response's. more: the response's field saying more
+    follow ("": none). limit: for offset, the page size parameter, when the spec has one.
+    """
+
+    style: str = "cursor"
+    items: str = "data"
+    param: str = "after"
+    field: str = "id"
+    more: str = "has_more"
+    limit: str = ""
+
+
+CURSOR_PAGES = Paging()  # OpenAI's, the default
 
 
 # ---------------------------------------------------------------- transport
@@ -961,13 +993,15 @@ class SyncAPIClient(BaseClient):
 
     def request_page(
         self,
-        parse: Callable[[httpx.Response], Listing[T]],
+        parse: Callable[[httpx.Response], Any],
         method: str,
         path: str,
+        paging: Paging = CURSOR_PAGES,
         **kwargs: Any,
     ) -> SyncCursorPage[T]:
         prepared = self.prepare(method, path, **kwargs)
-        return SyncCursorPage(self, parse, prepared, parse(self.send(prepared)))
+        response = self.send(prepared)
+        return SyncCursorPage(self, parse, prepared, parse(response), paging, response)
 
 
 class AsyncAPIClient(BaseClient):
@@ -1105,12 +1139,14 @@ class AsyncAPIClient(BaseClient):
 
     def request_page(
         self,
-        parse: Callable[[httpx.Response], Listing[T]],
+        parse: Callable[[httpx.Response], Any],
         method: str,
         path: str,
+        paging: Paging = CURSOR_PAGES,
         **kwargs: Any,
     ) -> AsyncPageRequest[T]:
-        return AsyncPageRequest(self, parse, self.prepare(method, path, **kwargs))
+        prepared = self.prepare(method, path, **kwargs)
+        return AsyncPageRequest(self, parse, prepared, paging)
 
 
 # ---------------------------------------------------------------- downloads
@@ -1171,59 +1207,187 @@ class AsyncBinaryStream:
 
 
 # ---------------------------------------------------------------- pages
-class Listing(Protocol[T_co]):
-    """What a list response looks like: its items and whether more follow."""
-
-    @property
-    def data(self) -> Sequence[T_co]: ...
-
-    @property
-    def has_more(self) -> bool | None: ...
+def _value(obj: object, dotted: str) -> Any:
+    """`obj.a.b` for `a.b`, through models and dicts alike; None where a step is missing."""
+    for name in dotted.split(".") if dotted else ():
+        obj = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+    return obj
 
 
-def _next_query(
-    prepared: PreparedRequest, items: Sequence[object]
-) -> PreparedRequest | None:
-    cursor = getattr(items[-1], "id", None) if items else None
-    if cursor is None:
-        return None
-    query = [p for p in prepared.query if not p.startswith("after=")]
+def _query(prepared: PreparedRequest, name: str) -> str | None:
+    for part in prepared.query:
+        key, _, value = part.partition("=")
+        if key == name:
+            from urllib.parse import unquote
+
+            return unquote(value)
+    return None
+
+
+def _with_query(prepared: PreparedRequest, name: str, value: object) -> PreparedRequest:
+    kept = [p for p in prepared.query if p.partition("=")[0] != name]
+    encoded = _wire.encode_query(name, str(value), Style())
+    return dataclasses.replace(prepared, query=kept + encoded)
+
+
+def _linked(
+    prepared: PreparedRequest, url: str, response: httpx.Response | None
+) -> PreparedRequest:
+    """The request for a next page given by URL: absolute, or resolved against the URL of
+    the page that gave it (RFC 3986)."""
+    if response is not None:
+        url = str(response.request.url.join(url))
+    path, _, query = url.partition("?")
     return dataclasses.replace(
-        prepared, query=query + _wire.encode_query("after", str(cursor), Style())
+        prepared, path=path, query=[q for q in query.split("&") if q]
     )
 
 
-class SyncCursorPage(Generic[T]):
-    """One page of a cursor-paginated list; iterating it walks every item of every page."""
+def next_request(
+    paging: Paging,
+    prepared: PreparedRequest,
+    listing: object,
+    items: Sequence[object],
+    response: httpx.Response | None,
+) -> PreparedRequest | None:
+    """The request of the page after this one, or None when this is the last (also
+    when it would ask for this page again: servers may echo a cursor)."""
+    following = _following(paging, prepared, listing, items, response)
+    if following is None or (following.path, following.query) == (
+        prepared.path,
+        prepared.query,
+    ):
+        return None
+    return following
+
+
+def _following(
+    paging: Paging,
+    prepared: PreparedRequest,
+    listing: object,
+    items: Sequence[object],
+    response: httpx.Response | None,
+) -> PreparedRequest | None:
+    more = _value(listing, paging.more) if paging.more else None
+    if (
+        paging.more
+        and not more
+        or not items
+        and paging.style in ("cursor", "offset", "page")
+    ):
+        return None
+    if paging.style == "cursor":
+        cursor = _value(items[-1], paging.field)
+        return None if cursor is None else _with_query(prepared, paging.param, cursor)
+    if paging.style == "cursor_field":
+        cursor = _value(listing, paging.field)
+        return (
+            None
+            if cursor in (None, "")
+            else _with_query(prepared, paging.param, cursor)
+        )
+    if paging.style == "offset":
+        limit = _query(prepared, paging.limit) if paging.limit else None
+        if limit is not None and limit.isdigit() and len(items) < int(limit):
+            return None
+        offset = int(_query(prepared, paging.param) or 0)
+        return _with_query(prepared, paging.param, offset + len(items))
+    if paging.style == "page":
+        page = _query(prepared, paging.param)
+        return _with_query(prepared, paging.param, int(page) + 1 if page else 2)
+    if paging.style == "next_url":
+        url = _value(listing, paging.field)
+        return (
+            _linked(prepared, url, response) if isinstance(url, str) and url else None
+        )
+    if paging.style == "link" and response is not None:
+        url = response.links.get("next", {}).get("url")
+        return _linked(prepared, url, response) if url else None
+    return None
+
+
+class _Page(Generic[T]):
+    """What both page classes share: a page's items, the list response's other fields, the
+    request of the next page."""
+
+    def __init__(
+        self,
+        parse: Callable[[httpx.Response], Any],
+        prepared: PreparedRequest,
+        listing: Any,
+        paging: Paging,
+        response: httpx.Response | None,
+    ) -> None:
+        self._parse, self._prepared, self._paging = parse, prepared, paging
+        self.listing = listing
+        items = _value(listing, paging.items) if paging.items else listing
+        self.data: list[T] = list(items or ())
+        self._next = next_request(paging, prepared, listing, self.data, response)
+        self.has_more = self._next is not None
+
+    def __getattr__(self, name: str) -> Any:
+        """The list response's other fields (`first_id`, `last_id`, `object`...)."""
+        if name.startswith("__") or name in ("listing", "data"):
+            raise AttributeError(name)
+        return getattr(self.listing, name)
+
+    def has_next_page(self) -> bool:
+        return self._next is not None
+
+    def next_page_info(self) -> dict[str, str] | None:
+        """The query of the next page's request, or None on the last page."""
+        if self._next is None:
+            return None
+        from urllib.parse import unquote
+
+        return {
+            k: unquote(v) for k, _, v in (p.partition("=") for p in self._next.query)
+        }
+
+    def __repr__(self) -> str:
+        more = (
+            f", next {self.next_page_info()}"
+            if self._next is not None
+            else ", the last"
+        )
+        return f"{type(self).__name__}({len(self.data)} item(s){more})"
+
+
+class SyncCursorPage(_Page[T]):
+    """One page of a list; iterating it walks every item of every page, fetching them as it
+    goes (`iter_pages()` for the pages)."""
 
     def __init__(
         self,
         client: SyncAPIClient,
-        parse: Callable[[httpx.Response], Listing[T]],
+        parse: Callable[[httpx.Response], Any],
         prepared: PreparedRequest,
-        listing: Listing[T],
+        listing: Any,
+        paging: Paging = CURSOR_PAGES,
+        response: httpx.Response | None = None,
     ) -> None:
-        self._client, self._parse, self._prepared = client, parse, prepared
-        self.listing = listing
-        self.data: list[T] = list(listing.data)
-        self.has_more = bool(listing.has_more)
-
-    def __getattr__(self, name: str) -> Any:
-        """The list response's other fields (`first_id`, `last_id`, `object`...)."""
-        if name.startswith("__") or name == "listing":
-            raise AttributeError(name)
-        return getattr(self.listing, name)
+        super().__init__(parse, prepared, listing, paging, response)
+        self._client = client
 
     def next_page(self) -> SyncCursorPage[T] | None:
-        prepared = _next_query(self._prepared, self.data) if self.has_more else None
-        if prepared is None:
+        if self._next is None:
             return None
+        response = self._client.send(self._next)
         return SyncCursorPage(
             self._client,
             self._parse,
-            prepared,
-            self._parse(self._client.send(prepared)),
+            self._next,
+            self._parse(response),
+            self._paging,
+            response,
         )
+
+    def get_next_page(self) -> SyncCursorPage[T]:
+        """The next page; a ValueError on the last (see `has_next_page()`)."""
+        page = self.next_page()
+        if page is None:
+            raise ValueError("this is the last page: no next page to get")
+        return page
 
     def iter_pages(self) -> Iterator[SyncCursorPage[T]]:
         page: SyncCursorPage[T] | None = self
@@ -1236,37 +1400,39 @@ class SyncCursorPage(Generic[T]):
             yield from page.data
 
 
-class AsyncCursorPage(Generic[T]):
+class AsyncCursorPage(_Page[T]):
     """The async twin of SyncCursorPage: `async for` walks every item of every page."""
 
     def __init__(
         self,
         client: AsyncAPIClient,
-        parse: Callable[[httpx.Response], Listing[T]],
+        parse: Callable[[httpx.Response], Any],
         prepared: PreparedRequest,
-        listing: Listing[T],
+        listing: Any,
+        paging: Paging = CURSOR_PAGES,
+        response: httpx.Response | None = None,
     ) -> None:
-        self._client, self._parse, self._prepared = client, parse, prepared
-        self.listing = listing
-        self.data: list[T] = list(listing.data)
-        self.has_more = bool(listing.has_more)
-
-    def __getattr__(self, name: str) -> Any:
-        """The list response's other fields (`first_id`, `last_id`, `object`...)."""
-        if name.startswith("__") or name == "listing":
-            raise AttributeError(name)
-        return getattr(self.listing, name)
+        super().__init__(parse, prepared, listing, paging, response)
+        self._client = client
 
     async def next_page(self) -> AsyncCursorPage[T] | None:
-        prepared = _next_query(self._prepared, self.data) if self.has_more else None
-        if prepared is None:
+        if self._next is None:
             return None
+        response = await self._client.send(self._next)
         return AsyncCursorPage(
             self._client,
             self._parse,
-            prepared,
-            self._parse(await self._client.send(prepared)),
+            self._next,
+            self._parse(response),
+            self._paging,
+            response,
         )
+
+    async def get_next_page(self) -> AsyncCursorPage[T]:
+        page = await self.next_page()
+        if page is None:
+            raise ValueError("this is the last page: no next page to get")
+        return page
 
     async def iter_pages(self) -> AsyncIterator[AsyncCursorPage[T]]:
         page: AsyncCursorPage[T] | None = self
@@ -1286,14 +1452,19 @@ class AsyncPageRequest(Awaitable[AsyncCursorPage[T]]):
     def __init__(
         self,
         client: AsyncAPIClient,
-        parse: Callable[[httpx.Response], Listing[T]],
+        parse: Callable[[httpx.Response], Any],
         prepared: PreparedRequest,
+        paging: Paging = CURSOR_PAGES,
     ) -> None:
         self._client, self._parse, self._prepared = client, parse, prepared
+        self._paging = paging
 
     async def _first(self) -> AsyncCursorPage[T]:
-        listing = self._parse(await self._client.send(self._prepared))
-        return AsyncCursorPage(self._client, self._parse, self._prepared, listing)
+        response = await self._client.send(self._prepared)
+        listing = self._parse(response)
+        return AsyncCursorPage(
+            self._client, self._parse, self._prepared, listing, self._paging, response
+        )
 
     def __await__(self) -> Generator[Any, None, AsyncCursorPage[T]]:
         return self._first().__await__()

@@ -11,7 +11,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, Location, pointer_join
 from ..ir import Api, Array, Literal, Map, Model, Primitive, Ref, Security, Server, Source, Type, Union_
 from ..loader import Document, SpecSet
-from .operations import OperationNormalizer, disambiguate, named_by_config, requirements, servers
+from .operations import OperationNormalizer, disambiguate, named_by_config, paged_by_config, requirements, servers
 from .schemas import SchemaNormalizer
 
 
@@ -20,6 +20,7 @@ def normalize(
     diagnostics: list[Diagnostic],
     methods: tuple[tuple[str, tuple[str, ...]], ...] = (),
     where: Callable[[str], Location] = Location,
+    pagination: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (),
 ) -> Api:
     """Fold the root documents, in path order, into one Api; problems go to `diagnostics`.
     `methods` are the method names `[tool.ftgen.methods]` gives; `where` locates its keys."""
@@ -34,6 +35,8 @@ def normalize(
                 doc, "#", {"$ref": f"#/components/schemas/{name.replace('~', '~0').replace('/', '~1')}"}, (name,)
             )
     operations = disambiguate(operations, diagnostics, specset)
+    if pagination:
+        operations = paged_by_config(operations, pagination, ops, diagnostics, where)
     if methods:
         operations = named_by_config(operations, methods, diagnostics, where)
     # Inline models were built under tokens: now that every name is claimed, they get theirs.

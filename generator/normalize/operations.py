@@ -205,7 +205,8 @@ class OperationNormalizer:
             accepts = tuple(m for m in accepts if m != EVENTS)
             accepts = accepts if len(accepts) > 1 else ()
         codes = sorted(str(c) for c in op.get("responses") or {} if str(c).isdigit() and str(c).startswith("2"))
-        pagination = self._pagination(parameters, response)
+        headers = self._headers(success, hint)
+        pagination = self._pagination(parameters, response, headers)
         if name == "list" and not pagination and not self._listing(response):
             name = "retrieve"  # a GET of one object (`/organization/spend_limit`), not of many
         return Operation(
@@ -224,7 +225,7 @@ class OperationNormalizer:
             response_media=media,
             accepts=accepts,
             response_media_types=tuple(sorted(str(m) for m in success[2].get("content") or {})) if success else (),
-            response_headers=self._headers(success, hint),
+            response_headers=headers,
             security=requirements(op["security"]) if isinstance(op.get("security"), list) else None,
             servers=servers(op.get("servers") or item.get("servers")),
             events=events,
@@ -422,17 +423,91 @@ class OperationNormalizer:
             f.wire_name == "data" and isinstance(f.type, Array) for f in self.schemas.models[response.name].fields
         )
 
-    def _pagination(self, parameters: list[Parameter], response: Type | None) -> Pagination | None:
-        """Cursor pages: an `after` query parameter, and a response with `data` + `has_more`."""
-        if not isinstance(response, Ref) or not any(
-            p.wire_name == "after" and p.location == "query" for p in parameters
-        ):
+    def _pagination(
+        self, parameters: list[Parameter], response: Type | None, headers: tuple[Header, ...]
+    ) -> Pagination | None:
+        """How the pages of a list follow each other, told by the names the spec uses: OpenAI's
+        `after` + `has_more` (the last item's `id`), a cursor the response returns, a next-page
+        URL in the body or a `Link` header, offset and page number parameters."""
+        found = self.items_of(response)
+        if found is None:
             return None
-        fields = {f.wire_name: f for f in self.schemas.models[response.name].fields}
-        data, has_more = fields.get("data"), fields.get("has_more")
-        if data is None or has_more is None or not isinstance(data.type, Array):
+        items, item = found
+        query = {p.wire_name for p in parameters if p.location == "query"}
+        fields = set(self._fields(response))
+        rule = self._linked(query, fields, response, headers) or _counted(query, fields)
+        return None if rule is None else Pagination(item, rule[0], items, *rule[1:])
+
+    def _linked(
+        self, query: set[str], fields: set[str], response: Type | None, headers: tuple[Header, ...]
+    ) -> tuple[str, ...] | None:
+        """(style, param, field, more) of pages linked by a cursor or a URL, if they are."""
+        if "after" in query and "has_more" in fields:
+            return ("cursor", "after", "id", "has_more")
+        cursor = next((c for c in CURSOR_PARAMS if c in query), None)
+        returned = next((f for f in NEXT_CURSOR_FIELDS if f in fields), None)
+        if cursor and returned:
+            return ("cursor_field", cursor, returned, "")
+        url = next((f for f in NEXT_URL_FIELDS if self._text_field(response, f)), None)
+        if url:
+            return ("next_url", "", url, "")
+        if any(h.name.lower() == "link" for h in headers):
+            return ("link", "", "", "")
+        return None
+
+    def _fields(self, response: Type | None) -> dict[str, Type]:
+        if not isinstance(response, Ref) or response.name not in self.schemas.models:
+            return {}
+        return {f.wire_name: f.type for f in self.schemas.models[response.name].fields}
+
+    def items_of(self, response: Type | None, named: str | None = None) -> tuple[str, Type] | None:
+        """(the response's field of items, or "" when the response is the list; the item type);
+        `named`: that field."""
+        if isinstance(response, Array):
+            return "", response.item
+        arrays = {name: t for name, t in self._fields(response).items() if isinstance(t, Array)}
+        if named is not None:
+            return (named, arrays[named].item) if isinstance(arrays.get(named), Array) else None
+        name = next((n for n in ITEM_FIELDS if n in arrays), None) or (next(iter(arrays)) if len(arrays) == 1 else None)
+        if name is None:
             return None
-        return Pagination(item=data.type.item)
+        array = arrays[name]
+        assert isinstance(array, Array)
+        return name, array.item
+
+    def _text_field(self, response: Type | None, dotted: str) -> bool:
+        """Does the response have a string at `a` or `a.b`?"""
+        outer, _, inner = dotted.partition(".")
+        found = self._fields(response).get(outer)
+        if inner:
+            found = self._fields(found).get(inner)
+        kinds = found.members if isinstance(found, Union_) else (found,)
+        return any(isinstance(k, Primitive) and k.kind == "str" for k in kinds)
+
+
+def _counted(query: set[str], fields: set[str]) -> tuple[str, ...] | None:
+    """(style, param, field, more, limit) of pages counted by an offset or a page number."""
+    more = next((m for m in MORE_FIELDS if m in fields), "")
+    offset = next((o for o in OFFSET_PARAMS if o in query), None)
+    if offset:
+        return ("offset", offset, "", more, next((n for n in LIMIT_PARAMS if n in query), ""))
+    page = next((n for n in PAGE_PARAMS if n in query), None)
+    return ("page", page, "", more) if page else None
+
+
+# The names specs use for pages (each list in order of preference).
+ITEM_FIELDS = ("data", "items", "results", "records", "entries", "values", "list", "elements")
+MORE_FIELDS = ("has_more", "hasMore", "has_next", "hasNext", "more")
+CURSOR_PARAMS = ("cursor", "page_token", "pageToken", "next_token", "nextToken", "continuation_token",
+                 "continuationToken", "marker", "starting_after", "after", "page")  # fmt: skip
+# A returned cursor may be a page number too (`page` and `next_page`): it is sent back as it is.
+NEXT_CURSOR_FIELDS = ("next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token", "nextToken",
+                      "continuation_token", "continuationToken", "next_marker", "nextMarker", "next_page",
+                      "nextPage", "cursor")  # fmt: skip
+NEXT_URL_FIELDS = ("next", "next_url", "nextUrl", "next_page_url", "nextPageUrl", "links.next", "_links.next")
+OFFSET_PARAMS = ("offset", "skip", "start")
+LIMIT_PARAMS = ("limit", "count", "size", "page_size", "pageSize", "per_page", "perPage", "top", "take")
+PAGE_PARAMS = ("page", "page_number", "pageNumber")
 
 
 def disambiguate(operations: list[Operation], diagnostics: list[Diagnostic], specset: SpecSet) -> list[Operation]:
@@ -483,6 +558,45 @@ def _id_name(op: Operation) -> str:
     vocabulary |= {w[:-1] for w in vocabulary if w.endswith("s")}  # `projects` -> project
     pieces = [p for w in words for p in (split_run_together(w, frozenset(vocabulary)) if len(w) >= 12 else [w])]
     return attribute_name("_".join(pieces))
+
+
+def paged_by_config(
+    operations: list[Operation],
+    pagination: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
+    normalizer: OperationNormalizer,
+    diagnostics: list[Diagnostic],
+    where: Callable[[str], Location],
+) -> list[Operation]:
+    """Operations paged as `[tool.ftgen.pagination]` says (`"GET /path" = {style = "offset",
+    items = "results", param = "skip"}`): the rule's keys over the style's usual names."""
+    out = list(operations)
+    index = {f"{op.http_method} {op.path}": i for i, op in enumerate(out)} | {
+        op.operation_id: i for i, op in enumerate(out)
+    }
+    for key, rule in pagination:
+        method, _, path = key.partition(" ")
+        i = index.get(f"{method.upper()} {path}" if path else key)
+        values = dict(rule)
+        found = normalizer.items_of(out[i].response, values.get("items")) if i is not None else None
+        if i is None:
+            problem = f"{key!r} is no operation of the spec (write `GET /path` or an operationId)"
+        elif found is None:
+            problem = f"{key!r}: its response has no list of items{' named ' + repr(values['items']) if 'items' in values else ''}"
+        else:
+            style = values["style"]
+            usual = {"cursor": ("after", "id", "has_more"), "cursor_field": ("cursor", "next_cursor", ""),
+                     "offset": ("offset", "", ""), "page": ("page", "", ""), "next_url": ("", "next", ""),
+                     "link": ("", "", "")}[style]  # fmt: skip
+            param, field, more = (
+                values.get("param", usual[0]),
+                values.get("field", usual[1]),
+                values.get("more", usual[2]),
+            )
+            paging = Pagination(found[1], style, found[0], param, field, more, values.get("limit", ""))
+            out[i] = replace(out[i], pagination=paging, name="list" if out[i].name == "retrieve" else out[i].name)
+            continue
+        diagnostics.append(Diagnostic.of("config", where(f"pagination/{key}"), problem))
+    return out
 
 
 def named_by_config(

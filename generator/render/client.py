@@ -197,6 +197,10 @@ def _request(op: Operation, accept: str, media: str | None = None) -> tuple[str,
         kwargs.append(f"accept={accept}")
     elif op.response_media != "application/json" and op.response_kind != "empty":
         kwargs.append(f"accept={op.response_media!r}")
+    paging = op.pagination
+    if paging is not None and not paging.is_default:  # OpenAI's is the runtime's default
+        rule = (paging.style, paging.items, paging.param, paging.field, paging.more, paging.limit)
+        kwargs.append(f"paging=_rt.Paging{rule!r}")
     if op.security is not None:  # its own; else the API's, which the runtime knows
         kwargs.append(f"security={security_expression(op.security)}")
     if op.servers:
