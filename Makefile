@@ -35,7 +35,13 @@ generate: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/python -m generator validate
 
-test: $(STAMP)
+# Prism, the independent mock of tests/test_prism.py, at the version tests/prism's lock pins.
+PRISM := tests/prism/node_modules/.bin/prism
+$(PRISM): tests/prism/package.json tests/prism/package-lock.json
+	cd tests/prism && npm ci --no-audit --no-fund --loglevel=error
+	touch $(PRISM)
+
+test: $(STAMP) $(PRISM)
 	$(BIN)/python -m pytest
 
 # The reference server (reference_server/) over the generated stubs; PORT, DB, JOB_SECONDS to change.

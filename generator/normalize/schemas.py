@@ -115,8 +115,9 @@ class SchemaNormalizer:
                 return self._union(doc, pointer_join(pointer, combinator), members, hint, schema)
         all_of = schema.get("allOf")
         if isinstance(all_of, list) and all_of:
-            if len(all_of) == 1 and "properties" not in schema:
-                return self.type_of(doc, pointer_join(pointer, "allOf", 0), all_of[0], hint)
+            shaping = _shaping(all_of)
+            if len(shaping) == 1 and "properties" not in schema:  # `allOf: [X, {description: ...}]` is X
+                return self.type_of(doc, pointer_join(pointer, "allOf", shaping[0]), all_of[shaping[0]], hint)
             return self._hoist(doc, pointer, schema, hint)
         values = rules.enum_values(schema)
         if values is not None:
@@ -132,7 +133,9 @@ class SchemaNormalizer:
             return self._object(doc, pointer, schema, hint)
         if kind in ("string", "integer", "number", "boolean"):
             return rules.primitive(kind, schema)
-        if kind == "null" or rules.is_null_schema(schema):
+        # `{nullable: true}` alone is a null where it is a union's member (`anyOf: [X, ...]`);
+        # on its own it allows any value, null too (Twilio's `event_data`).
+        if kind == "null" or rules.is_null_schema(schema) and schema.get("nullable") is not True:
             return NONE
         return ANY
 
@@ -289,7 +292,20 @@ def _is_object(schema: Any) -> bool:
     if "properties" in schema and not any(k in schema for k in ("oneOf", "anyOf")):
         return True
     all_of = schema.get("allOf")
-    return isinstance(all_of, list) and len(all_of) > 1
+    return isinstance(all_of, list) and len(_shaping(all_of)) > 1
+
+
+# Keywords that say something about a value without shaping it: an allOf member of these alone
+# (AWS's `allOf: [{$ref: Timestamp}, {xml: ..., description: ...}]`) adds nothing to the type.
+_ANNOTATIONS = frozenset({"description", "title", "xml", "example", "examples", "deprecated", "readOnly",
+                          "writeOnly", "externalDocs", "default", "$comment", "nullable"})  # fmt: skip
+
+
+def _shaping(members: list[Any]) -> list[int]:
+    """The positions of the allOf members that shape the type (all, where none would be left)."""
+    shaping = [i for i, m in enumerate(members)
+               if not isinstance(m, dict) or any(k not in _ANNOTATIONS and not k.startswith("x-") for k in m)]  # fmt: skip
+    return shaping or list(range(len(members)))
 
 
 def _names(required: Any) -> list[str]:

@@ -8,14 +8,15 @@ the copy. The generated `_constants` lists this API's servers and schemes with t
 
 from __future__ import annotations
 
-import base64
 import os
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypeAlias
-from urllib.parse import urljoin, urlsplit
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias
+from urllib.parse import urljoin, urlsplit  # loaded by _wire already
+
+if TYPE_CHECKING:
+    import threading
 
 
 # ---------------------------------------------------------------- servers
@@ -98,6 +99,12 @@ Security: TypeAlias = tuple[
 TokenSource: TypeAlias = "str | Callable[[], str]"
 
 
+def _new_lock() -> threading.Lock:
+    import threading  # only once client credentials are used: importing the client stays fast
+
+    return threading.Lock()
+
+
 @dataclass
 class ClientCredentials:
     """OAuth2's client credentials flow: a token from `token_url`, kept until it expires
@@ -110,7 +117,7 @@ class ClientCredentials:
     _tokens: dict[tuple[str, ...], tuple[str, float]] = field(
         default_factory=dict, repr=False
     )
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _lock: threading.Lock = field(default_factory=_new_lock, repr=False)
 
     MARGIN = 30.0  # seconds before its expiry that a token is no longer used
 
@@ -187,6 +194,8 @@ def oauth2(
 
 
 def basic_header(username: str, password: str) -> str:
+    import base64
+
     return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode(
         "ascii"
     )
