@@ -49,7 +49,8 @@ PORT ?= 8000
 DB ?= fine_tuning.sqlite3
 JOB_SECONDS ?= 60
 serve: $(STAMP)
-	PYTHONPATH=generated:. $(BIN)/python -m reference_server --port $(PORT) --db $(DB) --job-seconds $(JOB_SECONDS)
+	PYTHONPATH=generated:. $(BIN)/python -m reference_server --port $(PORT) --db $(DB) --job-seconds $(JOB_SECONDS) \
+		$(if $(WEBHOOK_URL),--webhook-url $(WEBHOOK_URL) --webhook-secret $(WEBHOOK_SECRET))
 
 # Every schemathesis phase against a fresh in-memory reference server, both documents.
 fuzz: $(STAMP)

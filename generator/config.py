@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, Level, Location, SpecError, escape_pointer_
 from .writer import FORMATTERS, LINE_LENGTH
 
 LAYOUTS = ("flat", "package")
-PAGING_STYLES = ("cursor", "cursor_field", "offset", "page", "next_url", "link")
+PAGING_STYLES = ("cursor", "cursor_field", "offset", "page", "next_url", "link", "single")
 PAGING_KEYS = ("style", "items", "param", "field", "more", "limit")
 
 
@@ -40,6 +40,7 @@ class Settings:
     # Method names no spec states: an operation ("GET /path" or its operationId) -> dotted names,
     # the first its name, the others aliases on the same resource (`[tool.ftgen.methods]`).
     methods: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    deprecated_methods: tuple[tuple[str, str], ...] = ()  # an alias -> its DeprecationWarning's message
     # How the pages of an operation follow each other where the spec's names do not say
     # (`[tool.ftgen.pagination]`): an operation -> (key, value) pairs of the runtime's `Paging`.
     pagination: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
@@ -47,6 +48,9 @@ class Settings:
     formatter: str = "ruff"  # or "black"; the output is stable under both either way
     line_length: int = LINE_LENGTH
     layout: str = "flat"  # or "package": an installable distribution (pyproject.toml, README.md)
+    # A header-name prefix: each request says the language, OS, runtime and retry count under it
+    # (`X-Stainless` makes `X-Stainless-Lang: python`, as openai-python sends); "": none sent.
+    platform_headers: str = ""
     # Training files: the schema of one JSONL line per fine-tuning method, checked by the client.
     training_formats: tuple[tuple[str, str], ...] = (
         ("supervised", "FineTuneChatRequestInput"),
@@ -65,6 +69,7 @@ SELECTION_KEYS = ("include_tags", "include_paths", "exclude_paths")
 # Modules the generated code imports, which a generated package may not shadow.
 _IMPORTED = frozenset({"httpx", "pydantic", "pydantic_core", "fastapi", "starlette", "anyio", "typing_extensions"})
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_HEADER_PREFIX = re.compile(r"([A-Za-z0-9]+-)*[A-Za-z0-9]+")
 
 
 def package_problem(name: str) -> str | None:
@@ -107,6 +112,12 @@ def _env(value: Any) -> str | None:
     return None
 
 
+def _header_prefix(value: Any) -> str | None:
+    if not isinstance(value, str) or not _HEADER_PREFIX.fullmatch(value):
+        return f"must be the start of a header name (`X-Stainless`: letters, digits and -), not {_shown(value)}"
+    return None
+
+
 def _one_of(choices: tuple[str, ...]) -> Check:
     def check(value: Any) -> str | None:
         return None if value in choices else f"must be one of {', '.join(choices)}, not {_shown(value)}"
@@ -143,6 +154,7 @@ KEYS: dict[str, Check] = {
     "formatter": _one_of(FORMATTERS),
     "line_length": _line_length,
     "layout": _one_of(LAYOUTS),
+    "platform_headers": _header_prefix,
     "methods": _table,
     "pagination": _table,
     "training_formats": _table,
@@ -197,13 +209,17 @@ def _entries(table: dict[str, Any], located: Callable[[str, str], Diagnostic]) -
     dotted = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
     methods = table.get("methods")
     for operation, names in methods.items() if isinstance(methods, dict) else ():
-        names = [names] if isinstance(names, str) else names
+        names = [names] if isinstance(names, (str, dict)) else names
         if (
             not isinstance(names, list)
             or not names
-            or not all(isinstance(n, str) and dotted.fullmatch(n) for n in names)
+            or not all(isinstance(n, str) and dotted.fullmatch(n) or _deprecated_alias(n, dotted) for n in names)
+            or isinstance(names[0], dict)
         ):
-            message = f"{operation!r}: a dotted method name (`fine_tuning.jobs.list_events`) or a list of them"
+            message = (
+                f"{operation!r}: a dotted method name (`fine_tuning.jobs.list_events`) or a list of them, "
+                'aliases also as `{name = ..., deprecated = "message"}`'
+            )
             found.append(located(f"methods/{operation}", message))
     pagination = table.get("pagination")
     for operation, rule in pagination.items() if isinstance(pagination, dict) else ():
@@ -224,6 +240,17 @@ def _entries(table: dict[str, Any], located: Callable[[str, str], Diagnostic]) -
     return found
 
 
+def _deprecated_alias(entry: Any, dotted: re.Pattern[str]) -> bool:
+    """`{name = "a.b.c", deprecated = "Use list instead."}`: an alias that warns when called."""
+    return (
+        isinstance(entry, dict)
+        and set(entry) == {"name", "deprecated"}
+        and isinstance(entry["name"], str)
+        and bool(dotted.fullmatch(entry["name"]))
+        and isinstance(entry["deprecated"], str)
+    )
+
+
 def _values(table: dict[str, Any], path: Path) -> dict[str, Any]:
     base = path.parent
     out: dict[str, Any] = {"config_file": str(path)}
@@ -232,11 +259,26 @@ def _values(table: dict[str, Any], path: Path) -> dict[str, Any]:
         out["specs"] = tuple(s if is_url(s) else base / s for s in specs)
     if "out" in table:
         out["out"] = base / table["out"] if table["out"] else base
-    for key in ("client_package", "stubs_package", "api_key_env", "base_url_env", "formatter", "line_length", "layout"):
+    for key in (
+        "client_package",
+        "stubs_package",
+        "api_key_env",
+        "base_url_env",
+        "formatter",
+        "line_length",
+        "layout",
+        "platform_headers",
+    ):
         if key in table:
             out[key] = table[key]
     methods = table.get("methods", {})
-    out["methods"] = tuple((str(op), tuple([n] if isinstance(n, str) else n)) for op, n in methods.items())
+    listed = {str(op): [names] if isinstance(names, (str, dict)) else names for op, names in methods.items()}
+    out["methods"] = tuple(
+        (op, tuple(n["name"] if isinstance(n, dict) else n for n in names)) for op, names in listed.items()
+    )
+    out["deprecated_methods"] = tuple(
+        (n["name"], n["deprecated"]) for names in listed.values() for n in names if isinstance(n, dict)
+    )
     pagination = table.get("pagination", {})
     out["pagination"] = tuple((str(op), tuple(sorted(rule.items()))) for op, rule in pagination.items())
     if "training_formats" in table:

@@ -286,7 +286,7 @@ class Pagination:
     """How a list operation's pages follow each other (the runtime's `Paging`, field for field)."""
 
     item: Type
-    style: str = "cursor"  # cursor | cursor_field | offset | page | next_url | link
+    style: str = "cursor"  # cursor | cursor_field | offset | page | next_url | link | single
     items: str = "data"  # the response's field holding the items; "": the response is the list
     param: str = "after"  # the query parameter each page sets
     field: str = "id"  # cursor: the last item's field; cursor_field, next_url: the response's
@@ -320,6 +320,7 @@ class Operation:
     tags: tuple[str, ...] = ()
     source: Source | None = None
     aliases: tuple[str, ...] = ()  # more names for the same method, on the same resource
+    deprecated_aliases: tuple[tuple[str, str], ...] = ()  # (alias, the warning it gives when called)
     response_media_types: tuple[str, ...] = ()  # every media type of the success response
     response_headers: tuple[Header, ...] = ()
     security: tuple[Requirement, ...] | None = None  # its own; None: the API's `security` applies
@@ -327,6 +328,22 @@ class Operation:
     events: Type | None = None  # each event's data, where the response can be `text/event-stream`
     stream_field: str | None = None  # the boolean body field that asks for the event stream
     stability: str | None = None  # x-stability-level: draft | alpha | beta | stable
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Its method's name and its aliases'."""
+        return (self.name, *self.aliases, *(alias for alias, _ in self.deprecated_aliases))
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """An event the API sends to the user's endpoint (OpenAPI 3.1 `webhooks`): its payload."""
+
+    name: str  # the spec's key: `fine_tuning_job_succeeded`
+    type: Type  # the payload's (its request body's)
+    event: str | None = None  # the payload's `type` constant, which tells the events apart
+    description: str = ""
+    source: Source | None = None
 
 
 @dataclass(frozen=True)
@@ -364,6 +381,7 @@ class Api:
     servers: tuple[Server, ...] = ()  # the spec's, or OpenAPI's default: `/`
     security: tuple[Requirement, ...] = ()  # the API's default requirements
     security_schemes: tuple[Security, ...] = ()
+    webhooks: tuple[Webhook, ...] = ()
 
     def model(self, name: str) -> Model:
         return {m.name: m for m in self.models}[name]

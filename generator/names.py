@@ -55,12 +55,15 @@ _PYDANTIC_MEMBERS = frozenset(
 
 def field_name(wire: str, model_field: bool = True) -> str:
     """A snake_case name for a JSON key: a model's field (which may not take pydantic's own
-    names), or with `model_field=False` a function's argument (only keywords are taken)."""
+    names), or with `model_field=False` a function's argument (only keywords are taken). A
+    model field in pydantic's `model_` namespace is spelled as openai-python spells it:
+    `api_model_grader_parse_error`; another of pydantic's names (`json`, `copy`) takes a `_`."""
     name = snake(wire) or "field"
     if name[0].isdigit():
         name = f"field_{name}"
-    pydantic = model_field and (name in _PYDANTIC_MEMBERS or name.startswith("model_"))
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or pydantic:
+    if model_field and name.startswith("model_"):
+        return f"api_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or model_field and name in _PYDANTIC_MEMBERS:
         name += "_"
     return name
 
@@ -132,3 +135,15 @@ def env_names(client_package: str) -> tuple[str, str]:
     (`GALAXY_WEATHER_API_KEY`, `GALAXY_WEATHER_BASE_URL`); other credentials' are named alike."""
     stem = env_stem(client_package)
     return f"{stem}_API_KEY", f"{stem}_BASE_URL"
+
+
+# What every generated client has of its own: the runtime's methods and settings and what the
+# templates add. An operation or resource at the client's root may not take one of these names,
+# nor one of RESOURCE_NAMES anywhere (tests/test_openai_patterns.py checks them against a client).
+CLIENT_NAMES = frozenset({
+    "authorize", "base_url", "build", "close", "copy", "default_headers", "default_query", "log", "max_retries",
+    "prepare", "presented", "request", "request_events", "request_page", "request_stream", "requirement",
+    "retry_delay", "send", "timeout", "token_request", "with_options",
+})  # fmt: skip
+WEBHOOK_NAMES = frozenset({"webhooks", "webhook_secret"})  # the client's too, where the API has webhooks
+RESOURCE_NAMES = frozenset({"with_raw_response", "with_streaming_response"})

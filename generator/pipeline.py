@@ -65,7 +65,7 @@ def build(settings: Settings) -> Result:
     found: list[Diagnostic] = []
     try:
         located = functools.partial(config_location, settings.config_file)
-        api = normalize(specset, found, settings.methods, located, settings.pagination)
+        api = normalize(specset, found, settings.methods, located, settings.pagination, settings.deprecated_methods)
     except RecursionError:  # nesting within bounds per document, but deep across a chain of $refs
         where = specset.root_documents()[0].location("#")
         message = "schemas nest too deeply (through a long chain of $refs?) to be normalized"
@@ -105,6 +105,7 @@ def render_config(api: Api, settings: Settings) -> Config:
         training_formats=settings.training_formats,
         line_length=settings.line_length,
         layout=settings.layout,
+        platform_headers=settings.platform_headers,
     )
 
 

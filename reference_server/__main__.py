@@ -25,10 +25,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--job-seconds", type=float, default=60.0, help="time scale: creation to success, in seconds")
     parser.add_argument("--file", action="append", dest="files", metavar="ID",
                         help="a training file that exists (repeatable); default: any id starting with file-")  # fmt: skip
+    parser.add_argument("--webhook-url", metavar="URL", help="POST each job's end there, signed (Standard Webhooks)")
+    parser.add_argument(
+        "--webhook-secret", metavar="SECRET", help="the signing secret (whsec_...); needed with --webhook-url"
+    )
     args = parser.parse_args(argv)
+    if args.webhook_url and not args.webhook_secret:
+        parser.error("--webhook-url needs --webhook-secret")
     # FastAPI's own body handling trips this pydantic warning (pydantic issue 12356); not ours.
     warnings.filterwarnings("ignore", category=UnsupportedFieldAttributeWarning)
-    app = create_server_app(args.db, job_seconds=args.job_seconds, files=args.files)
+    app = create_server_app(args.db, job_seconds=args.job_seconds, files=args.files, webhook_url=args.webhook_url,
+                            webhook_secret=args.webhook_secret)  # fmt: skip
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:

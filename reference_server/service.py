@@ -7,24 +7,32 @@ job pauses), cursor pagination, and answers in the API's error shape.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
 import time
-from collections.abc import Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection, Coroutine
 from typing import Any
 
 import fastapi
 
-from fine_tuning_client import models
+from fine_tuning_client import APIModel, models
 from fine_tuning_stubs import APIException, bodies, create_app, create_router
 
 from . import graders, timeline
 from .store import Job, Store
+from .webhooks import Deliveries
 
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
 LEGACY_STATUS = {"validating_files": "pending", "queued": "pending"}  # /fine-tunes spells these `pending`
 DEFAULT_EPOCHS = 3
 MAX_LIMIT = 100
 MAX_INTEGRATIONS = 5  # FineTuningJob.integrations has maxItems: 5
+WEBHOOK_EVENTS: dict[str, type[APIModel]] = {
+    "succeeded": models.WebhookFineTuningJobSucceeded,
+    "failed": models.WebhookFineTuningJobFailed,
+    "cancelled": models.WebhookFineTuningJobCancelled,
+}
 _GRADER_ERRORS = (
     "formula_parse_error", "sample_parse_error", "truncated_observation_error", "unresponsive_reward_error",
     "invalid_variable_error", "other_error", "python_grader_server_error", "python_grader_runtime_error",
@@ -68,8 +76,10 @@ class ReferenceService:
         files: Collection[str] | None = None,
         organization_id: str = "org-reference",
         clock: Callable[[], float] = time.time,
+        webhooks: Deliveries | None = None,
     ) -> None:
         self.store = store
+        self.webhooks = webhooks  # where a job's end is told, if anywhere
         self.job_seconds = job_seconds
         self.files = None if files is None else frozenset(files)
         self.organization_id = organization_id
@@ -146,8 +156,23 @@ class ReferenceService:
         if status in TERMINAL and job.kind == "job":
             data["finished_at"] = when
             data["estimated_finish"] = None
+            if self.webhooks is not None:
+                self.webhooks.send(self._webhook_event(job, status, when))
         elif status in TERMINAL:
             data["updated_at"] = when
+
+    @staticmethod
+    def _webhook_event(job: Job, status: str, when: int) -> dict[str, Any]:
+        """The event the API POSTs when a job ends, as the spec's `webhooks` declare it."""
+        event = {"id": _id("evt_"), "object": "event", "type": f"fine_tuning.job.{status}", "created_at": when,
+                 "data": {"id": job.id}}  # fmt: skip
+        return WEBHOOK_EVENTS[status].model_validate(event).to_dict()
+
+    def advance_all(self) -> None:
+        """Every live job brought up to now: how jobs end, and webhooks go, with nobody reading."""
+        for job in self.store.jobs("job"):
+            if job.sim["state"] not in TERMINAL:
+                self._advance(job)
 
     def _event(self, job: Job, when: int, message: str, level: str = "info", metrics: Any = None) -> None:
         if job.kind == "legacy":
@@ -338,7 +363,7 @@ class ReferenceService:
     async def run_grader(self, *, body: bodies.RunGraderRequest) -> models.RunGraderResponse:
         started = time.perf_counter()
         grader = body.grader.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        reward = graders.run(grader, body.model_sample_, body.item if isinstance(body.item, dict) else {})
+        reward = graders.run(grader, body.api_model_sample, body.item if isinstance(body.item, dict) else {})
         errors = dict.fromkeys(_GRADER_ERRORS, False) | dict.fromkeys(_GRADER_ERROR_DETAILS)
         metadata = {
             "name": grader["name"],
@@ -408,11 +433,51 @@ class ReferenceService:
 
 
 def create_server_app(
-    db: str = ":memory:", *, job_seconds: float = 60.0, files: Collection[str] | None = None
+    db: str = ":memory:",
+    *,
+    job_seconds: float = 60.0,
+    files: Collection[str] | None = None,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
 ) -> fastapi.FastAPI:
     """The generated routes over a `ReferenceService` on a fresh or existing SQLite store,
-    at the root and under `/v1` (where the OpenAI SDK's default base URL puts them)."""
-    service = ReferenceService(Store(db), job_seconds=job_seconds, files=files)
+    at the root and under `/v1` (where the OpenAI SDK's default base URL puts them). With a
+    webhook URL, jobs run on the clock and each one's end is POSTed there, signed."""
+    deliveries = Deliveries(webhook_url, webhook_secret or "") if webhook_url else None
+    service = ReferenceService(Store(db), job_seconds=job_seconds, files=files, webhooks=deliveries)
     app = create_app(service)
     app.include_router(create_router(service), prefix="/v1")
+    if deliveries is not None:
+        _run_beside(app, deliveries.run(), _ticking(service, min(0.25, job_seconds / 20)))
+
+    @app.middleware("http")
+    async def request_id(request: fastapi.Request, call_next: Any) -> Any:
+        """Every answer names its request, as the API's do (what `_request_id` reads)."""
+        response = await call_next(request)
+        response.headers["x-request-id"] = _id("req_")
+        return response
+
     return app
+
+
+async def _ticking(service: ReferenceService, seconds: float) -> None:
+    while True:
+        service.advance_all()
+        await asyncio.sleep(seconds)
+
+
+def _run_beside(app: fastapi.FastAPI, *work: Coroutine[Any, Any, None]) -> None:
+    """Run `work` on the server's loop from startup to shutdown."""
+    serving = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app_: Any) -> AsyncIterator[Any]:
+        tasks = [asyncio.create_task(w) for w in work]
+        try:
+            async with serving(app_) as state:
+                yield state
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    app.router.lifespan_context = lifespan

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, RecordingServer
+from generator.names import CLIENT_NAMES, RESOURCE_NAMES
 from helpers import import_from
 
 CORPUS = ROOT / "tests" / "hostile"
@@ -41,6 +42,7 @@ GENERATED = {
         "7:5  #/components/schemas/job_status  warning: the class name 'JobStatus' is also the one of "
         "case_collision.yaml#/components/schemas/JobStatus; named 'job_status' here  [name-collision]",
     ]),
+    "client_names": ("generated 12 operations and 0 models", []),
     "duplicate_operation_ids": ("generated 2 operations and 0 models", [
         "10:7  #/paths/~1b/get/operationId  warning: Operation ID 'getThing' for 'get' in '/b' is not unique  "
         "[openapi-schema]",
@@ -128,7 +130,7 @@ def test_names_keep_their_wire_form(generated: dict[str, tuple[Path, subprocess.
     models, service = import_from(generated["keywords"][0], "h_keywords.models", "h_keywords_stubs.service")
     wire = {"def": "a", "None": 1, "True": True, "import": "b", "model_config": "c", "list": ["x"]}
     parsed = models.Class.model_validate(wire)
-    assert (parsed.def_, parsed.none, parsed.true, parsed.import_, parsed.model_config_) == ("a", 1, True, "b", "c")
+    assert (parsed.def_, parsed.none, parsed.true, parsed.import_, parsed.api_model_config) == ("a", 1, True, "b", "c")
     assert parsed.list_ == ["x"]  # `list` would shadow the builtin its own annotation uses
     assert parsed.to_dict() == wire
     assert hasattr(service.Service, "import_") and hasattr(service.Service, "return_")
@@ -192,3 +194,39 @@ def test_refs_outside_the_folder_are_read_when_allowed(tmp_path: Path) -> None:
     allowed = subprocess.run([sys.executable, "-m", "generator", *args, "--allow-outside"], cwd=ROOT,
                              capture_output=True, text=True)  # fmt: skip
     assert allowed.returncode == 0, allowed.stderr
+
+
+def test_names_the_client_has_of_its_own_stay_its_own(
+    generated: dict[str, tuple[Path, subprocess.CompletedProcess[str]]], server: RecordingServer
+) -> None:
+    """An operation, resource or credential named like the client's own attributes (`send`,
+    `copy`, `base_url`, `with_raw_response`) takes a `_`; resource classes named alike (`/client`,
+    `/fine/jobs` and `/fine_jobs`, `/async/things` and `/things`, `/list`) are told apart."""
+    (client_module,) = import_from(generated["client_names"][0], "h_client_names.client")
+    client = client_module.Client(base_url=server.url, log="key-1", max_retries=0)
+    assert callable(client.log) and callable(client.copy)  # the credentials are arguments, not attributes here
+    assert str(client.base_url) == server.url + "/" and callable(client.send) and callable(client.close)
+    assert client.copy(max_retries=3).max_retries == 3 and client.with_options is not None
+    client.copy_.retrieve("x")
+    client.send_.create()
+    client.base_url_.retrieve()
+    client.with_raw_response_.retrieve()
+    client.things.with_streaming_response_.create()
+    client.client.retrieve("y")
+    client.fine.jobs.retrieve()
+    client.fine_jobs.retrieve()
+    client.list.retrieve()
+    assert [r.path for r in server.requests] == [
+        "/v1/copy/x", "/v1/send", "/v1/base_url", "/v1/with_raw_response", "/v1/things/with_streaming_response",
+        "/v1/client/y", "/v1/fine/jobs", "/v1/fine_jobs", "/v1/list",
+    ]  # fmt: skip
+    assert [r.headers.get("X-Log-Key") for r in server.requests] == ["key-1"] * 9
+    raw = client.with_raw_response.copy_.retrieve("z")
+    assert raw.status_code == 200 and raw.parse() == {}
+    # What is left of the client's names once the spec's are taken away is what the generator
+    # keeps clear of: generator/names.py lists all of it.
+    from_spec = {"async_", "base_url_", "client", "copy_", "fine", "fine_jobs", "list", "send_", "things", "with_raw_response_",
+                 "close_"}  # fmt: skip
+    own = {n for n in dir(client) if not n.startswith("_")} - from_spec
+    assert own <= CLIENT_NAMES | RESOURCE_NAMES, own - CLIENT_NAMES - RESOURCE_NAMES
+    client.close()

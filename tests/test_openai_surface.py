@@ -1,14 +1,19 @@
 """A drop-in for openai-python's fine-tuning surface: every method of the installed `openai`
 package's `client.fine_tuning` tree exists in the generated client under the same dotted
-name, taking the same positional and keyword parameters."""
+name, taking the same positional and keyword parameters; so do the client's own attributes,
+every resource's raw and streaming views, and the attribute name of every JSON key their
+fine-tuning models share (tests/test_openai_patterns.py runs them)."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 from collections.abc import Iterator
 from typing import Any
 
 import openai
+import pydantic
 import pytest
 
 import fine_tuning_client
@@ -38,8 +43,23 @@ def shape(method: Any) -> tuple[list[str], set[str]]:
     return positional, keywords
 
 
-THEIRS = dict(methods(openai.OpenAI(api_key="unused").fine_tuning, "fine_tuning"))
-OURS = dict(methods(fine_tuning_client.Client(api_key="unused").fine_tuning, "fine_tuning"))
+def resources(resource: Any, prefix: str) -> Iterator[tuple[str, Any]]:
+    """(dotted name, resource) of a resource tree, itself first."""
+    yield prefix, resource
+    for name in sorted(dir(resource)):
+        attr = getattr(resource, name, None) if not name.startswith("_") else None
+        if type(attr).__module__.startswith(("openai.resources", "fine_tuning_client")) and not name.startswith(
+            "with_"
+        ):
+            yield from resources(attr, f"{prefix}.{name}")
+
+
+THEIR_CLIENT = openai.OpenAI(api_key="unused")
+OUR_CLIENT = fine_tuning_client.Client(api_key="unused")
+THEIRS = dict(methods(THEIR_CLIENT.fine_tuning, "fine_tuning"))
+OURS = dict(methods(OUR_CLIENT.fine_tuning, "fine_tuning"))
+THEIR_RESOURCES = dict(resources(THEIR_CLIENT.fine_tuning, "fine_tuning"))
+OUR_RESOURCES = dict(resources(OUR_CLIENT.fine_tuning, "fine_tuning"))
 
 
 def test_the_openai_package_has_a_fine_tuning_surface_to_compare_with() -> None:
@@ -50,3 +70,40 @@ def test_the_openai_package_has_a_fine_tuning_surface_to_compare_with() -> None:
 def test_each_openai_method_is_here_with_the_same_call_shape(name: str) -> None:
     assert name in OURS, f"missing: client.{name}"
     assert shape(OURS[name]) == shape(THEIRS[name])
+
+
+@pytest.mark.parametrize("name", ["with_options", "copy", "with_raw_response", "with_streaming_response", "webhooks"])
+def test_the_client_has_the_attributes_of_openais(name: str) -> None:
+    assert hasattr(THEIR_CLIENT, name) and hasattr(OUR_CLIENT, name)
+    assert callable(getattr(THEIR_CLIENT, name)) == callable(getattr(OUR_CLIENT, name))
+
+
+@pytest.mark.parametrize("name", sorted(THEIR_RESOURCES))
+def test_each_resource_has_raw_and_streaming_views_with_the_same_methods(name: str) -> None:
+    theirs, ours = THEIR_RESOURCES[name], OUR_RESOURCES[name]
+    for view in ("with_raw_response", "with_streaming_response"):
+        their_view, our_view = getattr(theirs, view), getattr(ours, view)
+        wanted = {n for n in dir(their_view) if not n.startswith("_")}  # methods and sub-resources
+        assert wanted and wanted <= set(dir(our_view)), wanted - set(dir(our_view))
+
+
+def wire_names(modules: list[Any]) -> dict[str, set[str]]:
+    """JSON key -> the attribute names the models of `modules` give it."""
+    out: dict[str, set[str]] = {}
+    for module in modules:
+        for cls in vars(module).values():
+            if inspect.isclass(cls) and issubclass(cls, pydantic.BaseModel) and cls.__module__ == module.__name__:
+                for name, info in cls.model_fields.items():
+                    out.setdefault(info.alias or name, set()).add(name)
+    return out
+
+
+def test_every_json_key_has_openais_attribute_name() -> None:
+    packages = [importlib.import_module(p) for p in ("openai.types.fine_tuning", "openai.types.graders")]
+    theirs = wire_names([
+        importlib.import_module(m.name) for p in packages for m in pkgutil.walk_packages(p.__path__, p.__name__ + ".")
+    ])  # fmt: skip
+    ours = wire_names([importlib.import_module("fine_tuning_client.models")])
+    shared = theirs.keys() & ours.keys()
+    assert len(shared) >= 100 and "model_grader_parse_error" in shared  # a real comparison
+    assert {k: ours[k] for k in shared if ours[k] != theirs[k]} == {}

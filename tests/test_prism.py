@@ -187,7 +187,7 @@ def credentials(client_class: type) -> dict[str, Any]:
     """A value for every credential argument the constructor has."""
     given: dict[str, Any] = {}
     for name in inspect.signature(client_class).parameters:
-        if name in ("base_url", "server", "timeout", "max_retries", "default_headers", "http_client"):
+        if name in ("base_url", "server", "timeout", "max_retries", "default_headers", "default_query", "http_client"):
             continue
         if name.endswith(("username", "client_id")):
             given[name] = "user"

@@ -66,10 +66,12 @@ def test_every_operation_is_generated(generated: Generated) -> None:
     assert match and int(match.group(1)) == expected
     source = (generated.out / generated.package / "client.py").read_text()
     sync_part = source.split("\nclass Async")[0]  # sync classes come first
-    # Operations are the public methods; private helpers, wait(), the typed shapes of a method
-    # (`@overload`) and the streaming companions of binary downloads (`content_stream` beside
-    # `content`) are not.
-    methods = re.findall(r"^(?<!    @overload\n)    def (?!_|wait\()(\w+)\(", sync_part, re.M)
+    # Operations are the public methods; private helpers, wait(), the client's copy(), the typed
+    # shapes of a method (`@overload`), the raw and streaming views (`@cached_property`) and the
+    # streaming companions of binary downloads (`content_stream` beside `content`) are not.
+    methods = re.findall(
+        r"^(?<!    @overload\n)(?<!    @cached_property\n)    def (?!_|wait\(|copy\()(\w+)\(", sync_part, re.M
+    )
     streams = [m for m in methods if m.endswith("_stream") and m.removesuffix("_stream") in methods]
     assert streams and len(methods) - len(streams) == expected
 

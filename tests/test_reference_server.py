@@ -148,7 +148,8 @@ def play_permissions_and_graders(fine_tuning: Any, not_found: type[Exception], b
     permissions = fine_tuning.checkpoints.permissions
     created = permissions.create(checkpoint, project_ids=["proj_a", "proj_b", "proj_c"])
     assert [p.project_id for p in created.data] == ["proj_a", "proj_b", "proj_c"]
-    page = permissions.retrieve(checkpoint, limit=2, order="ascending")
+    with pytest.warns(DeprecationWarning, match="paginated list method"):  # both clients deprecate it
+        page = permissions.retrieve(checkpoint, limit=2, order="ascending")
     assert [p.project_id for p in page.data] == ["proj_a", "proj_b"] and page.has_more
     rest = permissions.list(checkpoint, after=page.last_id, order="ascending")
     assert [p.project_id for p in rest.data] == ["proj_c"] and not rest.has_more

@@ -117,7 +117,8 @@ def test_a_method_view_is_made_of_values(tmp_path: Path) -> None:
         "name", "accept", "old", "kind", "list", "pattern", "accept_",
         "extra_headers", "extra_query", "extra_body", "timeout",
     ]  # fmt: skip
-    assert [(w.message, w.when_passed) for w in view.warnings] == [("the 'old' parameter of things.update()", "old")]
+    # A deprecated parameter is documented, not warned about (docs/decisions.md, "Deprecations").
+    assert view.warnings == [] and "old: Deprecated." in view.doc
     assert (
         view.call.verb == "request"
         and view.call.awaited

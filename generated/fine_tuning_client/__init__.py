@@ -13,6 +13,7 @@ from .custom import *  # noqa: F403 - hand-written extensions (custom.py is neve
 
 if TYPE_CHECKING:
     from ._base import APIModel
+    from ._webhooks import InvalidWebhookSignatureError, UnknownWebhookEventError
 
 
 def __getattr__(name: str) -> Any:
@@ -22,10 +23,23 @@ def __getattr__(name: str) -> Any:
         from ._base import APIModel
 
         return APIModel
+    if name in (
+        "InvalidWebhookSignatureError",
+        "UnknownWebhookEventError",
+    ):  # their module, when first asked for
+        from . import _webhooks
+
+        return getattr(_webhooks, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __version__ = "2.3.0"
 
-__all__ = ["APIModel", "AsyncClient", "Client"]
+__all__ = [
+    "APIModel",
+    "AsyncClient",
+    "Client",
+    "InvalidWebhookSignatureError",
+    "UnknownWebhookEventError",
+]
 __all__ += _public.__all__

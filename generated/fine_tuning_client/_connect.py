@@ -163,6 +163,11 @@ def token(given: TokenSource | None, env: str) -> TokenSource | None:
     return given if given is not None else os.environ.get(env) or None
 
 
+def setting(given: str | None, env: str) -> str | None:
+    """A text setting (`webhook_secret`): the argument, else the environment variable."""
+    return given if given is not None else os.environ.get(env) or None
+
+
 def basic(
     username: str | None, password: str | None, username_env: str, password_env: str
 ) -> tuple[str, str] | None:

@@ -4,6 +4,7 @@ Copied as it is into every generated client (from ftgen's generator/runtime/); d
 the copy.
 """
 
+from ._response import APIResponse, AsyncAPIResponse
 from ._runtime import (
     OMIT,
     APIConnectionError,
@@ -19,6 +20,7 @@ from ._runtime import (
     InternalServerError,
     NotFoundError,
     Omit,
+    PageInfo,
     PermissionDeniedError,
     RateLimitError,
     SyncCursorPage,
@@ -30,9 +32,11 @@ __all__ = [
     "OMIT",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncAPIResponse",
     "AsyncCursorPage",
     "AuthenticationError",
     "BadRequestError",
@@ -41,6 +45,7 @@ __all__ = [
     "InternalServerError",
     "NotFoundError",
     "Omit",
+    "PageInfo",
     "PermissionDeniedError",
     "RateLimitError",
     "SyncCursorPage",

@@ -90,6 +90,12 @@ __all__ = [
     "RunGraderResponseMetadataErrors",
     "ValidateGraderRequest",
     "ValidateGraderResponse",
+    "WebhookFineTuningJobCancelled",
+    "WebhookFineTuningJobCancelledData",
+    "WebhookFineTuningJobFailed",
+    "WebhookFineTuningJobFailedData",
+    "WebhookFineTuningJobSucceeded",
+    "WebhookFineTuningJobSucceededData",
     "ChatCompletionRequestAssistantMessageContentPart",
     "ChatCompletionRequestUserMessageContentPart",
     "EvalItemContent",
@@ -100,6 +106,7 @@ __all__ = [
     "FunctionParameters",
     "Metadata",
     "ReasoningEffort",
+    "UnwrapWebhookEvent",
 ]
 
 
@@ -1482,7 +1489,7 @@ class RunGraderRequest(_Model):
 the `item` namespace. See [the guide](/docs/guides/graders) for more details.
 """
 
-    model_sample_: str = _Field(alias="model_sample")
+    api_model_sample: str = _Field(alias="model_sample")
     """The model sample to be evaluated. This value will be used to populate
 the `sample` namespace. See [the guide](/docs/guides/graders) for more details.
 The `output_json` variable will be populated if the model sample is a
@@ -1499,7 +1506,7 @@ class RunGraderResponse(_Model):
 
     sub_rewards: dict[str, Any]
 
-    model_grader_token_usage_per_model_: dict[str, Any] = _Field(
+    api_model_grader_token_usage_per_model: dict[str, Any] = _Field(
         alias="model_grader_token_usage_per_model"
     )
 
@@ -1545,13 +1552,13 @@ class RunGraderResponseMetadataErrors(_Model):
 
     python_grader_runtime_error_details: str | None = None
 
-    model_grader_server_error_: bool = _Field(alias="model_grader_server_error")
+    api_model_grader_server_error: bool = _Field(alias="model_grader_server_error")
 
-    model_grader_refusal_error_: bool = _Field(alias="model_grader_refusal_error")
+    api_model_grader_refusal_error: bool = _Field(alias="model_grader_refusal_error")
 
-    model_grader_parse_error_: bool = _Field(alias="model_grader_parse_error")
+    api_model_grader_parse_error: bool = _Field(alias="model_grader_parse_error")
 
-    model_grader_server_error_details_: str | None = _Field(
+    api_model_grader_server_error_details: str | None = _Field(
         default=None, alias="model_grader_server_error_details"
     )
 
@@ -1581,6 +1588,84 @@ class ValidateGraderResponse(_Model):
         | None
     ) = None
     """The grader used for the fine-tuning job."""
+
+
+class WebhookFineTuningJobCancelled(_Model):
+    """Sent when a fine-tuning job has been cancelled."""
+
+    created_at: int
+    """The Unix timestamp (in seconds) of when the fine-tuning job was cancelled."""
+
+    id: str
+    """The unique ID of the event."""
+
+    data: WebhookFineTuningJobCancelledData
+    """Event data payload."""
+
+    object: Literal["event"] | str | None = None
+    """The object of the event. Always `event`."""
+
+    type: Literal["fine_tuning.job.cancelled"] | str
+    """The type of the event. Always `fine_tuning.job.cancelled`."""
+
+
+class WebhookFineTuningJobCancelledData(_Model):
+    """Event data payload."""
+
+    id: str
+    """The unique ID of the fine-tuning job."""
+
+
+class WebhookFineTuningJobFailed(_Model):
+    """Sent when a fine-tuning job has failed."""
+
+    created_at: int
+    """The Unix timestamp (in seconds) of when the fine-tuning job failed."""
+
+    id: str
+    """The unique ID of the event."""
+
+    data: WebhookFineTuningJobFailedData
+    """Event data payload."""
+
+    object: Literal["event"] | str | None = None
+    """The object of the event. Always `event`."""
+
+    type: Literal["fine_tuning.job.failed"] | str
+    """The type of the event. Always `fine_tuning.job.failed`."""
+
+
+class WebhookFineTuningJobFailedData(_Model):
+    """Event data payload."""
+
+    id: str
+    """The unique ID of the fine-tuning job."""
+
+
+class WebhookFineTuningJobSucceeded(_Model):
+    """Sent when a fine-tuning job has succeeded."""
+
+    created_at: int
+    """The Unix timestamp (in seconds) of when the fine-tuning job succeeded."""
+
+    id: str
+    """The unique ID of the event."""
+
+    data: WebhookFineTuningJobSucceededData
+    """Event data payload."""
+
+    object: Literal["event"] | str | None = None
+    """The object of the event. Always `event`."""
+
+    type: Literal["fine_tuning.job.succeeded"] | str
+    """The type of the event. Always `fine_tuning.job.succeeded`."""
+
+
+class WebhookFineTuningJobSucceededData(_Model):
+    """Event data payload."""
+
+    id: str
+    """The unique ID of the fine-tuning job."""
 
 
 ChatCompletionRequestAssistantMessageContentPart: TypeAlias = (
@@ -1665,3 +1750,11 @@ value. See the
 [reasoning guide](https://platform.openai.com/docs/guides/reasoning)
 for model-specific support.
 """
+
+
+UnwrapWebhookEvent: TypeAlias = (
+    WebhookFineTuningJobCancelled
+    | WebhookFineTuningJobFailed
+    | WebhookFineTuningJobSucceeded
+)
+"""Any event the API sends to a webhook endpoint (`client.webhooks.unwrap()` parses one)."""

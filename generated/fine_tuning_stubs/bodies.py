@@ -775,7 +775,7 @@ class RunGraderRequest(_Strict):
 the `item` namespace. See [the guide](/docs/guides/graders) for more details.
 """
 
-    model_sample_: str = _Field(alias="model_sample")
+    api_model_sample: str = _Field(alias="model_sample")
     """The model sample to be evaluated. This value will be used to populate
 the `sample` namespace. See [the guide](/docs/guides/graders) for more details.
 The `output_json` variable will be populated if the model sample is a

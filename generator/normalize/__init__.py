@@ -11,8 +11,10 @@ from typing import Any
 from ..diagnostics import Diagnostic, Location, pointer_join
 from ..ir import Api, Array, Literal, Map, Model, Primitive, Ref, Security, Server, Source, Type, Union_
 from ..loader import Document, SpecSet
+from ..names import WEBHOOK_NAMES
 from .operations import OperationNormalizer, disambiguate, named_by_config, paged_by_config, requirements, servers
 from .schemas import SchemaNormalizer
+from .webhooks import webhooks
 
 
 def normalize(
@@ -21,6 +23,7 @@ def normalize(
     methods: tuple[tuple[str, tuple[str, ...]], ...] = (),
     where: Callable[[str], Location] = Location,
     pagination: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (),
+    deprecated_methods: tuple[tuple[str, str], ...] = (),
 ) -> Api:
     """Fold the root documents, in path order, into one Api; problems go to `diagnostics`.
     `methods` are the method names `[tool.ftgen.methods]` gives; `where` locates its keys."""
@@ -34,11 +37,12 @@ def normalize(
             schemas.type_of(
                 doc, "#", {"$ref": f"#/components/schemas/{name.replace('~', '~0').replace('/', '~1')}"}, (name,)
             )
-    operations = disambiguate(operations, diagnostics, specset)
+    events = webhooks(documents, specset, schemas, diagnostics)
+    operations = disambiguate(operations, diagnostics, specset, frozenset(WEBHOOK_NAMES if events else ()))
     if pagination:
         operations = paged_by_config(operations, pagination, ops, diagnostics, where)
     if methods:
-        operations = named_by_config(operations, methods, diagnostics, where)
+        operations = named_by_config(operations, methods, diagnostics, where, deprecated_methods)
     # Inline models were built under tokens: now that every name is claimed, they get theirs.
     names = schemas.names.resolve()
     diagnostics += schemas.names.diagnostics
@@ -61,6 +65,7 @@ def normalize(
         servers=servers(first.get("servers")) or (Server("/"),),  # OpenAPI's default: where the spec is served
         security=requirements(first["security"]) if isinstance(first.get("security"), list) else (),
         security_schemes=_schemes(documents[0]) if documents else (),
+        webhooks=tuple(renamed(w, rename) for w in events),
     )
 
 

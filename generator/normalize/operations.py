@@ -35,7 +35,7 @@ from ..ir import (
     Union_,
 )
 from ..loader import Document, SpecSet
-from ..names import attribute_name, field_name, pascal, snake, split_run_together, unique
+from ..names import CLIENT_NAMES, RESOURCE_NAMES, attribute_name, field_name, pascal, snake, split_run_together, unique
 from ..positions import follow, is_extension
 from .schemas import Hint, SchemaNormalizer
 
@@ -436,6 +436,8 @@ class OperationNormalizer:
         query = {p.wire_name for p in parameters if p.location == "query"}
         fields = set(self._fields(response))
         rule = self._linked(query, fields, response, headers) or _counted(query, fields)
+        if rule is None and items == "data" and "object" in fields:
+            rule = ("single", "", "", "")  # OpenAI's list envelope without a cursor: one page, as openai-python has it
         return None if rule is None else Pagination(item, rule[0], items, *rule[1:])
 
     def _linked(
@@ -510,8 +512,14 @@ LIMIT_PARAMS = ("limit", "count", "size", "page_size", "pageSize", "per_page", "
 PAGE_PARAMS = ("page", "page_number", "pageNumber")
 
 
-def disambiguate(operations: list[Operation], diagnostics: list[Diagnostic], specset: SpecSet) -> list[Operation]:
-    """Operations that land on the same resource method all take their operationId's name."""
+def disambiguate(
+    operations: list[Operation],
+    diagnostics: list[Diagnostic],
+    specset: SpecSet,
+    client_names: frozenset[str] = frozenset(),
+) -> list[Operation]:
+    """Operations that land on the same resource method all take their operationId's name;
+    none takes a name the client has (CLIENT_NAMES, and `client_names` besides)."""
     slots: dict[tuple[tuple[str, ...], str], list[int]] = {}
     for i, op in enumerate(operations):
         slots.setdefault((op.resource, op.name), []).append(i)
@@ -523,6 +531,7 @@ def disambiguate(operations: list[Operation], diagnostics: list[Diagnostic], spe
             for i in indexes:
                 if len(plain) != 1 or i != plain[0]:
                     out[i] = replace(out[i], name=_id_name(out[i]))
+    out = [_clear_of_client(op, CLIENT_NAMES | client_names) for op in out]
     # A method may not shadow a sub-resource attribute of the same class.
     children = {(op.resource[:-1], op.resource[-1]) for op in out if op.resource}
     out = [
@@ -541,6 +550,17 @@ def disambiguate(operations: list[Operation], diagnostics: list[Diagnostic], spe
         final[(op.resource, op.name)] = op
         ids[op.operation_id] = op
     return out
+
+
+def _clear_of_client(op: Operation, client_names: frozenset[str] = CLIENT_NAMES) -> Operation:
+    """The operation with `_` after a name the client or every resource has already
+    (`client.copy`, `client.send`, `x.with_raw_response`)."""
+    resource = tuple(
+        s + "_" if s in RESOURCE_NAMES or (i == 0 and s in client_names) else s for i, s in enumerate(op.resource)
+    )
+    taken = RESOURCE_NAMES if resource else RESOURCE_NAMES | client_names
+    name = op.name + "_" if op.name in taken else op.name
+    return replace(op, resource=resource, name=name) if (resource, name) != (op.resource, op.name) else op
 
 
 _ID_VERBS = frozenset({"get", "list", "create", "update", "delete", "retrieve", "modify", "replace", "set", "add",
@@ -586,7 +606,7 @@ def paged_by_config(
             style = values["style"]
             usual = {"cursor": ("after", "id", "has_more"), "cursor_field": ("cursor", "next_cursor", ""),
                      "offset": ("offset", "", ""), "page": ("page", "", ""), "next_url": ("", "next", ""),
-                     "link": ("", "", "")}[style]  # fmt: skip
+                     "link": ("", "", ""), "single": ("", "", "")}[style]  # fmt: skip
             param, field, more = (
                 values.get("param", usual[0]),
                 values.get("field", usual[1]),
@@ -604,6 +624,7 @@ def named_by_config(
     methods: tuple[tuple[str, tuple[str, ...]], ...],
     diagnostics: list[Diagnostic],
     where: Callable[[str], Location],
+    deprecated: tuple[tuple[str, str], ...] = (),
 ) -> list[Operation]:
     """Operations renamed as `[tool.ftgen.methods]` says: an operation (`GET /path`, or its
     operationId) -> its dotted name, then aliases on the same resource. A name for nothing, an
@@ -620,14 +641,19 @@ def named_by_config(
             problem = f"{key!r} is no operation of the spec (write `GET /path` or an operationId)"
         elif any(tuple(a.split(".")[:-1]) != resource for a in names[1:]):
             problem = f"the aliases of {names[0]!r} must be on its resource ({'.'.join(resource)})"
+        elif taken_by_client := [n for n in names if _clear_of_client(_named(out[i], n)) != _named(out[i], n)]:
+            problem = f"{taken_by_client[0]!r} would hide what every client has of its own; name it otherwise"
         else:
-            out[i] = replace(out[i], resource=resource, name=name, aliases=tuple(a.split(".")[-1] for a in names[1:]))
+            messages = dict(deprecated)
+            warned = tuple((a.split(".")[-1], messages[a]) for a in names[1:] if a in messages)
+            aliases = tuple(a.split(".")[-1] for a in names[1:] if a not in messages)
+            out[i] = replace(out[i], resource=resource, name=name, aliases=aliases, deprecated_aliases=warned)
             continue
         diagnostics.append(Diagnostic.of("config", where(f"methods/{key}"), problem))
     taken: dict[tuple[str, ...], str] = {}
     resources = {op.resource[:n] for op in out for n in range(1, len(op.resource) + 1)}
     for op in out:
-        for name in (op.name, *op.aliases):
+        for name in op.names:
             dotted = ".".join((*op.resource, name))
             clash = taken.get((*op.resource, name)) or ("a resource" if (*op.resource, name) in resources else None)
             if clash is not None:
@@ -636,6 +662,11 @@ def named_by_config(
                 diagnostics.append(Diagnostic.of("config", where(f"methods/{key}"), message))
             taken[(*op.resource, name)] = f"{op.http_method} {op.path}"
     return out
+
+
+def _named(op: Operation, dotted: str) -> Operation:
+    *resource, name = dotted.split(".")
+    return replace(op, resource=tuple(resource), name=name)
 
 
 def requirements(raw: list[Any]) -> tuple[Requirement, ...]:

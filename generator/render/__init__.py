@@ -18,7 +18,7 @@ import jinja2
 
 from ..ir import Api
 from ..names import env_stem, field_name, unique
-from .client import method_view, resource_views
+from .client import resource_views, root_view
 from .connection import connection_view
 from .docs import doc_rows
 from .models import MODEL, closure, model_view, param_models, typed_dict_view
@@ -26,6 +26,7 @@ from .package import BUILD_REQUIRES, CLIENT_REQUIRES, STUBS_REQUIRES, distributi
 from .signature import parameter
 from .stubs import stub_view
 from .text import docstring, py
+from .webhooks import webhooks_view
 
 # Installed, the templates are package data beside this package; in a checkout, at its top.
 _HERE = Path(__file__).resolve().parent.parent
@@ -48,6 +49,7 @@ class Config:
     training_formats: tuple[tuple[str, str], ...] = ()  # (method, line-format schema name)
     line_length: int = 88  # the formatter's: long parameter annotations are parenthesized as black would
     layout: str = "flat"  # or "package": with pyproject.toml and README.md, installable
+    platform_headers: str = ""  # the prefix of the headers naming language, OS and retry count
 
 
 # ---------------------------------------------------------------- environment
@@ -90,13 +92,22 @@ def render(api: Api, config: Config) -> dict[str, str]:
     root = api.root
     client = config.client_package
     connection = connection_view(api, env_stem(client), config.api_key_env, config.base_url_env)
-    common = {"api": api, "config": config, "generator": GENERATOR_NAME, "connection": connection}
+    webhooks = webhooks_view(api)
+    common = {
+        "api": api, "config": config, "generator": GENERATOR_NAME, "connection": connection, "webhooks": webhooks
+    }  # fmt: skip
+    resources = {
+        "sync_resources": resource_views(api, root, False),
+        "async_resources": resource_views(api, root, True),
+        "root_views": {"sync": root_view(api, root, False), "async": root_view(api, root, True)},
+    }
     files = {
         f"{client}/__init__.py": env.get_template("client/__init__.py.j2").render(**common),
         f"{client}/_runtime.py": _runtime("_runtime.py"),
         f"{client}/_wire.py": _runtime("_wire.py"),
         f"{client}/_connect.py": _runtime("_connect.py"),
         f"{client}/_streaming.py": _runtime("_streaming.py"),
+        f"{client}/_response.py": _runtime("_response.py"),
         f"{client}/_base.py": _runtime("_base.py"),
         f"{client}/_public.py": _runtime("_public.py"),
         f"{client}/_constants.py": env.get_template("client/_constants.py.j2").render(
@@ -104,24 +115,21 @@ def render(api: Api, config: Config) -> dict[str, str]:
         ),
         f"{client}/models.py": env.get_template("client/models.py.j2").render(
             models=[model_view(m) for m in api.models],
-            aliases=[(a.name, MODEL(a.type).text, a.description) for a in api.aliases],
+            aliases=[(a.name, MODEL(a.type).text, a.description) for a in api.aliases]
+            + ([(webhooks.union, webhooks.annotation, webhooks.doc)] if webhooks else []),
             **common,
         ),
         f"{client}/params.py": env.get_template("client/params.py.j2").render(
             typed_dicts=[typed_dict_view(m) for m in param_models(api)], **common
         ),
-        f"{client}/client.py": env.get_template("client/client.py.j2").render(
-            sync_resources=resource_views(api, root, False),
-            async_resources=resource_views(api, root, True),
-            sync_root=[method_view(op, False) for op in root.operations],
-            async_root=[method_view(op, True) for op in root.operations],
-            top=[(c.attr, c.class_name) for c in root.children],
-            **common,
-        ),
+        f"{client}/client.py": env.get_template("client/client.py.j2").render(**resources, **common),
+        f"{client}/_wrappers.py": env.get_template("client/_wrappers.py.j2").render(**resources, **common),
         f"{client}/py.typed": "",
         f"{client}/{USER_OWNED}": env.get_template("client/custom.py.j2").render(**common),
         "API.md": env.get_template("docs/API.md.j2").render(rows=doc_rows(api), **common),
     }
+    if webhooks:
+        files[f"{client}/_webhooks.py"] = _runtime("_webhooks.py")
     names = {m.name for m in api.models}
     formats = [(method, model) for method, model in config.training_formats if model in names]
     if formats:  # the spec has line formats of training files: a checker for them

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..annotate import Annotation
 from ..ir import Api, Body, Field, Literal, Operation, Parameter, Primitive, Ref, Resource
@@ -13,10 +13,10 @@ from .signature import Arg
 
 @dataclass(frozen=True)
 class Warning_:
-    """A DeprecationWarning a method gives: always, or only when the caller passes `when_passed`."""
+    """A DeprecationWarning a method gives when called (deprecated arguments are documented
+    and left to type checkers, as openai-python does: docs/decisions.md, "Deprecations")."""
 
     message: str
-    when_passed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,13 @@ class ResourceView:
     children: list[tuple[str, str]]  # (attribute, class name)
     methods: list[MethodView]
     wait: WaitView | None = None
+    label: str = ""  # how users reach it: `client.fine_tuning.jobs`
+
+    @property
+    def wrapped(self) -> list[str]:
+        """The methods `with_raw_response` and `with_streaming_response` offer: every operation's
+        (its aliases too), not the download streams, which are streams already."""
+        return [name for m in self.methods if not m.call.verb == "request_stream" for name in (m.name, *m.aliases)]
 
 
 def _dict_expr(entries: list[tuple[str, str]]) -> str:
@@ -162,11 +169,8 @@ def label(op: Operation) -> str:
 
 
 def _warnings(op: Operation) -> list[Warning_]:
-    """A deprecated operation warns at every call; a deprecated argument only when passed."""
-    found = [Warning_(label(op))] if op.deprecated else []
-    deprecated = [(p.name, p.wire_name, "parameter") for p in op.parameters if p.location != "path" and p.deprecated]
-    deprecated += [(f.name, f.wire_name, "argument") for f in (op.body.fields if op.body else ()) if f.deprecated]
-    return found + [Warning_(f"the {wire!r} {kind} of {label(op)}", name) for name, wire, kind in deprecated]
+    """A deprecated operation warns at every call."""
+    return [Warning_(f"{label(op)} is deprecated")] if op.deprecated else []
 
 
 def _request(op: Operation, accept: str, media: str | None = None) -> tuple[str, ...]:
@@ -208,14 +212,20 @@ def _request(op: Operation, accept: str, media: str | None = None) -> tuple[str,
     return (repr(op.http_method), path, *kwargs, OPTIONS)
 
 
+def _described(description: str, default: object, deprecated: bool) -> str:
+    return ("Deprecated. " if deprecated else "") + description + default_doc(default)
+
+
 def _doc(op: Operation, stream: bool) -> str:
     doc = "\n\n".join(part for part in (op.summary, op.description if op.description != op.summary else "") if part)
     if op.deprecated:
         doc = f"Deprecated: {doc}"
     doc += f"\n\n`{op.http_method} {op.path}` ({op.operation_id})"
     body_fields: tuple[Field, ...] = op.body.fields if op.body else ()
-    documented = [(p.name, p.description + default_doc(p.default)) for p in op.parameters if p.description]
-    documented += [(f.name, f.description + default_doc(f.default)) for f in body_fields if f.description]
+    documented = [(p.name, _described(p.description, p.default, p.deprecated)) for p in op.parameters
+                  if p.description or p.deprecated]  # fmt: skip
+    documented += [(f.name, _described(f.description, f.default, f.deprecated)) for f in body_fields
+                   if f.description or f.deprecated]  # fmt: skip
     if documented:
         doc += "\n\nArgs:\n" + "\n".join(
             f"    {name}: " + text.replace("\n", "\n        ") for name, text in documented
@@ -254,6 +264,16 @@ def method_view(op: Operation, is_async: bool, stream: bool = False) -> MethodVi
     warnings = _warnings(op)
     return MethodView(name, _doc(op, stream), positional, keyword, returns, warnings, call, is_async,
                       () if stream else op.aliases, overloads, branches)  # fmt: skip
+
+
+def method_views(op: Operation, is_async: bool) -> list[MethodView]:
+    """The method of an operation, and one per alias the config deprecates: the same method
+    under the alias's name, giving its warning first (openai-python's `permissions.retrieve`)."""
+    main = method_view(op, is_async)
+    views = [main]
+    for alias, message in op.deprecated_aliases:
+        views.append(replace(main, name=alias, warnings=[Warning_(message), *main.warnings], aliases=()))
+    return views
 
 
 def _stream_overloads(
@@ -335,13 +355,41 @@ def wait_view(api: Api, resource: Resource) -> WaitView | None:
     return WaitView(retrieve.parameters[0].name, job, event, terminal, events)
 
 
+# What client.py names besides its resource classes, which none of those may be called.
+MODULE_NAMES = frozenset({"TYPE_CHECKING", "Any", "Dict", "List", "Literal", "overload", "cached_property"})
+
+
+def class_names(root: Resource) -> dict[tuple[str, ...], str]:
+    """Each resource's class (its path -> the sync class's name; the root's is `Client`), so
+    that no two classes of client.py share a name: not those of two paths (`/fine/jobs` and
+    `/fine_jobs`), nor the `Async...`, `...WithRawResponse` and `...WithStreamingResponse`
+    classes made from them (`/async/things` beside `/things`), nor an imported name (`/list`)."""
+    taken = set(MODULE_NAMES)
+    out: dict[tuple[str, ...], str] = {}
+    for resource in root.walk():
+        name = resource.class_name if resource.path else "Client"
+        while _classes_of(name) & taken:
+            name += "_"
+        taken |= _classes_of(name)
+        out[resource.path] = name
+    return out
+
+
+def _classes_of(name: str) -> set[str]:
+    return {f"{flavour}{name}{wrapper}" for flavour in ("", "Async") for wrapper in WRAPPERS}
+
+
+WRAPPERS = ("", "WithRawResponse", "WithStreamingResponse")  # a resource's classes, the template's names
+
+
 def resource_views(api: Api, root: Resource, is_async: bool) -> list[ResourceView]:
     """Children before parents, so each class exists before a parent instantiates it."""
     prefix = "Async" if is_async else ""
+    named = class_names(root)
     out = []
     for resource in sorted(root.walk()[1:], key=lambda r: (-len(r.path), r.path)):
-        children = [(c.attr, prefix + c.class_name) for c in resource.children]
-        methods = [method_view(op, is_async) for op in resource.operations]
+        children = [(c.attr, prefix + named[c.path]) for c in resource.children]
+        methods = [view for op in resource.operations for view in method_views(op, is_async)]
         # A binary download also streams: `content_stream(...)` beside `content(...)`.
         names = {op.name for op in resource.operations}
         methods += [
@@ -351,5 +399,18 @@ def resource_views(api: Api, root: Resource, is_async: bool) -> list[ResourceVie
         ]
         label = ".".join(resource.path)
         doc = f"Operations under `client.{label}`."
-        out.append(ResourceView(prefix + resource.class_name, doc, children, methods, wait_view(api, resource)))
+        view = ResourceView(
+            prefix + named[resource.path], doc, children, methods, wait_view(api, resource), f"client.{label}"
+        )
+        out.append(view)
     return out
+
+
+def root_view(api: Api, root: Resource, is_async: bool) -> ResourceView:
+    """The client itself as a resource: its top-level groups and the operations at its root
+    (for its `with_raw_response` and `with_streaming_response`)."""
+    prefix = "Async" if is_async else ""
+    named = class_names(root)
+    children = [(c.attr, prefix + named[c.path]) for c in root.children]
+    methods = [view for op in root.operations for view in method_views(op, is_async)]
+    return ResourceView(f"{prefix}Client", "", children, methods, label="client")

@@ -11,15 +11,15 @@ this API when it is not given (`<STEM>_<ARGUMENT>`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..annotate import Annotation
 from ..ir import Api, Requirement, Security, Server
-from ..names import attribute_name, field_name, unique
+from ..names import CLIENT_NAMES, RESOURCE_NAMES, WEBHOOK_NAMES, attribute_name, field_name, unique
 from .signature import Arg
 
 # The constructor's own arguments, after the credentials and servers.
-RESERVED = ("base_url", "server", "timeout", "max_retries", "default_headers", "http_client")
+RESERVED = ("base_url", "server", "timeout", "max_retries", "default_headers", "default_query", "http_client")
 TOKEN = Annotation("_connect.TokenSource | None", union=True, nullable=True)
 TEXT = Annotation("str | None", union=True, nullable=True)
 
@@ -31,6 +31,12 @@ class CredentialView:
     envs: tuple[str, ...]  # the environment variable of each argument
     build: str  # what `__init__` hands the runtime for this scheme, from its arguments
     constant: str  # the scheme in `_constants.SCHEMES`
+    attribute: str = ""  # a one-argument scheme's: the client keeps the key there (`client.api_key`)
+
+    @property
+    def given(self) -> str:
+        """What `__init__` hands the runtime: the attribute set from `build`, or `build`."""
+        return f"self.{self.attribute}" if self.attribute else self.build
 
 
 @dataclass(frozen=True)
@@ -42,13 +48,27 @@ class ConnectionView:
     security: str  # `SECURITY`
     base_url_env: str
     doc: str
+    log_env: str = ""  # `<API>_LOG=info|debug`
+    webhook_secret_env: str = ""  # where the API has webhooks: the secret that checks them
 
     @property
     def args(self) -> list[Arg]:
         own = [a for c in self.credentials for a in c.args]
         own.append(Arg("base_url", Annotation("str | httpx.URL | None", union=True, nullable=True), "None"))
         own += [self.choice] if self.choice else []
-        return own + [arg for _, arg in self.variables]
+        own += [arg for _, arg in self.variables]
+        return own + ([Arg("webhook_secret", TEXT, "None")] if self.webhook_secret_env else [])
+
+    def copy_args(self, prefix: str) -> list[Arg]:
+        """`copy()`'s: every constructor argument, each left as it is unless given."""
+        settings = [
+            Arg("timeout", Annotation("_rt.Timeout")),
+            Arg("max_retries", Annotation("int")),
+            Arg("default_headers", Annotation("_rt.Headers | None", union=True, nullable=True)),
+            Arg("default_query", Annotation("_rt.Query | None", union=True, nullable=True)),
+            Arg("http_client", Annotation(f"httpx.{prefix}Client")),
+        ]
+        return [Arg(a.name, a.annotation, omittable=True) for a in [*self.args, *settings]]
 
 
 def _kind(scheme: Security) -> str:
@@ -102,25 +122,35 @@ def connection_view(api: Api, stem: str, api_key_env: str, base_url_env: str) ->
     if not used:  # nothing required: a credential given is sent, else none
         used = list(schemes)
         security = tuple(((name, ()),) for name in used) + ((),)
-    taken = set(RESERVED)
+    taken = set(RESERVED) | (WEBHOOK_NAMES if api.webhooks else set())
     credentials = []
     if not used:  # no scheme at all: an `api_key` given goes as a bearer token
         schemes["bearer"] = Security("bearer", "http", scheme="bearer")
         used, security = ["bearer"], ((("bearer", ()),), ())
+    # A key is kept as `client.<argument>` (openai-python's `client.api_key`) where that shadows
+    # nothing the client has: its own names, its root's resources and methods.
+    shadowed = CLIENT_NAMES | RESOURCE_NAMES | {c.attr for c in api.root.children}
+    shadowed |= {n for op in api.root.operations for n in op.names}
     for name in used:
-        credentials.append(_credential(schemes[name], len(used) == 1, taken, stem, api_key_env))
+        credential = _credential(schemes[name], len(used) == 1, taken, stem, api_key_env)
+        credentials.append(replace(credential, attribute="") if credential.attribute in shadowed else credential)
     variables = _variables(api, taken)
     choice = None
     if len(api.servers) > 1:
         choice = Arg("server", Annotation("int"), "0")
     doc = _doc(api, credentials, variables, choice, base_url_env)
     servers = "(" + "".join(_server(s) + ", " for s in api.servers) + ")"
-    return ConnectionView(tuple(credentials), variables, choice, servers, _requirements(security), base_url_env, doc)
+    # The API's own variables are named as its key's: OPENAI_API_KEY, so OPENAI_LOG.
+    prefix = api_key_env.removesuffix("_API_KEY") if api_key_env.endswith("_API_KEY") else stem
+    return ConnectionView(
+        tuple(credentials), variables, choice, servers, _requirements(security), base_url_env, doc, f"{prefix}_LOG",
+        f"{prefix}_WEBHOOK_SECRET" if api.webhooks else "",
+    )  # fmt: skip
 
 
 def _credential(scheme: Security, alone: bool, taken: set[str], stem: str, api_key_env: str) -> CredentialView:
     names = _names(scheme, alone, taken)
-    envs = tuple(api_key_env if n == "api_key" else f"{stem}_{n.upper()}" for n in names)
+    envs = tuple(api_key_env if n == "api_key" else f"{stem}_{n.rstrip('_').upper()}" for n in names)
     kind = _kind(scheme)
     args: tuple[Arg, ...]
     if kind == "basic":
@@ -146,7 +176,7 @@ def _credential(scheme: Security, alone: bool, taken: set[str], stem: str, api_k
     constant = (
         f"Scheme({kind_word!r}, {location!r}, {parameter!r}, {prefix!r}, {argument!r}, {env!r}, {scheme.token_url!r})"
     )
-    return CredentialView(scheme.name, args, envs, build, constant)
+    return CredentialView(scheme.name, args, envs, build, constant, names[0] if len(args) == 1 else "")
 
 
 def _variables(api: Api, taken: set[str]) -> tuple[tuple[str, Arg], ...]:

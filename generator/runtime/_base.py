@@ -23,6 +23,13 @@ class APIModel(pydantic.BaseModel):
         defer_build=True,
     )
 
+    @property
+    def _request_id(self) -> str | None:
+        """The `x-request-id` of the response this object was parsed from (openai-python's)."""
+        from ._runtime import request_id
+
+        return request_id(self)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON object, by wire names, without fields that were never set."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)

@@ -7,6 +7,8 @@ it is written (generator/runtime/).
 from ._connect import Scheme, Security, Server
 
 BASE_URL_ENV = "OPENAI_BASE_URL"
+LOG_ENV = "OPENAI_LOG"
+WEBHOOK_SECRET_ENV = "OPENAI_WEBHOOK_SECRET"
 SERVERS: tuple[Server, ...] = (Server("https://api.openai.com/v1"),)
 SCHEMES: dict[str, Scheme] = {
     "ApiKeyAuth": Scheme(
@@ -15,3 +17,4 @@ SCHEMES: dict[str, Scheme] = {
 }
 SECURITY: Security = ((("ApiKeyAuth", ()),),)
 USER_AGENT = "fine_tuning_client/runtime"
+PLATFORM_HEADERS = "X-Stainless"  # a header-name prefix; "": none sent

@@ -26,6 +26,7 @@ from ..ir import (
     Map,
     Model,
     Operation,
+    Pagination,
     Parameter,
     Primitive,
     Ref,
@@ -256,8 +257,10 @@ class Comparer:
             self.type(o.response, n.response, response)
         if o.status_code != n.status_code:
             self.add("response-status-changed", f"{response.label}: {o.status_code} -> {n.status_code}", response)
-        if (o.pagination is None) != (n.pagination is None):
-            change = "now returns pages" if n.pagination else "no longer returns pages"
+        old_style, new_style = _paging(o.pagination), _paging(n.pagination)
+        if old_style != new_style:
+            change = f"pages {old_style} -> {new_style}" if old_style and new_style else (
+                "now returns pages" if new_style else "no longer returns pages")  # fmt: skip
             self.add("pagination-changed", f"`{sym}()` {change}", where)
 
     def media_types(self, old: tuple[str, ...], new: tuple[str, ...], where: _Where) -> None:
@@ -734,3 +737,8 @@ def describe(t: Type) -> str:
     if isinstance(t, Ref):
         return t.name
     return " | ".join(describe(m) for m in t.members) or "nothing"
+
+
+def _paging(pagination: Pagination | None) -> str:
+    """How a caller walks the pages: "" when the result is not a page, "single" when it has one."""
+    return "" if pagination is None else pagination.style

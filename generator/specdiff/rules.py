@@ -50,7 +50,7 @@ _TABLE = [
     (
         "pagination-changed",
         B,
-        "a list operation gained or lost cursor pagination",
+        "a list operation gained, lost or changed how it pages",
         "the `after` parameter dropped: `list()` no longer pages",
     ),
     (

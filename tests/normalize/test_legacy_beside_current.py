@@ -36,4 +36,5 @@ def test_docstrings_say_which_is_legacy() -> None:
     assert "legacy" in (models.FineTune.__doc__ or "")
     assert (client.FineTunes.create.__doc__ or "").startswith("Deprecated:")
     assert "/fine-tunes" in (client.FineTunes.create.__doc__ or "")
-    assert "Deprecated" not in (client.FineTuningJobs.create.__doc__ or "")
+    assert not (client.FineTuningJobs.create.__doc__ or "").startswith("Deprecated")
+    assert "hyperparameters: Deprecated." in (client.FineTuningJobs.create.__doc__ or "")  # the argument only

@@ -124,7 +124,8 @@ def test_the_full_openai_spec_has_none_of_the_name_defects(tmp_path: Path) -> No
         ('"GET /jobs/{id}" = "jobs.list"', 5, "methods/GET ~1jobs~1{id}",
          "'jobs.list' names GET /jobs/{id} and GET /jobs too"),
         ('"listJobs" = "jobs"', 5, "methods/listJobs",
-         "'listJobs': a dotted method name (`fine_tuning.jobs.list_events`) or a list of them"),
+         "'listJobs': a dotted method name (`fine_tuning.jobs.list_events`) or a list of them, "
+         'aliases also as `{name = ..., deprecated = "message"}`'),
     ],
 )  # fmt: skip
 def test_a_method_name_in_the_config_that_cannot_be_is_a_located_error(

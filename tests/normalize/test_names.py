@@ -146,7 +146,7 @@ def test_identifier_rules() -> None:
     assert field_name("class") == "class_"
     assert field_name("fine-tune-id") == "fine_tune_id"
     assert field_name("2fa") == "field_2fa"
-    assert field_name("model_config") == "model_config_"
+    assert field_name("model_config") == "api_model_config"  # openai-python's spelling
     assert field_name("json") == "json_"
     assert field_name("naïve") == "naive"
     assert field_name("名前").isidentifier() and field_name("名前").isascii()
