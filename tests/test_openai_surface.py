@@ -9,7 +9,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import openai
@@ -107,3 +109,18 @@ def test_every_json_key_has_openais_attribute_name() -> None:
     shared = theirs.keys() & ours.keys()
     assert len(shared) >= 100 and "model_grader_parse_error" in shared  # a real comparison
     assert {k: ours[k] for k in shared if ours[k] != theirs[k]} == {}
+
+
+def test_api_md_lists_every_name_a_route_is_called_by() -> None:
+    """README's tour calls `permissions.retrieve`: API.md must find it beside `list`."""
+    api_md = (Path(fine_tuning_client.__file__).parents[1] / "API.md").read_text()
+    listed = set(re.findall(r"`(client\.[\w.]+\(\))`", api_md))
+    for resource in ("jobs", "checkpoints.permissions", "alpha.graders"):
+        owner: Any = fine_tuning_client.Client(api_key="k").fine_tuning
+        for part in resource.split("."):
+            owner = getattr(owner, part)
+        for name, _ in inspect.getmembers(type(owner), inspect.isfunction):
+            if not name.startswith("_") and name != "wait":
+                assert f"client.fine_tuning.{resource}.{name}()" in listed, name
+    row = next(line for line in api_md.splitlines() if "permissions.retrieve()" in line)
+    assert "permissions.list()" in row and "(deprecated alias)" in row

@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 
-from ..diagnostics import Location
+from ..diagnostics import Location, pointer_join
 from ..ir import (
     MISSING,
     NONE,
@@ -78,6 +78,12 @@ class _Where:
         return request if self.direction == "request" else response
 
 
+# Findings about names and wording: two types that differ only by these are equivalent.
+UNSTRUCTURAL = frozenset({
+    "description-changed", "model-renamed", "model-removed", "request-class-changed", "response-class-changed",
+    "request-variant-added", "response-variant-added", "request-variant-removed", "response-variant-removed",
+})  # fmt: skip
+
 # Rules that differ only by side and kind of change: (request rule, response rule).
 TYPE_RULES = {
     "widened": ("request-type-widened", "response-type-widened"),
@@ -136,13 +142,13 @@ class Comparer:
             self.old_models, self.new_models = parent.old_models, parent.new_models
             self.equivalents, self.assumed = parent.equivalents, parent.assumed
         self.found: dict[tuple[str, str, str, str], tuple[Finding, _Where]] = {}
-        self.compared: set[tuple[str, str, str]] = set()
+        self.compared: set[tuple[str, str, str]] = set()  # (old model, new model, direction) walked
 
     # ------------------------------------------------------------ recording
     def add(self, rule: str, message: str, where: _Where) -> None:
         assert rule in RULES, rule
         if self.scratch:
-            if rule != "description-changed":
+            if rule not in UNSTRUCTURAL:
                 raise _Differs
             return
         finding = Finding(rule, message, self.old.location(where.old), self.new.location(where.new), where.symbols)
@@ -164,7 +170,31 @@ class Comparer:
             else:
                 self.operation(old_ops[key], op)
         self.api()
+        self.removed_names()
         return self.attach_operations()
+
+    def removed_names(self) -> None:
+        """Components whose class (or alias) the new client no longer has, paired with nothing
+        the comparison walked: `from pkg.models import Breed3` fails, whatever the shapes say.
+        An alias of the same type under one new name is renamed. Inline models' names are
+        the generator's, and go with a structural change that says more."""
+        paired = {old for old, _, _ in self.compared}
+        old_aliases = {a.name: a for a in self.old.api.aliases}
+        new_aliases = {a.name: a for a in self.new.api.aliases}
+        for model in self.old.api.models:
+            if model.name not in self.new_models and model.name not in paired and _declared(model.source):
+                where = _Where("request", f"`{model.name}`", model.source, None, (model.name,))
+                self.add("model-removed", f"{where.label} is no longer generated", where)
+        for name, alias in old_aliases.items():
+            if name in new_aliases or not _declared(alias.source):
+                continue
+            alike = [a for a in new_aliases.values() if a.name not in old_aliases and a.type == alias.type]
+            if len(alike) == 1:
+                where = _Where("request", f"`{name}`", alias.source, alike[0].source, (name, alike[0].name))
+                self.add("model-renamed", f"{where.label} is now `{alike[0].name}`", where)
+            else:
+                where = _Where("request", f"`{name}`", alias.source, None, (name,))
+                self.add("model-removed", f"{where.label} is no longer generated", where)
 
     def api(self) -> None:
         """What applies to every operation: servers, the default security, security schemes."""
@@ -180,14 +210,25 @@ class Comparer:
         inheriting = tuple(
             sorted(symbol(op) + "()" for op in n.operations if op.security is None)
         )  # the operations the API's own `security` applies to
-        self.security(o.security, n.security, replace(top, label="the API's default security", symbols=inheriting))
+        default = replace(
+            top,
+            label="the API's default security",
+            old=_security_source(o),
+            new=_security_source(n),
+            symbols=inheriting,
+        )
+        self.security(o.security, n.security, default, _sent(o, o.security, inherited=True))
         # Only schemes the compared operations may use: a slice keeps others in components.
         used = _schemes_used(o) | _schemes_used(n)
         old_schemes = {s.name: s for s in o.security_schemes if s.name in used}
         new_schemes = {s.name: s for s in n.security_schemes if s.name in used}
         for name in sorted(old_schemes.keys() | new_schemes.keys()):
             so, sn = old_schemes.get(name), new_schemes.get(name)
-            where = _Where("request", f"security scheme `{name}`", so.source if so else None, sn.source if sn else None)
+            # A side without the scheme is located where it would be declared.
+            where = _Where(
+                "request", f"security scheme `{name}`", so.source if so else _scheme_source(o, name),
+                sn.source if sn else _scheme_source(n, name),
+            )  # fmt: skip
             if so is None:
                 self.add("security-scheme-added", f"{where.label} was added", where)
             elif sn is None:
@@ -196,17 +237,31 @@ class Comparer:
                 message = f"{where.label}: {_scheme(so)} -> {_scheme(sn)}"
                 self.add("security-scheme-changed", message, where)
 
-    def security(self, old: tuple[Requirement, ...], new: tuple[Requirement, ...], where: _Where) -> None:
-        """Requirements are alternatives: a caller meets one of them. An old way no new one
-        accepts breaks; a requirement whose scheme stays but needs more scopes breaks too."""
+    def security(
+        self, old: tuple[Requirement, ...], new: tuple[Requirement, ...], where: _Where, sent: set[_Presented]
+    ) -> None:
+        """Requirements are alternatives: a caller meets one of them. Schemes are compared by
+        how their credentials travel, not by name, and `sent` is what a client of the old spec
+        sends when given every credential it takes: a new requirement it meets already is no
+        break. An old way no new one accepts breaks; so do more scopes for the same schemes."""
         anonymous_old, anonymous_new = not old or () in old, not new or () in new
         if anonymous_old and not anonymous_new:
-            self.add("security-added", f"{where.label} now requires credentials", where)
+            if any(a and self.new_presented(a) <= sent for a in new):
+                message = f"{where.label} now requires credentials, sent as the old client sent them"
+                self.add("security-added-as-sent", message, where)
+            else:
+                self.add("security-added", f"{where.label} now requires credentials", where)
             return
         if anonymous_new and not anonymous_old:
             self.add("security-removed", f"{where.label} no longer requires credentials", where)
             return
-        for alternative in old:
+        self.alternatives(old, new, where)
+
+    def alternatives(self, old: tuple[Requirement, ...], new: tuple[Requirement, ...], where: _Where) -> None:
+        """Both sides require credentials: the ways to present them, one by one."""
+        old_presented = [self.old_presented(a) for a in old]
+        new_presented = [self.new_presented(a) for a in new]
+        for alternative, presented in zip(old, old_presented, strict=True):
             if alternative in new or not alternative:
                 continue
             schemes = {name for name, _ in alternative}
@@ -218,12 +273,17 @@ class Comparer:
                     self.add("security-scope-added", f"{where.label} needs scopes {', '.join(added)}", where)
                 if removed:
                     self.add("security-scope-removed", f"{where.label} no longer needs {', '.join(removed)}", where)
-            elif not any(set(a) <= set(alternative) for a in new):
+            elif not any(a <= presented for a in new_presented):
                 self.add("security-requirement-removed", f"{where.label} no longer accepts {_alt(alternative)}", where)
-        for alternative in new:
-            schemes = {name for name, _ in alternative}
-            if alternative not in old and not any({name for name, _ in a} == schemes for a in old):
+        for alternative, presented in zip(new, new_presented, strict=True):
+            if alternative not in old and presented not in old_presented:
                 self.add("security-requirement-added", f"{where.label} also accepts {_alt(alternative)}", where)
+
+    def old_presented(self, alternative: Requirement) -> frozenset[_Presented]:
+        return _presented(self.old.api, alternative)
+
+    def new_presented(self, alternative: Requirement) -> frozenset[_Presented]:
+        return _presented(self.new.api, alternative)
 
     def operation(self, o: Operation, n: Operation) -> None:
         sym = symbol(n)
@@ -243,7 +303,11 @@ class Comparer:
         if o.security is not None or n.security is not None:
             old_security = o.security if o.security is not None else self.old.api.security
             new_security = n.security if n.security is not None else self.new.api.security
-            self.security(old_security, new_security, replace(where, label=f"the security of {where.label}"))
+            at = replace(
+                where, label=f"the security of {where.label}", old=_security_source(self.old.api, o),
+                new=_security_source(self.new.api, n),
+            )  # fmt: skip
+            self.security(old_security, new_security, at, _sent(self.old.api, old_security, o.security is None))
         self.description((o.summary, o.description), (n.summary, n.description), where)
         self.parameters(o, n, sym)
         self.body(o, n, where)
@@ -421,6 +485,8 @@ class Comparer:
 
     def shape(self, o: Type, n: Type, where: _Where) -> None:
         if isinstance(o, Ref) and isinstance(n, Ref):
+            if o.name != n.name:
+                self.class_changed(o.name, n.name, where)
             self.model(o.name, n.name, where.direction)
         elif isinstance(o, Array) and isinstance(n, Array):
             self.constraints(o.constraints, n.constraints, where)
@@ -437,6 +503,17 @@ class Comparer:
             self.union(_members(o), _members(n), where)
         else:
             self.relation(o, n, where)
+
+    def class_changed(self, old_name: str, new_name: str, where: _Where) -> None:
+        """The same place holds a class of another name: the class renamed (said once, at the
+        model), or another class put there (`allOf` grown into an inline model)."""
+        if old_name not in self.new_models and new_name not in self.old_models:
+            mo, mn = self.old_models[old_name], self.new_models[new_name]
+            at = _Where(where.direction, f"`{old_name}`", mo.source, mn.source, (old_name, new_name))
+            self.add("model-renamed", f"{at.label} is now `{new_name}`", replace(at, field=(old_name, new_name, "")))
+        else:
+            rule = where.pick("request-class-changed", "response-class-changed")
+            self.add(rule, f"{where.label} is now `{new_name}`, was `{old_name}`", where)
 
     def relation(self, o: Type, n: Type, where: _Where) -> None:
         """Two different shapes: the new one accepts more (widened), less (narrowed), or other."""
@@ -462,6 +539,7 @@ class Comparer:
         direction = where.direction
         gone = [x for x in o if not any(self.equivalent(x, y, direction) for y in n)]
         new = [y for y in n if not any(self.equivalent(x, y, direction) for x in o)]
+        self.variants(o, n, gone, new, where)
         # A changed member pairs with its successor, so its own changes are reported precisely:
         # the same model name, else the same tag value, else the only member of its shape.
         for pairing in (self._same_name, self._same_tag, _same_shape):
@@ -477,6 +555,28 @@ class Comparer:
             change = "widened" if new else "narrowed"
             message = f"{where.label}: {describe(_one(list(o)))} -> {describe(_one(list(n)))}"
             self.add(where.pick(*TYPE_RULES[change]), message, where)
+
+    def variants(
+        self, o: tuple[Type, ...], n: tuple[Type, ...], gone: list[Type], new: list[Type], where: _Where
+    ) -> None:
+        """Named variants that come or go while the union's values stay (a `Breed3` shaped like
+        `Breed1`): the shapes say nothing, but a caller's class or `isinstance` chain does. One
+        of each, alike, is a renamed variant (class_changed says it)."""
+        old_names = {x.name for x in o if isinstance(x, Ref)}
+        new_names = {y.name for y in n if isinstance(y, Ref)}
+        removed = [x for x in o if isinstance(x, Ref) and x.name not in new_names and x not in gone]
+        added = [y for y in n if isinstance(y, Ref) and y.name not in old_names and y not in new]
+        if len(removed) == len(added) == 1 and self.equivalent(removed[0], added[0], where.direction):
+            self.shape(removed[0], added[0], where)
+            return
+        for x in removed:
+            variant = replace(where, symbols=(*where.symbols, x.name))
+            rule = where.pick("request-variant-removed", "response-variant-removed")
+            self.add(rule, f"{where.label} no longer has the variant `{x.name}`", variant)
+        for y in added:
+            variant = replace(where, symbols=(*where.symbols, y.name))
+            rule = where.pick("request-variant-added", "response-variant-added")
+            self.add(rule, f"{where.label} has a new variant `{y.name}`", variant)
 
     def _same_name(self, x: Type, y: Type) -> bool:
         return isinstance(x, Ref) and isinstance(y, Ref) and x.name == y.name
@@ -609,6 +709,11 @@ class Comparer:
         return sorted(findings, key=lambda f: (-f.level, f.rule, f.symbols, f.message))
 
 
+def _declared(source: Source | None) -> bool:
+    """Named by the spec's author (a component), not by the generator (an inline schema)."""
+    return source is not None and re.fullmatch(r"#/components/schemas/[^/]+", source.pointer) is not None
+
+
 def _scalar_covers(a: Primitive | Literal, b: Type) -> bool:
     """Does the scalar type `a` accept every value of `b` (not a union)?"""
     if isinstance(a, Primitive) and a.kind == "any":
@@ -671,6 +776,50 @@ def _wire_style(p: Parameter) -> str:
 def _schemes_used(api: Api) -> set[str]:
     requirements = [*api.security, *(r for op in api.operations for r in op.security or ())]
     return {name for requirement in requirements for name, _ in requirement}
+
+
+# How a credential travels: (type, then where and under which name). Two schemes alike are
+# one credential to a client, whatever the spec calls them.
+_Presented = tuple[str, ...]
+_BEARER: _Presented = ("http", "bearer")
+
+
+def _presentation(scheme: Security) -> _Presented:
+    if scheme.type == "apiKey":
+        name = scheme.parameter.lower() if scheme.location == "header" else scheme.parameter
+        return ("apiKey", scheme.location, name)
+    if scheme.type == "http":
+        return ("http", scheme.scheme)
+    return (scheme.type, scheme.name)  # oauth2, openIdConnect, mutualTLS: the scheme itself
+
+
+def _presented(api: Api, alternative: Requirement) -> frozenset[_Presented]:
+    schemes = {s.name: s for s in api.security_schemes}
+    return frozenset(_presentation(schemes[n]) if n in schemes else ("unknown", n) for n, _ in alternative)
+
+
+def _sent(api: Api, requirements: tuple[Requirement, ...], inherited: bool) -> set[_Presented]:
+    """What a client generated from `api` sends, given every credential it takes, where
+    `requirements` apply. With no requirement, an operation that inherits (not `security: []`)
+    sends whatever it is given: every declared scheme, or, where the spec declares none, an
+    `api_key` as a bearer token (render/connection.py)."""
+    if not requirements:
+        if not inherited:
+            return set()
+        return {_presentation(s) for s in api.security_schemes} or {_BEARER}
+    return {p for alternative in requirements for p in _presented(api, alternative)}
+
+
+def _security_source(api: Api, op: Operation | None = None) -> Source | None:
+    """The `security` entry that applies: the operation's own, else the API's (located at
+    the document's top where it has none)."""
+    if op is not None and op.security is not None and op.source is not None:
+        return Source(op.source.file, op.source.pointer + "/security")
+    return Source(api.sources[0], "#/security") if api.sources else None
+
+
+def _scheme_source(api: Api, name: str) -> Source | None:
+    return Source(api.sources[0], pointer_join("#/components/securitySchemes", name)) if api.sources else None
 
 
 def _scopes(alternative: Requirement) -> set[str]:

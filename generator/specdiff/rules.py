@@ -165,6 +165,30 @@ _TABLE = [
         "a parameter is written differently on the wire (style, explode, allowReserved, content)",
         "`ids` from `ids=a&ids=b` (form, exploded) to `ids=a,b`",
     ),
+    # names the generated client gives its classes: callers import and annotate with them
+    ("model-renamed", W, "a class of the client has a new name", "`FineTuningJob` -> `Job` (component renamed)"),
+    ("model-removed", W, "a component's class is no longer generated", "`Breed3` dropped from components"),
+    (
+        "request-class-changed",
+        W,
+        "a field or body takes a class of another name, alike in shape",
+        "`allOf: [Breed1]` -> `allOf: [Breed1, Breed3]`",
+    ),
+    ("response-class-changed", W, "a field returns a class of another name, alike in shape", "`Breed1` -> `PetBreed`"),
+    ("request-variant-removed", W, "a union no longer names a variant callers build", "`oneOf` loses `Breed3`"),
+    (
+        "response-variant-removed",
+        N,
+        "a union no longer names a variant that was returned (its branch goes unused)",
+        "`oneOf` loses `Breed3`",
+    ),
+    ("request-variant-added", N, "a union names one more variant callers may build", "`oneOf` gains `Breed3`"),
+    (
+        "response-variant-added",
+        B,
+        "a returned union names a variant callers' isinstance chains do not handle",
+        "`oneOf` gains `Breed3`, shaped like `Breed1`",
+    ),
     # unions and schema keywords
     ("discriminator-added", N, "a union's variants are now told apart by a property", "`propertyName: type` added"),
     (
@@ -206,6 +230,12 @@ _TABLE = [
         B,
         "an operation that took anonymous calls now requires credentials",
         "`security: [{bearer: []}]`",
+    ),
+    (
+        "security-added-as-sent",
+        W,
+        "credentials are now required, as a client of the old spec already sends them",
+        "`security: [{ApiKeyAuth: []}]` (http bearer) where the old spec declared none",
     ),
     ("security-removed", N, "an operation no longer requires credentials", "`security: []`"),
     (

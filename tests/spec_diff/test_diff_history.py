@@ -23,9 +23,11 @@ EXPECTED: dict[str, set[str]] = {
     "finished-at-made-nullable": {"response-field-made-nullable"},
     "suffix-max-length-raised": {"request-max-raised"},
     "method-added-hyperparameters-deprecated": {"request-field-added", "request-field-deprecated"},
+    # the same API spelled differently: no change on the wire, but the client's classes
+    # have new names (docs/spec-diff.md, "Names")
+    "model-renamed-inline-to-components": {"model-renamed"},
+    "model-renamed-component": {"model-renamed"},
     # the same API spelled differently: no change at all
-    "no-change-inline-to-components": set(),
-    "no-change-component-renamed": set(),
     "no-change-reordered": set(),
     "no-change-nullable-spellings": set(),
     # operations
@@ -83,6 +85,14 @@ EXPECTED: dict[str, set[str]] = {
     "description-changed": {"description-changed"},
     # unions, const and JSON Schema 2020-12 keywords
     "request-union-variant-removed": {"request-type-narrowed"},
+    # named variants that come and go though the shapes stay (oasdiff's fixtures' kind)
+    "request-oneof-variant-removed-alike": {"request-variant-removed", "model-removed"},
+    "request-anyof-variant-removed-alike": {"request-variant-removed", "model-removed"},
+    "request-allof-member-added-alike": {"request-class-changed"},
+    "response-oneof-variant-added-alike": {"response-variant-added"},
+    "response-allof-member-added-alike": {"response-class-changed"},
+    "response-oneof-variant-removed-alike": {"response-variant-removed"},
+    "request-oneof-variant-added-alike": {"request-variant-added"},
     "request-allof-member-added": {"request-field-made-required"},
     "response-union-variant-added": {"response-type-widened"},
     "request-wrapped-in-union": {"request-type-widened"},
@@ -115,6 +125,8 @@ EXPECTED: dict[str, set[str]] = {
     "parameter-style-changed": {"parameter-style-changed"},
     # security, servers, stability, operationIds
     "security-added": {"security-added"},
+    "security-added-as-sent": {"security-added-as-sent", "security-scheme-added"},
+    "security-scheme-renamed": {"security-scheme-added", "security-scheme-removed"},
     "security-removed": {"security-removed"},
     "security-requirement-removed": {"security-requirement-removed"},
     "security-requirement-added": {"security-requirement-added"},
@@ -247,3 +259,47 @@ def test_the_catalogue_answers_every_oasdiff_check_with_rules_that_exist() -> No
     for row in rows:  # every rule the catalogue cites exists
         for cited in re.findall(r"`([a-z]+(?:-[a-z]+)+)`", row.split(" | ")[1]):
             assert cited in RULES, (cited, row)
+
+
+HISTORY = Path(__file__).parent / "history"
+
+
+def test_a_spec_that_starts_to_document_its_key_passes_the_gate() -> None:
+    """OpenAI's spec, 2023-09-02 -> 2023-09-05 (history/README.md): a global bearer
+    requirement where no scheme was declared, which the old client already met."""
+    old, new = HISTORY / "openai-2023-09-02.yaml", HISTORY / "openai-2023-09-05.yaml"
+    findings = diff_paths((old,), (new,))
+    assert not [f for f in findings if f.level is Level.BREAKING]
+    (security,) = [f for f in findings if f.rule.startswith("security-added")]
+    assert (security.rule, security.level) == ("security-added-as-sent", Level.WARNING)
+    assert security.old is not None and security.new is not None
+    assert (security.old.file, security.old.pointer) == (str(old), "#/security")
+    assert (security.new.file, security.new.pointer, security.new.line) == (str(new), "#/security", 4089)
+    assert "chat.completions.create()" in security.symbols
+
+
+def test_every_security_finding_is_located_on_both_sides() -> None:
+    for case in sorted(CASES.glob("security-*")):
+        for finding in diff_paths((case / "old.yaml",), (case / "new.yaml",)):
+            assert finding.old is not None and finding.old.line is not None, (case.name, finding)
+            assert finding.new is not None and finding.new.line is not None, (case.name, finding)
+            assert "security" in finding.old.pointer + finding.new.pointer, (case.name, finding)
+
+
+@pytest.mark.parametrize(
+    ("case", "rule", "level"),
+    [
+        ("request-oneof-variant-removed-alike", "request-variant-removed", Level.WARNING),
+        ("request-anyof-variant-removed-alike", "request-variant-removed", Level.WARNING),
+        ("request-allof-member-added-alike", "request-class-changed", Level.WARNING),
+        ("response-oneof-variant-added-alike", "response-variant-added", Level.BREAKING),
+    ],
+)
+def test_named_variants_that_come_and_go_are_reported_by_name(case: str, rule: str, level: Level) -> None:
+    """Breed3 is shaped like Breed1: no value changes, but a class does."""
+    findings = diff_paths((CASES / case / "old.yaml",), (CASES / case / "new.yaml",))
+    (finding,) = [f for f in findings if f.rule == rule]
+    assert finding.level is level
+    named = "NewPetBreed" if rule.endswith("class-changed") else "Breed3"
+    assert named in finding.message and (named in finding.symbols or rule.endswith("class-changed"))
+    assert finding.old is not None and finding.new is not None
