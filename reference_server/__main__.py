@@ -10,6 +10,7 @@ import argparse
 import socket
 import sys
 import warnings
+from pathlib import Path
 
 import uvicorn
 from pydantic.warnings import UnsupportedFieldAttributeWarning
@@ -23,8 +24,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     parser.add_argument("--db", default="fine_tuning.sqlite3", help="SQLite file (':memory:' keeps nothing)")
     parser.add_argument("--job-seconds", type=float, default=60.0, help="time scale: creation to success, in seconds")
-    parser.add_argument("--file", action="append", dest="files", metavar="ID",
-                        help="a training file that exists (repeatable); default: any id starting with file-")  # fmt: skip
+    parser.add_argument("--file", action="append", dest="files", metavar="ID[=PATH]", default=[],
+                        help="a training file that exists (repeatable); default: any id starting with file-. "
+                             "With =PATH, a local JSONL file: jobs on it report the tokens the checker counts")  # fmt: skip
     parser.add_argument("--webhook-url", metavar="URL", help="POST each job's end there, signed (Standard Webhooks)")
     parser.add_argument(
         "--webhook-secret", metavar="SECRET", help="the signing secret (whsec_...); needed with --webhook-url"
@@ -34,8 +36,11 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--webhook-url needs --webhook-secret")
     # FastAPI's own body handling trips this pydantic warning (pydantic issue 12356); not ours.
     warnings.filterwarnings("ignore", category=UnsupportedFieldAttributeWarning)
-    app = create_server_app(args.db, job_seconds=args.job_seconds, files=args.files, webhook_url=args.webhook_url,
-                            webhook_secret=args.webhook_secret)  # fmt: skip
+    ids = [f for f in args.files if "=" not in f]
+    data = {f.split("=", 1)[0]: Path(f.split("=", 1)[1]) for f in args.files if "=" in f}
+    app = create_server_app(args.db, job_seconds=args.job_seconds, files=ids if args.files else None,
+                            webhook_url=args.webhook_url, webhook_secret=args.webhook_secret,
+                            training_data=data)  # fmt: skip
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:

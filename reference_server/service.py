@@ -11,12 +11,13 @@ import asyncio
 import contextlib
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable, Collection, Coroutine
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Mapping
+from pathlib import Path
+from typing import Any, cast
 
 import fastapi
 
-from fine_tuning_client import APIModel, models
+from fine_tuning_client import APIModel, models, training
 from fine_tuning_stubs import APIException, bodies, create_app, create_router
 
 from . import graders, timeline
@@ -51,21 +52,23 @@ def _limit(limit: int | None, default: int) -> int:
     return max(0, min(MAX_LIMIT, default if limit is None else limit))
 
 
-def _n_epochs(*hyperparameters: Any) -> int:
-    """The first explicit `n_epochs` among hyperparameter objects; 'auto' or absent means the default."""
+def _n_epochs(*hyperparameters: Any) -> int | None:
+    """The first explicit `n_epochs` among hyperparameter objects; None for 'auto' or absent."""
     for h in hyperparameters:
         value = getattr(h, "n_epochs", None)
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-    return DEFAULT_EPOCHS
+    return None
 
 
 class ReferenceService:
     """Implements every operation of both documents over a `Store`.
 
     `job_seconds` is the time scale: how long a job takes from creation to success (1.0 in
-    tests). A training file exists if it is in `files`; without a list, if its id starts
-    with `file-`.
+    tests). A training file exists if it is in `files` or `training_data`; without either,
+    if its id starts with `file-`. A file in `training_data` (id -> a local JSONL file) is
+    counted by the client's training-file checker: a job on it takes the epochs the API
+    would choose and reports the tokens the checker estimates as its `trained_tokens`.
     """
 
     def __init__(
@@ -77,16 +80,26 @@ class ReferenceService:
         organization_id: str = "org-reference",
         clock: Callable[[], float] = time.time,
         webhooks: Deliveries | None = None,
+        training_data: Mapping[str, Path] | None = None,
     ) -> None:
         self.store = store
         self.webhooks = webhooks  # where a job's end is told, if anywhere
         self.job_seconds = job_seconds
-        self.files = None if files is None else frozenset(files)
+        self.training_data = dict(training_data or {})
+        self.files = None if files is None and not training_data else frozenset(files or ()) | set(self.training_data)
         self.organization_id = organization_id
         self.clock = clock
 
     def file_exists(self, file_id: str) -> bool:
         return file_id in self.files if self.files is not None else file_id.startswith("file-")
+
+    def _tokens(self, file_id: str, method: str, model: str, n_epochs: int | None) -> training.Tokens | None:
+        """The checker's token figures of a training file we hold, as a job on `model` sees them."""
+        path = self.training_data.get(file_id)
+        if path is None or method not in training.METHODS:
+            return None
+        kind = cast(training.Method, method)
+        return training.validate_training_file(path, kind, model=model, n_epochs=n_epochs).tokens
 
     # ------------------------------------------------------------ the simulation
     def _load(self, job_id: str, kind: str, param: str) -> Job:
@@ -147,7 +160,7 @@ class ReferenceService:
                 data["error"] = {"code": "invalid_training_file", "message": message, "param": "training_file"}
         if status == "succeeded":
             data["fine_tuned_model"] = self._model_name(job)
-            tokens = job.sim["n_epochs"] * timeline.STEPS_PER_EPOCH * 1000
+            tokens = job.sim.get("billed") or job.sim["n_epochs"] * timeline.STEPS_PER_EPOCH * 1000
             if job.kind == "job":
                 data["result_files"] = [_id("file-")]
                 data["trained_tokens"] = tokens
@@ -191,10 +204,14 @@ class ReferenceService:
         return {"object": "file", "id": file_id, "bytes": 0, "created_at": when, "filename": f"{file_id}.jsonl",
                 "purpose": purpose, "status": "processed"}  # fmt: skip
 
-    def _new(self, kind: str, data: dict[str, Any], training_file: str, n_epochs: int, suffix: str | None) -> Job:
+    def _new(
+        self, kind: str, data: dict[str, Any], training_file: str, n_epochs: int, suffix: str | None,
+        billed: int | None = None,
+    ) -> Job:  # fmt: skip
         now = self.clock()
         sim = {"state": "new", "progress": 0.0, "clock": now, "done": 0, "paused": False, "n_epochs": n_epochs,
-               "file_exists": self.file_exists(training_file), "training_file": training_file, "suffix": suffix}  # fmt: skip
+               "file_exists": self.file_exists(training_file), "training_file": training_file, "suffix": suffix,
+               "billed": billed}  # fmt: skip
         job = Job(data["id"], kind, data, sim)
         with self.store.transaction():
             self.store.add_job(job)
@@ -208,7 +225,9 @@ class ReferenceService:
             raise APIException(400, message, param="integrations")
         method = body.method
         chosen = getattr(method, method.type, None) if method is not None else None
-        n_epochs = _n_epochs(getattr(chosen, "hyperparameters", None), body.hyperparameters)
+        epochs = _n_epochs(getattr(chosen, "hyperparameters", None), body.hyperparameters)
+        tokens = self._tokens(body.training_file, method.type if method else "supervised", body.model, epochs)
+        n_epochs = tokens.epochs if tokens is not None else epochs or DEFAULT_EPOCHS
         if method is None:  # the deprecated top-level hyperparameters mean supervised training
             given = body.hyperparameters.to_dict() if body.hyperparameters else {}
             method_data: dict[str, Any] = {"type": "supervised", "supervised": {"hyperparameters": given}}
@@ -237,7 +256,8 @@ class ReferenceService:
             "method": method_data,
             "metadata": body.metadata,
         }
-        job = self._new("job", data, body.training_file, n_epochs, body.suffix)
+        billed = tokens.billed if tokens is not None else None
+        job = self._new("job", data, body.training_file, n_epochs, body.suffix, billed)
         return models.FineTuningJob.model_validate(job.data)
 
     async def list_paginated_fine_tuning_jobs(
@@ -389,7 +409,7 @@ class ReferenceService:
         return models.FineTune.model_validate({**job.data, "events": events})
 
     async def create_fine_tune(self, *, body: bodies.CreateFineTuneRequest) -> models.FineTune:
-        n_epochs = _n_epochs(body.hyperparameters)
+        n_epochs = _n_epochs(body.hyperparameters) or DEFAULT_EPOCHS
         now = int(self.clock())
         files = [self._file(body.training_file, "fine-tune", now)]
         data = {
@@ -439,12 +459,15 @@ def create_server_app(
     files: Collection[str] | None = None,
     webhook_url: str | None = None,
     webhook_secret: str | None = None,
+    training_data: Mapping[str, Path] | None = None,
 ) -> fastapi.FastAPI:
     """The generated routes over a `ReferenceService` on a fresh or existing SQLite store,
     at the root and under `/v1` (where the OpenAI SDK's default base URL puts them). With a
     webhook URL, jobs run on the clock and each one's end is POSTed there, signed."""
     deliveries = Deliveries(webhook_url, webhook_secret or "") if webhook_url else None
-    service = ReferenceService(Store(db), job_seconds=job_seconds, files=files, webhooks=deliveries)
+    service = ReferenceService(
+        Store(db), job_seconds=job_seconds, files=files, webhooks=deliveries, training_data=training_data
+    )
     app = create_app(service)
     app.include_router(create_router(service), prefix="/v1")
     if deliveries is not None:

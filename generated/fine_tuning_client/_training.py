@@ -22,6 +22,8 @@ from typing import Any
 
 import pydantic as _pd
 
+from ._tokens import INSTALL, ExampleCounter, Tokens, limits_for, tokenizer
+
 MIN_EXAMPLES = 10  # the fine-tuning API rejects training files with fewer examples
 PROGRESS_EVERY = 1 << 22  # bytes between two progress calls
 
@@ -85,6 +87,10 @@ class Report:
     problems: list[Problem]  # the first `max_problems`, in file order
     problem_count: int  # all of them
     warnings: list[str]
+    tokens: Tokens | None = (
+        None  # when a model was given and the tokenizer is installed
+    )
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -109,12 +115,53 @@ class Report:
                 f"{role} {n:,}" for role, n in sorted(s.roles.items())
             )
         lines.append(text)
+        if self.tokens is not None:
+            lines.append(str(self.tokens))
+            lines += [
+                f"{self.path}:{line}: {n:,} tokens, over the limit of {self.tokens.example_limit:,}"
+                for line, n in self.tokens.over
+            ]
+            if self.tokens.over_count > len(self.tokens.over):
+                lines.append(
+                    f"... and {self.tokens.over_count - len(self.tokens.over)} more over the limit"
+                )
+        lines += self.notes
         lines.append(
             f"{self.problem_count:,} problem(s)"
             if self.problem_count
             else "no problems"
         )
         return "\n".join(lines)
+
+
+def token_counting(
+    method: str,
+    model: str | None,
+    encoding: str | None,
+    example_limit: int | None,
+    n_epochs: int | None,
+    keep: int,
+) -> tuple[ExampleCounter, Tokens] | str:
+    """What counts the tokens of `model`'s examples (the encoding and limit from `MODELS`
+    unless given), or the note saying why there are no token figures."""
+    limits = limits_for(model or "")
+    encoding = encoding or (limits.encoding if limits else None)
+    if encoding is None:
+        return f"no token counts: the encoding of {model!r} is not known; give it (o200k_base, cl100k_base)"
+    try:
+        count = tokenizer(encoding)
+    except LookupError:
+        return f"no token counts: {encoding!r} is not an encoding the tokenizer has"
+    if count is None:
+        return f"token counts need a tokenizer: {INSTALL}"
+    limit = (
+        example_limit
+        if example_limit is not None
+        else (limits.example_limit if limits else None)
+    )
+    tokens = Tokens(model or encoding, encoding, limit, keep, n_epochs=n_epochs)
+    tokens.billed_per_token = method != "reinforcement"
+    return ExampleCounter(count, encoding), tokens
 
 
 def check_file(
@@ -124,11 +171,15 @@ def check_file(
     *,
     max_problems: int = 1000,
     progress: Progress | None = None,
+    counting: tuple[ExampleCounter, Tokens] | str | None = None,
 ) -> Report:
+    """Check every line of `path`; with `counting` (token_counting's), count the valid
+    examples' tokens too."""
     rules = RULES.get(method, _no_rules)
     summary = Summary()
     problems: list[Problem] = []
     count = 0
+    counter, tokens = counting if isinstance(counting, tuple) else (None, None)
 
     def report(line: int, where: str, message: str) -> None:
         nonlocal count
@@ -144,8 +195,13 @@ def check_file(
             if progress is not None and summary.bytes >= next_progress:
                 progress(summary.bytes, total)
                 next_progress = summary.bytes + PROGRESS_EVERY
-            for where, message in _check_line(raw, model, rules, summary):
+            found, data = _check_line(raw, model, rules)
+            for where, message in found:
                 report(number, where, message)
+            if data is not None:
+                summary.add(_messages(data))
+                if counter is not None and tokens is not None:
+                    tokens.add(number, counter.example(method, data))
     if progress is not None:
         progress(summary.bytes, total)
     if summary.bytes == 0:  # any line read is an example or a problem
@@ -157,45 +213,37 @@ def check_file(
         warnings.append(
             f"{summary.examples} example(s): the fine-tuning API needs at least {MIN_EXAMPLES}"
         )
-    return Report(os.fspath(path), method, summary, problems, count, warnings)
+    notes = [counting] if isinstance(counting, str) else []
+    return Report(
+        os.fspath(path), method, summary, problems, count, warnings, tokens, notes
+    )
 
 
 def _check_line(
     raw: bytes,
     model: type[_pd.BaseModel],
     rules: Callable[[dict[str, Any]], Iterator[tuple[str, str]]],
-    summary: Summary,
-) -> Iterator[tuple[str, str]]:
+) -> tuple[list[tuple[str, str]], dict[str, Any] | None]:
+    """The line's problems, and its data when it has none."""
     if not raw.strip():
-        yield "", "an empty line: every line must hold one example"
-        return
+        return [("", "an empty line: every line must hold one example")], None
     try:
         data = json.loads(
             raw.rstrip(b"\r\n")
         )  # so that a column past the end is on this line
     except UnicodeDecodeError as exc:
-        yield "", f"not UTF-8 text (byte {exc.start + 1})"
-        return
+        return [("", f"not UTF-8 text (byte {exc.start + 1})")], None
     except ValueError as exc:
-        yield (
-            "",
-            f"not JSON: {getattr(exc, 'msg', exc)} (column {getattr(exc, 'colno', '?')})",
-        )
-        return
+        column = getattr(exc, "colno", "?")
+        return [("", f"not JSON: {getattr(exc, 'msg', exc)} (column {column})")], None
     if not isinstance(data, dict):
-        yield "", f"a JSON {type(data).__name__} where an object is expected"
-        return
+        return [("", f"a JSON {type(data).__name__} where an object is expected")], None
     try:
         model.model_validate(data)
     except _pd.ValidationError as exc:
-        yield from _schema_problems(exc, data)
-        return
-    found = False
-    for problem in rules(data):
-        found = True
-        yield problem
-    if not found:
-        summary.add(_messages(data))
+        return list(_schema_problems(exc, data)), None
+    found = list(rules(data))
+    return found, None if found else data
 
 
 def _schema_problems(exc: _pd.ValidationError, data: Any) -> Iterator[tuple[str, str]]:
@@ -383,6 +431,7 @@ class _Bar:
 
 def _as_json(report: Report) -> str:
     summary = report.summary
+    tokens = report.tokens.as_dict() if report.tokens is not None else None
     data = {
         "path": report.path,
         "method": report.method,
@@ -399,6 +448,8 @@ def _as_json(report: Report) -> str:
             "messages_per_example": summary.messages_per_example(),
             "roles": dict(sorted(summary.roles.items())),
         },
+        "tokens": tokens,
+        "notes": report.notes,
     }
     return json.dumps(data, indent=2)
 
@@ -431,6 +482,21 @@ def main(
         help="problems listed (all are counted)",
     )
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    tokens = check.add_argument_group("tokens (with bpe-openai installed)")
+    tokens.add_argument(
+        "--model", help="count tokens as this model does (gpt-4o-mini-2024-07-18, ...)"
+    )
+    tokens.add_argument(
+        "--n-epochs", type=int, help="epochs of the job (default: the API's choice)"
+    )
+    tokens.add_argument(
+        "--encoding", help="the tokenizer's encoding, where the model's is not known"
+    )
+    tokens.add_argument(
+        "--example-limit",
+        type=int,
+        help="tokens one example may hold (default: the model's)",
+    )
     check.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
@@ -448,7 +514,14 @@ def main(
         bar = _Bar() if show else None
         try:
             report = validate(
-                args.path, args.method, max_problems=args.max_problems, progress=bar
+                args.path,
+                args.method,
+                max_problems=args.max_problems,
+                progress=bar,
+                model=args.model,
+                n_epochs=args.n_epochs,
+                encoding=args.encoding,
+                example_limit=args.example_limit,
             )
         finally:
             if bar:

@@ -16,7 +16,8 @@ from typing import Annotated, Any, Literal
 import pydantic as _pd
 from pydantic import Field as _Field
 
-from ._training import Problem, Progress, Report, Summary, check_file
+from ._tokens import Tokens
+from ._training import Problem, Progress, Report, Summary, check_file, token_counting
 
 __all__ = [
     "METHODS",
@@ -25,6 +26,7 @@ __all__ = [
     "Progress",
     "Report",
     "Summary",
+    "Tokens",
     "validate_training_file",
     "ChatCompletionFunctionCall",
     "ChatCompletionFunctions",
@@ -421,16 +423,35 @@ def validate_training_file(
     *,
     max_problems: int = 1000,
     progress: Progress | None = None,
+    model: str | None = None,
+    n_epochs: int | None = None,
+    encoding: str | None = None,
+    example_limit: int | None = None,
 ) -> Report:
     """Check a JSONL training file for `method`, reading it as a stream (flat memory).
 
     Every bad line is counted and the first `max_problems` are kept, each with its line
     number, the field at fault and what is wrong; the report also summarizes the examples.
     `progress(bytes_read, total_bytes)` is called as the file is read.
-    Raises OSError when the file cannot be read, ValueError for an unknown method.
+
+    With `model` (or `encoding`) and bpe-openai installed, `report.tokens` counts the valid
+    examples' tokens as the API does: their spread, the lines over the model's per-example
+    limit (`example_limit` to set another), the epochs the API would choose (or `n_epochs`)
+    and the tokens the job would bill. Without bpe-openai, a note in `report.notes` says how
+    to get it. Raises OSError when the file cannot be read, ValueError for an unknown method.
     """
     if method not in LINE_FORMATS:
         raise ValueError(f"unknown method {method!r}; one of {', '.join(METHODS)}")
+    counting = (
+        token_counting(method, model, encoding, example_limit, n_epochs, max_problems)
+        if model is not None or encoding is not None
+        else None
+    )
     return check_file(
-        path, method, LINE_FORMATS[method], max_problems=max_problems, progress=progress
+        path,
+        method,
+        LINE_FORMATS[method],
+        max_problems=max_problems,
+        progress=progress,
+        counting=counting,
     )

@@ -22,7 +22,7 @@ from .client import resource_views, root_view
 from .connection import connection_view
 from .docs import doc_rows
 from .models import MODEL, closure, model_view, param_models, typed_dict_view
-from .package import BUILD_REQUIRES, CLIENT_REQUIRES, STUBS_REQUIRES, distribution_version, examples
+from .package import BUILD_REQUIRES, CLIENT_REQUIRES, STUBS_REQUIRES, TOKENS_REQUIRES, distribution_version, examples
 from .signature import parameter
 from .stubs import stub_view
 from .text import docstring, py
@@ -138,6 +138,7 @@ def render(api: Api, config: Config) -> dict[str, str]:
             models=[model_view(m, strict=True) for m in lines], formats=formats, **common
         )
         files[f"{client}/_training.py"] = _runtime("_training.py")
+        files[f"{client}/_tokens.py"] = _runtime("_tokens.py")
         files[f"{client}/__main__.py"] = env.get_template("client/__main__.py.j2").render(**common)
     if config.stubs_package:
         taken: set[str] = set()  # operationIds are unique, their snake_case forms need not be
@@ -158,6 +159,7 @@ def render(api: Api, config: Config) -> dict[str, str]:
             build_requires=BUILD_REQUIRES,
             client_requires=CLIENT_REQUIRES,
             stubs_requires=STUBS_REQUIRES,
+            tokens_requires=TOKENS_REQUIRES if formats else (),
             packages=[p for p in (client, config.stubs_package) if p],
             **common,
         )

@@ -12,6 +12,7 @@ from ..ir import Api, Literal, Operation, Primitive, Resource, Type, without_non
 # What the generated code needs at run time: the ranges ftgen's own tests cover (pyproject.toml).
 CLIENT_REQUIRES = ("httpx>=0.27", "pydantic>=2.11")
 STUBS_REQUIRES = ("fastapi>=0.110",)
+TOKENS_REQUIRES = ("bpe-openai>=0.1.4",)  # the training-file checker's token counts (an extra)
 BUILD_REQUIRES = "setuptools>=77"
 
 
