@@ -91,10 +91,10 @@ def tokenizer_rate(lines: list[bytes]) -> float:
     import statistics
     import warnings
 
-    import bpe_openai
-
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # bpe-openai 0.1.4 reads its vocabularies by a deprecated call
         warnings.simplefilter("ignore", DeprecationWarning)
+        import bpe_openai
+
         encode = bpe_openai.get_encoding("o200k_base").encode_ordinary
     strings = [text for line in lines for text in _strings(json.loads(line))]
     rounds = []

@@ -12,7 +12,6 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import bpe_openai
 import pytest
 
 import fine_tuning_client
@@ -22,6 +21,8 @@ from test_training_files import CHAT, CHAT_WITH_TOOLS, COMPLETION, PREFERENCE, R
 
 with warnings.catch_warnings():  # bpe-openai 0.1.4 reads its vocabularies by a deprecated call
     warnings.simplefilter("ignore", DeprecationWarning)
+    import bpe_openai
+
     ENCODING, CL100K = bpe_openai.get_encoding("o200k_base"), bpe_openai.get_encoding("cl100k_base")
 MODEL = "gpt-4o-mini-2024-07-18"  # o200k_base, 65,536 tokens an example
 

@@ -101,14 +101,14 @@ SHORT = 256  # characters: a string this long or shorter is counted once per fil
 def tokenizer(encoding: str) -> Callable[[str], int] | None:
     """Tokens in a text, by `encoding`; None when bpe-openai is not installed. Special tokens
     are text here (`<|endoftext|>` in a message is what the user wrote)."""
-    try:  # by name: an optional module, untyped, which type checkers need not find
-        bpe_openai = importlib.import_module("bpe_openai")
-    except ImportError:
-        return None
-    with (
-        warnings.catch_warnings()
-    ):  # bpe-openai 0.1.4 reads its vocabularies by a deprecated call
+    # bpe-openai 0.1.4 reads its vocabularies, on import, by a deprecated call: not the user's
+    # warning to see.
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
+        try:  # by name: an optional module, untyped, which type checkers need not find
+            bpe_openai = importlib.import_module("bpe_openai")
+        except ImportError:
+            return None
         encode = bpe_openai.get_encoding(encoding).encode_ordinary
     # Roles, names, system prompts and tool names repeat from example to example: short
     # strings are counted once (a bounded cache, so memory stays flat).
