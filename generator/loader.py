@@ -1,16 +1,22 @@
 """Stage 1, load: read YAML/JSON spec files and resolve `$ref`s between them.
 
 Only local files are read, and only inside the spec's folder, unless the caller allows more.
-A YAML file is composed once into nodes, which give both the data and the line of every
-JSON pointer; JSON files find their lines on demand.
+A YAML file that is JSON's data in YAML's syntax (most specs) is read by rapidyaml, and its
+lines only when a diagnostic asks for one; any other is composed once by libyaml into nodes,
+which give both the data and the line of every JSON pointer. JSON files find their lines on
+demand.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
+import ctypes
 import json
 import math
+import os
 import re
+import sys
 import urllib.parse
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -75,9 +81,13 @@ class Document:
     lines: Mapping[str, tuple[int, int]] | None = field(default=None, repr=False)
 
     def location(self, pointer: str = "#") -> Location:
+        return Location(str(self.path), pointer, *line_of(self.line_map(), pointer))
+
+    def line_map(self) -> Mapping[str, tuple[int, int]]:
+        """Pointer -> (line, column), read from the text the first time it is asked for."""
         if self.lines is None:
             self.lines = _lines_of(self.text)
-        return Location(str(self.path), pointer, *line_of(self.lines, pointer))
+        return self.lines
 
     def get(self, pointer: str) -> Any:
         node = self.data
@@ -97,6 +107,28 @@ def line_of(lines: Mapping[str, tuple[int, int]], pointer: str) -> tuple[int, in
     while probe not in lines and "/" in probe:
         probe = probe.rsplit("/", 1)[0]
     return lines.get(probe, (None, None))
+
+
+class LazyLines(Mapping[str, tuple[int, int]]):
+    """A document's line map, read from its text the first time a line is asked for."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: Mapping[str, tuple[int, int]] | None = None
+
+    def _read(self) -> Mapping[str, tuple[int, int]]:
+        if self._lines is None:
+            self._lines = _lines_of(self.text)
+        return self._lines
+
+    def __getitem__(self, pointer: str) -> tuple[int, int]:
+        return self._read()[pointer]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())
 
 
 def _lines_of(text: str) -> Mapping[str, tuple[int, int]]:
@@ -323,6 +355,9 @@ def parse(path: Path, text: str) -> Document:
             except _DuplicateKey:
                 raise _json_duplicate(text) from None
             return Document(path, text, data)
+        fast = _fast_yaml(text)
+        if fast is not _EXACT:
+            return Document(path, text, *fast)
         return Document(path, text, *_read_yaml(text))
     except _DuplicateKey as exc:
         loc = Location(str(path), exc.pointer, *exc.at)
@@ -349,6 +384,262 @@ def parse(path: Path, text: str) -> Document:
         loc = Location(str(path), "#")
         message = "the document is nested too deeply to read"
         raise SpecError([Diagnostic.of("nesting-too-deep", loc, message)]) from None
+
+
+# ---------------------------------------------------------------- the fast reader
+# rapidyaml parses the 3 MB OpenAI spec in ~0.02 s where libyaml composes it in ~0.75 s, and
+# writes its tree out as JSON that json.loads reads in another ~0.04 s. That is the exact
+# reader's data whenever the document is JSON's data in YAML's syntax: no anchors, aliases,
+# tags, merge keys, null keys, or several documents (seen on its tree), and no
+# plain scalar that YAML 1.1 types otherwise than JSON (`yes`, `~`, `0x1F`, `1_000`, `.inf`,
+# `1e3`: seen in the data it gives). Every other document, and every one rapidyaml refuses or
+# fails on, is read by the exact reader, whose errors, lines and typing are the only ones a
+# user sees (tests/test_loader.py compares the two readers on every YAML file of the tests).
+try:
+    import ryml as _ryml  # type: ignore[import-untyped]
+except ImportError:  # an install without it reads every document the exact way
+    _ryml = None
+
+_EXACT: Any = object()  # the fast reader's answer when the exact one must read the document
+# Strings in rapidyaml's JSON that a plain scalar may have spelled and YAML 1.1 types (a
+# quoted one is a string either way: the exact reader answers, as slowly as before).
+_TYPED_BY_YAML_11 = re.compile(
+    r"yes|Yes|YES|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off|Off|OFF|~|Null|NULL"
+    r"|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+    r"|[-+]?[0-9_.]*_[0-9_.]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_TYPED_STARTS = frozenset("yYnNTFoO~0123456789+-._")
+# Numbers rapidyaml writes bare that YAML 1.1 keeps as strings: an exponent without a dot or
+# without a sign, a signed leading dot.
+_YAML_11_STRING_NUMBER = re.compile(
+    r"[-+]?[0-9]+(?:\.[0-9]*)?[eE][0-9]+|[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]\.[0-9]+(?:[eE][-+]?[0-9]+)?"
+)
+
+
+# Plain scalars rapidyaml's JSON may re-spell (`inf` as ".inf", `nan` as ".nan"), and how.
+_RESPELT = re.compile(r"[-+]?\.?(?:inf|nan|infinity)", re.IGNORECASE)
+_RESPELT_AS = re.compile(r"[-+]?\.(?:inf|nan)")
+# The three as one pattern over the source's bytes, as rapidyaml's tree holds them.
+_READ_APART = re.compile(
+    f"{_TYPED_BY_YAML_11.pattern}|{_YAML_11_STRING_NUMBER.pattern}|(?i:{_RESPELT.pattern})".encode()
+)
+_RESPELT_BYTES = re.compile(_RESPELT.pattern.encode(), re.IGNORECASE)
+
+
+def _fast_yaml(text: str) -> Any:
+    """The document's data by rapidyaml and its lines (read from the tree when asked for),
+    or _EXACT."""
+    if _ryml is None:
+        return _EXACT
+    encoded = text.encode()
+    source = bytearray(encoded)  # parsed in place, so that its scalars are slices of it
+    with _quiet_stderr():  # rapidyaml prints an error on fd 2 before raising it
+        try:
+            tree = _ryml.parse_in_place(source)
+            if not tree.size() or tree.type(tree.root_id()) & _ryml.STREAM == _ryml.STREAM:
+                return _EXACT
+            written = _ryml.emit_json_malloc(tree, tree.root_id())
+        except _ryml.ExceptionBasic:
+            return _EXACT
+    try:
+        data = json.loads(written, parse_constant=_not_json_number, object_pairs_hook=_json_object)
+    except (ValueError, TypeError, _DuplicateKey, RecursionError):
+        return _EXACT
+    suspects = _suspects(data)
+    apart = None if suspects is None else _read_apart(tree, suspects)
+    if apart is None:
+        return _EXACT
+    for node in apart:  # the plain scalars read apart take the exact reader's values, in place
+        if not _retyped(data, tree, node):
+            return _EXACT
+    return data, _TreeLines(text, tree, source, encoded)
+
+
+def _suspects(data: Any) -> bool | None:
+    """None for a merge key; else whether some value may have been read apart: a string
+    YAML 1.1 would type, if it was plain; a float, if it was spelled as YAML 1.1 does not; a
+    key or value rapidyaml may have re-spelled (`inf` as ".inf")."""
+    found = False
+    todo = [data]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            if "<<" in node:  # a merge key, untagged
+                return None
+            found = found or any(key[:1] in "+-." and _RESPELT_AS.fullmatch(key) for key in node)
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+        elif isinstance(node, str):
+            found = found or node[:1] in _TYPED_STARTS and _TYPED_BY_YAML_11.fullmatch(node) is not None
+        elif isinstance(node, float):
+            found = True
+    return found
+
+
+def _read_apart(tree: Any, suspects: bool) -> list[int] | None:
+    """None if a node is more than data (an anchor, alias, tag or null key); else, with
+    `suspects`, the nodes whose plain key or value YAML 1.1 and rapidyaml's JSON read apart.
+    One pass over the tree: ~0.03 s on the OpenAI spec, ~0.09 s with suspects."""
+    kind, value, key = tree.type, tree.val, tree.key
+    not_data = _ryml.KEYANCH | _ryml.VALANCH | _ryml.KEYREF | _ryml.VALREF | _ryml.KEYTAG | _ryml.VALTAG | _ryml.KEYNIL
+    val, quoted, keyed, key_quoted = _ryml.VAL, _ryml.VALQUO, _ryml.KEY, _ryml.KEYQUO
+    apart, respelt = _READ_APART.fullmatch, _RESPELT_BYTES.fullmatch
+    found = []
+    for i in range(tree.size()):
+        flags = kind(i)
+        if flags & not_data:
+            return None
+        if not suspects:
+            continue
+        if flags & val and not flags & quoted and apart(value(i)):
+            found.append(i)
+        elif flags & keyed and not flags & key_quoted and respelt(key(i)):
+            found.append(i)
+    return found
+
+
+def _retyped(data: Any, tree: Any, node: int) -> bool:
+    """Give `node`'s key its text as written and its plain value the exact reader's type, in
+    `data`; False where that cannot be done here (a value JSON cannot hold: the exact reader
+    reports it). Nodes are found by position: rapidyaml's JSON keeps the document's order."""
+    steps = []
+    child = node
+    while tree.has_parent(child):
+        steps.append(tree.child_pos(tree.parent(child), child))
+        child = tree.parent(child)
+    container, here = data, None
+    for position in reversed(steps):
+        if here is not None:
+            container = container[here]
+        here = list(container)[position] if isinstance(container, dict) else position
+    flags = tree.type(node)
+    if flags & _ryml.VAL and not flags & _ryml.VALQUO:
+        try:
+            container[here] = _read_yaml(bytes(tree.val(node)).decode())[0]
+        except yaml.YAMLError:
+            return False
+    if flags & _ryml.KEY and not flags & _ryml.KEYQUO:
+        written = bytes(tree.key(node)).decode()
+        if written != here:  # renamed in place: the order of keys is the document's
+            items = [(written if k == here else k, v) for k, v in container.items()]
+            container.clear()
+            container.update(items)
+    return True
+
+
+class _TreeLines(Mapping[str, tuple[int, int]]):
+    """The exact reader's (line, column) of a pointer, from where rapidyaml's tree holds the
+    node in the source: a key's start (before its quote), a sequence item's start (a scalar's,
+    or a block mapping's first key). Nodes placed otherwise (a flow collection, a block
+    scalar, an empty collection) ask the exact reader's whole line map, once."""
+
+    def __init__(self, text: str, tree: Any, source: bytearray, encoded: bytes) -> None:
+        # `source` as parsed (scalars unescaped in place), `encoded` as written: lines and columns
+        self.text, self.tree, self.source, self.encoded = text, tree, source, encoded
+        self.base = _address(source)
+        self._newlines: list[int] | None = None
+        self._exact: Mapping[str, tuple[int, int]] | None = None
+
+    def __getitem__(self, pointer: str) -> tuple[int, int]:
+        node = self._node(pointer)
+        if node is None:
+            raise KeyError(pointer)
+        offset = self._offset(node, pointer == "#")
+        return self.exact()[pointer] if offset is None else self._line_and_column(offset)
+
+    def _node(self, pointer: str) -> int | None:
+        tree, node = self.tree, self.tree.root_id()
+        for token in split_pointer(pointer):
+            if tree.is_map(node):
+                node = tree.find_child(node, token.encode())
+            elif tree.is_seq(node) and token.isdigit():
+                node = tree.child(node, int(token))
+            else:
+                return None
+            if node == _ryml.NONE:
+                return None
+        return int(node)
+
+    def _offset(self, node: int, root: bool) -> int | None:
+        tree, flags = self.tree, self.tree.type(node)
+        if not root and tree.parent_is_map(node):  # a mapping entry: its key
+            return self._start(tree.key(node), flags & _ryml.KEYQUO, flags & (_ryml.KEY_LITERAL | _ryml.KEY_FOLDED))
+        if flags & _ryml.VAL:
+            return self._start(tree.val(node), flags & _ryml.VALQUO, flags & (_ryml.VAL_LITERAL | _ryml.VAL_FOLDED))
+        if flags & _ryml.MAP and not tree.is_flow(node) and tree.has_children(node):
+            return self._offset(tree.first_child(node), False)  # a block mapping starts at its first key
+        return None
+
+    def _start(self, scalar: Any, quoted: int, block: int) -> int | None:
+        if block or not len(scalar):
+            return None
+        return _address(scalar) - self.base - (1 if quoted else 0)
+
+    def _line_and_column(self, offset: int) -> tuple[int, int]:
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer(b"\n", self.encoded)]
+        line = bisect.bisect_left(self._newlines, offset)
+        start = self._newlines[line - 1] + 1 if line else 0
+        return line + 1, len(self.encoded[start:offset].decode()) + 1
+
+    def exact(self) -> Mapping[str, tuple[int, int]]:
+        if self._exact is None:
+            self._exact = _lines_of(self.text)
+        return self._exact
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.exact())
+
+    def __len__(self) -> int:
+        return len(self.exact())
+
+    def __reduce__(self) -> Any:  # to another process (spec-diff's sides) as the text's lines
+        return LazyLines, (self.text,)
+
+
+class _PyBuffer(ctypes.Structure):
+    _fields_ = [
+        ("buf", ctypes.c_void_p), ("obj", ctypes.py_object), ("len", ctypes.c_ssize_t),
+        ("itemsize", ctypes.c_ssize_t), ("readonly", ctypes.c_int), ("ndim", ctypes.c_int),
+        ("format", ctypes.c_char_p), ("shape", ctypes.c_void_p), ("strides", ctypes.c_void_p),
+        ("suboffsets", ctypes.c_void_p), ("internal", ctypes.c_void_p),
+    ]  # fmt: skip
+
+
+_GET_BUFFER = ctypes.pythonapi.PyObject_GetBuffer
+_GET_BUFFER.argtypes = [ctypes.py_object, ctypes.POINTER(_PyBuffer), ctypes.c_int]
+_RELEASE_BUFFER = ctypes.pythonapi.PyBuffer_Release
+_RELEASE_BUFFER.argtypes = [ctypes.POINTER(_PyBuffer)]
+
+
+def _address(buffer: Any) -> int:
+    """Where a buffer's bytes are: rapidyaml's scalars are read-only slices of the source."""
+    view = _PyBuffer()
+    _GET_BUFFER(buffer, ctypes.byref(view), 0)
+    try:
+        return int(view.buf or 0)
+    finally:
+        _RELEASE_BUFFER(ctypes.byref(view))
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """File descriptor 2 to /dev/null meanwhile (where C code writes, not sys.stderr)."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no fd 2 at all
+        yield
+        return
+    sys.stderr.flush()
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,14 @@ corners (merge keys, aliases, keys that are not text, tags) as PyYAML's safe loa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
+from generator import loader
 from generator.diagnostics import SpecError
 from generator.loader import parse
 
@@ -168,3 +170,117 @@ def test_a_key_written_twice_is_an_error_at_the_second(
 
 def test_a_merge_key_may_be_overridden_once() -> None:
     assert parse(Path("api.yaml"), "a: &x {k: 1, j: 1}\nb:\n  <<: *x\n  k: 2\n").data["b"] == {"k": 2, "j": 1}
+
+
+# ---------------------------------------------------------------- the fast reader and the exact one
+ROOT = Path(__file__).resolve().parent.parent
+YAML_FILES = sorted(
+    p for p in [*ROOT.glob("spec/*.yaml"), *ROOT.glob("tests/**/*.yaml"), *ROOT.glob("tests/**/*.yml")]
+    if "node_modules" not in p.parts
+)  # fmt: skip
+
+
+def exactly(text: str) -> object:
+    """The exact reader's data, or the diagnostics it raises."""
+    try:
+        return loader._read_yaml(text)[0]
+    except Exception:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(loader, "_ryml", None)
+            try:
+                parse(Path("api.yaml"), text)
+            except SpecError as exc:
+                return [str(d) for d in exc.diagnostics]
+        raise
+
+
+def test_the_fast_reader_gives_the_exact_readers_data_on_every_yaml_file_of_the_tests() -> None:
+    answered = []
+    for path in YAML_FILES:
+        text = path.read_text(encoding="utf-8")
+        fast = loader._fast_yaml(text)
+        if fast is not loader._EXACT:
+            assert fast[0] == exactly(text), path
+            assert json.dumps(fast[0], sort_keys=True) == json.dumps(exactly(text), sort_keys=True), path  # True is 1
+            answered.append(path.relative_to(ROOT).as_posix())
+    assert len(answered) > 0.9 * len(YAML_FILES)
+    assert {"spec/fine_tuning.yaml", "spec/legacy_fine_tunes.yaml", "tests/data/specs/openai-openapi.yaml"} <= set(
+        answered
+    )
+
+
+def test_a_fast_documents_lines_are_read_from_its_tree_when_asked() -> None:
+    path = ROOT / "spec" / "fine_tuning.yaml"
+    doc = parse(path, path.read_text(encoding="utf-8"))
+    assert isinstance(doc.lines, loader._TreeLines)
+    assert doc.location("#/paths/~1fine_tuning~1jobs/post/requestBody").line is not None
+    assert doc.lines._exact is None  # the exact reader's whole map was not needed
+
+
+# Plain and quoted, every spelling YAML 1.1 and JSON read apart, beside ones they agree on.
+SCALARS = (
+    "yes Yes YES no No NO True TRUE False FALSE on On ON off Off OFF ~ Null NULL true false null y n "
+    "0b101 012 00 007 08 0 -0 0x1F 0o17 1_000 1_0.5 1:30 1:30.5 .5 -.5 +.5 1. -1. 1.0 1.5e+3 1.5e3 1e3 "
+    "1e-3 1E3 .inf -.inf +.inf .nan .NaN +1 +1.5 -1 1.0e-05 0.0 -0.0 2023-12-22 12:30:00 1.2.3 inf -inf +inf Inf "
+    "nan NaN infinity Infinity -Infinity .Inf -.Inf 1e400 0e0 -0e0 1.e3 12345678901234567890 1.5E+3 0.1e-1"
+).split()
+
+
+@pytest.mark.parametrize("scalar", SCALARS)
+def test_every_scalar_is_typed_as_the_exact_reader_types_it(scalar: str, capfd: pytest.CaptureFixture[str]) -> None:
+    for text in (f"a: {scalar}\n", f"a: '{scalar}'\n", f"a: [{scalar}, x]\n", f"- {scalar}\n", f"{scalar}: v\n"):
+        try:
+            got: object = parse(Path("api.yaml"), text).data
+        except SpecError as exc:
+            got = [str(d) for d in exc.diagnostics]
+        assert got == exactly(text), text
+    assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TEXT,
+        "a: &x {b: 1}\nc: *x\n",
+        "a: !!str 1\n",
+        "<<: {a: 1}\nb: 2\n",
+        "--- a\n--- b\n",
+        "a: 1\na: 2\n",
+        "a: [1, 2\nb: c: d\n",
+        "? [x, y]\n: 2\n",
+        "a:\n\tb: 1\n",
+        "[" * 120 + "]" * 120,
+        "a: " + "[" * 70 + "]" * 70 + "\n",
+        "",
+        "# only a comment\n",
+        "just text\n",
+        "a: |\n  block\n  text\nb: >-\n  folded\n  text\n",
+        "a: \"\\u00e9\\t\\\"q\\\"\"\nb: 'it''s'\n",
+    ],
+)
+def test_documents_the_fast_reader_refuses_read_as_before(text: str, capfd: pytest.CaptureFixture[str]) -> None:
+    """Same data, or the same diagnostics byte for byte, and nothing from rapidyaml on stderr."""
+    try:
+        got: object = parse(Path("api.yaml"), text).data
+    except SpecError as exc:
+        got = [str(d) for d in exc.diagnostics]
+    assert got == exactly(text)
+    assert capfd.readouterr().err == ""
+
+
+def test_a_fast_documents_lines_come_from_its_tree_and_are_the_exact_ones() -> None:
+    """Every pointer of every YAML file of the tests that the fast reader reads: the same
+    (line, column) as the exact reader's, mostly without reading the exact map."""
+    documents = pointers = whole_maps = 0
+    for path in YAML_FILES:
+        text = path.read_text(encoding="utf-8")
+        fast = loader._fast_yaml(text)
+        if fast is loader._EXACT:
+            continue
+        _, lines = fast
+        exact = loader._read_yaml(text)[1]
+        for pointer, at in exact.items():
+            assert lines[pointer] == at, (path, pointer)
+        documents, pointers = documents + 1, pointers + len(exact)
+        whole_maps += lines._exact is not None  # a flow collection or a block scalar asked for it
+    assert documents > 200 and pointers > 50_000 and whole_maps < documents / 4

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..config import spec_files
 from ..diagnostics import Diagnostic, Location, SpecError, errors
 from ..ir import Api, Source
-from ..loader import SpecSet, line_of
+from ..loader import LazyLines, SpecSet, line_of
 from ..normalize import normalize
 from ..selection import EVERYTHING, Selection, select
 from ..validate import validate
@@ -66,10 +66,9 @@ def load_side(
         return errors(exc.diagnostics)
     if errors(diagnostics):
         return errors(diagnostics)
-    lines = {}
-    for path, doc in specset.documents.items():
-        doc.location("#")  # JSON documents map their lines on demand
-        lines[str(path)] = doc.lines or {}
+    # Lines are read when a finding is located: a document maps its own on demand.
+    lines = {str(path): doc.lines if doc.lines is not None else LazyLines(doc.text)
+             for path, doc in specset.documents.items()}  # fmt: skip
     return Side(api, lines)
 
 
