@@ -76,6 +76,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/slice.py
 	$(BIN)/python bench/training_file.py
 	$(BIN)/python bench/duplicate_keys.py
+	$(BIN)/python bench/yaml_reader.py
 	$(BIN)/python bench/stages.py
 	$(BIN)/python bench/peers.py
 	$(BIN)/python bench/big_json.py
