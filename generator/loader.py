@@ -516,9 +516,12 @@ def _retyped(data: Any, tree: Any, node: int) -> bool:
     flags = tree.type(node)
     if flags & _ryml.VAL and not flags & _ryml.VALQUO:
         try:
-            container[here] = _read_yaml(bytes(tree.val(node)).decode())[0]
+            value = _read_yaml(bytes(tree.val(node)).decode())[0]
         except yaml.YAMLError:
             return False
+        if isinstance(value, (dict, list)):  # not the scalar it was: let the exact reader say
+            return False
+        container[here] = value
     if flags & _ryml.KEY and not flags & _ryml.KEYQUO:
         written = bytes(tree.key(node)).decode()
         if written != here:  # renamed in place: the order of keys is the document's
