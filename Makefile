@@ -20,7 +20,7 @@ $(BIN)/uv:
 
 # --locked: a lock out of step with pyproject.toml is an error, not a silent re-resolve.
 $(STAMP): pyproject.toml uv.lock | $(BIN)/uv
-	$(BIN)/uv sync --locked --extra dev
+	$(BIN)/uv sync --locked --extra dev --compile-bytecode
 	touch $(STAMP)
 
 # Newest versions the ranges in pyproject.toml allow, for the project and for the bench peers.
