@@ -395,10 +395,19 @@ def parse(path: Path, text: str) -> Document:
 # `1e3`: seen in the data it gives). Every other document, and every one rapidyaml refuses or
 # fails on, is read by the exact reader, whose errors, lines and typing are the only ones a
 # user sees (tests/test_loader.py compares the two readers on every YAML file of the tests).
-try:
-    import ryml as _ryml  # type: ignore[import-untyped]
-except ImportError:  # an install without it reads every document the exact way
-    _ryml = None
+_ryml: Any = ...  # rapidyaml, imported with the first YAML document (~35 ms); None without it
+
+
+def _rapidyaml() -> Any:
+    global _ryml
+    if _ryml is ...:
+        try:
+            import ryml  # type: ignore[import-untyped]
+        except ImportError:  # an install without it reads every document the exact way
+            ryml = None
+        _ryml = ryml
+    return _ryml
+
 
 _EXACT: Any = object()  # the fast reader's answer when the exact one must read the document
 # Strings in rapidyaml's JSON that a plain scalar may have spelled and YAML 1.1 types (a
@@ -429,10 +438,9 @@ _RESPELT_BYTES = re.compile(_RESPELT.pattern.encode(), re.IGNORECASE)
 def _fast_yaml(text: str) -> Any:
     """The document's data by rapidyaml and its lines (read from the tree when asked for),
     or _EXACT."""
-    if _ryml is None:
+    if _rapidyaml() is None:
         return _EXACT
-    encoded = text.encode()
-    source = bytearray(encoded)  # parsed in place, so that its scalars are slices of it
+    source = bytearray(text.encode())  # parsed in place, so that its scalars are slices of it
     with _quiet_stderr():  # rapidyaml prints an error on fd 2 before raising it
         try:
             tree = _ryml.parse_in_place(source)
@@ -452,7 +460,7 @@ def _fast_yaml(text: str) -> Any:
     for node in apart:  # the plain scalars read apart take the exact reader's values, in place
         if not _retyped(data, tree, node):
             return _EXACT
-    return data, _TreeLines(text, tree, source, encoded)
+    return data, _TreeLines(text, tree, source)
 
 
 def _suspects(data: Any) -> bool | None:
@@ -531,25 +539,24 @@ def _retyped(data: Any, tree: Any, node: int) -> bool:
     return True
 
 
-class _TreeLines(Mapping[str, tuple[int, int]]):
+class _TreeLines(LazyLines):
     """The exact reader's (line, column) of a pointer, from where rapidyaml's tree holds the
     node in the source: a key's start (before its quote), a sequence item's start (a scalar's,
     or a block mapping's first key). Nodes placed otherwise (a flow collection, a block
-    scalar, an empty collection) ask the exact reader's whole line map, once."""
+    scalar, an empty collection) ask the exact reader's whole line map, once (LazyLines')."""
 
-    def __init__(self, text: str, tree: Any, source: bytearray, encoded: bytes) -> None:
-        # `source` as parsed (scalars unescaped in place), `encoded` as written: lines and columns
-        self.text, self.tree, self.source, self.encoded = text, tree, source, encoded
+    def __init__(self, text: str, tree: Any, source: bytearray) -> None:
+        super().__init__(text)
+        self.tree, self.source = tree, source  # `source` as parsed: scalars unescaped in place
         self.base = _address(source)
-        self._newlines: list[int] | None = None
-        self._exact: Mapping[str, tuple[int, int]] | None = None
+        self._written: tuple[bytes, list[int]] | None = None  # the text's bytes, its newlines
 
     def __getitem__(self, pointer: str) -> tuple[int, int]:
         node = self._node(pointer)
         if node is None:
             raise KeyError(pointer)
         offset = self._offset(node, pointer == "#")
-        return self.exact()[pointer] if offset is None else self._line_and_column(offset)
+        return self._read()[pointer] if offset is None else self._line_and_column(offset)
 
     def _node(self, pointer: str) -> int | None:
         tree, node = self.tree, self.tree.root_id()
@@ -580,22 +587,14 @@ class _TreeLines(Mapping[str, tuple[int, int]]):
         return _address(scalar) - self.base - (1 if quoted else 0)
 
     def _line_and_column(self, offset: int) -> tuple[int, int]:
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer(b"\n", self.encoded)]
-        line = bisect.bisect_left(self._newlines, offset)
-        start = self._newlines[line - 1] + 1 if line else 0
-        return line + 1, len(self.encoded[start:offset].decode()) + 1
-
-    def exact(self) -> Mapping[str, tuple[int, int]]:
-        if self._exact is None:
-            self._exact = _lines_of(self.text)
-        return self._exact
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.exact())
-
-    def __len__(self) -> int:
-        return len(self.exact())
+        """Counted in the text as written (the parsed buffer's scalars may have shrunk)."""
+        if self._written is None:
+            written = self.text.encode()
+            self._written = written, [m.start() for m in re.finditer(b"\n", written)]
+        written, newlines = self._written
+        line = bisect.bisect_left(newlines, offset)
+        start = newlines[line - 1] + 1 if line else 0
+        return line + 1, len(written[start:offset].decode()) + 1
 
     def __reduce__(self) -> Any:  # to another process (spec-diff's sides) as the text's lines
         return LazyLines, (self.text,)

@@ -214,7 +214,7 @@ def test_a_fast_documents_lines_are_read_from_its_tree_when_asked() -> None:
     doc = parse(path, path.read_text(encoding="utf-8"))
     assert isinstance(doc.lines, loader._TreeLines)
     assert doc.location("#/paths/~1fine_tuning~1jobs/post/requestBody").line is not None
-    assert doc.lines._exact is None  # the exact reader's whole map was not needed
+    assert doc.lines._lines is None  # the exact reader's whole map was not needed
 
 
 # Plain and quoted, every spelling YAML 1.1 and JSON read apart, beside ones they agree on.
@@ -282,5 +282,5 @@ def test_a_fast_documents_lines_come_from_its_tree_and_are_the_exact_ones() -> N
         for pointer, at in exact.items():
             assert lines[pointer] == at, (path, pointer)
         documents, pointers = documents + 1, pointers + len(exact)
-        whole_maps += lines._exact is not None  # a flow collection or a block scalar asked for it
+        whole_maps += lines._lines is not None  # a flow collection or a block scalar asked for it
     assert documents > 200 and pointers > 50_000 and whole_maps < documents / 4
