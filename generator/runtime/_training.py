@@ -159,8 +159,16 @@ def token_counting(
         if example_limit is not None
         else (limits.example_limit if limits else None)
     )
-    tokens = Tokens(model or encoding, encoding, limit, keep, n_epochs=n_epochs)
-    tokens.billed_per_token = method != "reinforcement"
+    # Reinforcement fine-tuning is billed by training time, not tokens.
+    billed = method != "reinforcement"
+    tokens = Tokens(
+        model or encoding,
+        encoding,
+        limit,
+        keep,
+        n_epochs=n_epochs,
+        billed_per_token=billed,
+    )
     return ExampleCounter(count, encoding), tokens
 
 
