@@ -246,7 +246,7 @@ class Comparer:
         break. An old way no new one accepts breaks; so do more scopes for the same schemes."""
         anonymous_old, anonymous_new = not old or () in old, not new or () in new
         if anonymous_old and not anonymous_new:
-            if any(a and self.new_presented(a) <= sent for a in new):
+            if any(a and _presented(self.new.api, a) <= sent for a in new):
                 message = f"{where.label} now requires credentials, sent as the old client sent them"
                 self.add("security-added-as-sent", message, where)
             else:
@@ -259,8 +259,8 @@ class Comparer:
 
     def alternatives(self, old: tuple[Requirement, ...], new: tuple[Requirement, ...], where: _Where) -> None:
         """Both sides require credentials: the ways to present them, one by one."""
-        old_presented = [self.old_presented(a) for a in old]
-        new_presented = [self.new_presented(a) for a in new]
+        old_presented = [_presented(self.old.api, a) for a in old]
+        new_presented = [_presented(self.new.api, a) for a in new]
         for alternative, presented in zip(old, old_presented, strict=True):
             if alternative in new or not alternative:
                 continue
@@ -278,12 +278,6 @@ class Comparer:
         for alternative, presented in zip(new, new_presented, strict=True):
             if alternative not in old and presented not in old_presented:
                 self.add("security-requirement-added", f"{where.label} also accepts {_alt(alternative)}", where)
-
-    def old_presented(self, alternative: Requirement) -> frozenset[_Presented]:
-        return _presented(self.old.api, alternative)
-
-    def new_presented(self, alternative: Requirement) -> frozenset[_Presented]:
-        return _presented(self.new.api, alternative)
 
     def operation(self, o: Operation, n: Operation) -> None:
         sym = symbol(n)
