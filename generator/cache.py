@@ -1,10 +1,12 @@
 """The record of the last `generate` into a folder: a rerun with nothing changed reads its
 inputs, finds them the same, and stops, with no parse, render or write.
 
-Two runs are the same when their keys are: the bytes of every spec document and of the other
-files in their folders (which `$ref`s may reach), the settings, the generator's own code and
-templates, and the formatter it runs. And the output must still be exactly what the last run
-wrote: a file edited, added or deleted there regenerates. Records live in the user's cache
+Two runs are the same when their keys are: the settings, the generator's own code and
+templates, the formatter it runs and the documents listed in spec folders; and when every
+document the last run read (the specs and what their `$ref`s reached) still has the text it
+had. A `$ref` that reaches another file is written in one of those, so a new file to read
+changes one already read. And the output must still be exactly what the last run wrote: a
+file edited, added or deleted there regenerates. Records live in the user's cache
 folder (`$XDG_CACHE_HOME/ftgen`, else `~/.cache/ftgen`), one per output folder, never in the
 checkout; `--allow-outside` (refs anywhere) is never cached. Only light modules are imported
 here: the point is to answer before the heavy ones load.
@@ -18,11 +20,11 @@ import json
 import os
 from pathlib import Path
 
-from .config import Settings
+from .config import Settings, spec_files
 
 _GENERATOR = Path(__file__).resolve().parent
 _SOURCES = (_GENERATOR, _GENERATOR.parent / "templates")  # installed, the templates are inside
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 
 
 def _folder() -> Path:
@@ -40,16 +42,14 @@ def _files_under(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
 
 
 def key(settings: Settings) -> str | None:
-    """What decides the output of `generate`, hashed; None when it cannot be known cheaply."""
+    """What decides the output of `generate` besides the documents read, hashed; None when it
+    cannot be known cheaply."""
     if settings.allow_outside or not all(isinstance(p, Path) for p in settings.specs):
         return None
     digest = hashlib.sha256(f"{RECORD_VERSION}\n{sorted(dataclasses.asdict(settings).items())!r}".encode())
-    folders = {p if p.is_dir() else p.parent for p in map(Path, settings.specs)}
-    if not all(folder.is_dir() for folder in folders):
-        return None
-    inputs = [f for folder in sorted(folders) for f in _files_under(folder, (".yaml", ".yml", ".json"))]
+    digest.update(f"\n{spec_files(settings.specs)}".encode())  # a document added to a spec folder is read
     code = [f for folder in _SOURCES if folder.is_dir() for f in _files_under(folder, (".py", ".j2", ".toml"))]
-    for path in [*inputs, *code]:
+    for path in code:
         digest.update(f"\n{path}\n".encode())
         digest.update(path.read_bytes())
     for tool in _formatters(settings.formatter):
@@ -74,6 +74,19 @@ def _hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _same_texts(read: dict[str, str]) -> bool:
+    """Whether each document still reads as the text the last run parsed (the loader's
+    reading: UTF-8, newlines translated)."""
+    try:
+        return all(_text_hash(Path(p).read_text(encoding="utf-8")) == h for p, h in read.items())
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def _tree(out: Path, paths: list[str]) -> dict[str, str] | None:
     """Relative path -> sha256 of each of the files a run wrote in `out` (the user's files
     beside them are not the generator's, and changing them changes nothing here)."""
@@ -91,17 +104,25 @@ def unchanged(settings: Settings, run_key: str | None) -> dict[str, object] | No
         record = json.loads(_record_path(settings.out).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(record, dict) or record.get("key") != run_key or not isinstance(record.get("tree"), dict):
+    if not isinstance(record, dict) or record.get("key") != run_key:
+        return None
+    if not isinstance(record.get("tree"), dict) or not isinstance(record.get("read"), dict):
+        return None
+    if not _same_texts(record["read"]):
         return None
     return record if _tree(settings.out, list(record["tree"])) == record["tree"] else None
 
 
-def remember(settings: Settings, run_key: str | None, summary: str, warnings: list[str], paths: list[str]) -> None:
-    """Keep this run's record (best effort: a cache that cannot be written is no error)."""
+def remember(
+    settings: Settings, run_key: str | None, read: dict[Path, str], summary: str, warnings: list[str], paths: list[str]
+) -> None:
+    """Keep this run's record (best effort: a cache that cannot be written is no error). `read`
+    is each document the run read -> the text it parsed."""
     tree = _tree(settings.out, paths)
     if run_key is None or tree is None:
         return
-    record = {"key": run_key, "tree": tree, "summary": summary, "warnings": warnings}
+    texts = {str(path): _text_hash(text) for path, text in read.items()}
+    record = {"key": run_key, "read": texts, "tree": tree, "summary": summary, "warnings": warnings}
     path = _record_path(settings.out)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

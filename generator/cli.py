@@ -306,7 +306,9 @@ def _generate(settings: Settings, target: Any, shown: dict[str, str]) -> int:
         f"({len(result.files)} files, {len(result.diagnostics)} warning(s)"
     )
     print(f"{summary}, {result.seconds:.2f} s)")
-    cache.remember(settings, run_key, summary + ")", [str(d) for d in result.diagnostics], sorted(result.files))
+    cache.remember(
+        settings, run_key, result.read, summary + ")", [str(d) for d in result.diagnostics], sorted(result.files)
+    )
     return 0
 
 

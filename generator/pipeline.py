@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ class Result:
     diagnostics: list[Diagnostic]
     seconds: float
     once: frozenset[str] = frozenset()  # files written only when missing (the user's from then on)
+    read: dict[Path, str] = field(default_factory=dict)  # each document read -> the text parsed
 
 
 def read(settings: Settings) -> SpecSet:
@@ -84,7 +85,8 @@ def build(settings: Settings) -> Result:
     diagnostics += strictly(schema_findings(), settings.strict) + found
     if errors(diagnostics):
         raise SpecError(diagnostics)
-    return Result(api, files, diagnostics, time.perf_counter() - started, once)
+    texts = {path: doc.text for path, doc in specset.documents.items()}
+    return Result(api, files, diagnostics, time.perf_counter() - started, once, texts)
 
 
 def render_config(api: Api, settings: Settings) -> Config:

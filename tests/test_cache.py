@@ -71,3 +71,44 @@ def test_the_cache_lives_in_the_users_cache_folder(tmp_path: Path) -> None:
     records = list((Path(os.environ["XDG_CACHE_HOME"]) / "ftgen").glob("*.json"))
     hidden = {p.name for p in (folder / "out").iterdir() if p.name.startswith(".")}
     assert records and hidden == {".ftgen-manifest"}  # the manifest is output, not a cache
+
+
+ROOT_SPEC = """openapi: 3.0.3
+info: {title: Pets, version: "1"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "parts/pet.yaml#/Pet"}
+"""
+
+
+def test_the_key_is_the_documents_read_not_everything_beside_them(tmp_path: Path) -> None:
+    """A spec in a folder full of other files (a home folder, /tmp): those are never read, and
+    changing them changes nothing; the file a $ref reaches is read, and changing it regenerates."""
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "api.yaml").write_text(ROOT_SPEC)
+    pet = tmp_path / "parts" / "pet.yaml"
+    pet.write_text("Pet:\n  type: object\n  properties:\n    name: {type: string}\n")
+    (tmp_path / "unrelated").mkdir()
+    (tmp_path / "unrelated" / "notes.yaml").write_text("a: 1\n")
+    command = [sys.executable, "-m", "generator", "generate", "--spec", "api.yaml", "--out", "out"]
+
+    def run() -> str:
+        result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert UNCHANGED not in run()
+    (tmp_path / "unrelated" / "notes.yaml").write_text("a: 2\n")
+    (tmp_path / "unrelated" / "more.json").write_text("{}")
+    assert UNCHANGED in run()
+    pet.write_text(pet.read_text() + "    age: {type: integer}\n")
+    assert UNCHANGED not in run()
+    assert "age" in (tmp_path / "out" / "pets_client" / "models.py").read_text()
+    assert UNCHANGED in run()
