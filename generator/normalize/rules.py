@@ -70,7 +70,18 @@ KEYWORDS = (
 )  # fmt: skip
 
 
+# Every key `constraints` reads: a schema with none of them (most) has the empty Constraints.
+_CONSTRAINING = frozenset((
+    *KEYWORDS, "uniqueItems", "multipleOf", "minLength", "maxLength", "pattern", "minItems", "maxItems",
+    "maxProperties", "minProperties", "minContains", "maxContains", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum",
+))  # fmt: skip
+_NO_CONSTRAINTS = Constraints()
+
+
 def constraints(schema: dict[str, Any]) -> Constraints:
+    if _CONSTRAINING.isdisjoint(schema):
+        return _NO_CONSTRAINTS
     keywords = [(k, json.dumps(schema[k], sort_keys=True)) for k in KEYWORDS if k in schema]
     if schema.get("uniqueItems") is True:
         keywords.append(("uniqueItems", "true"))
