@@ -5,7 +5,7 @@ median and the best of RUNS runs of each stage (YAML/JSON parse with lines, stru
 checks, openapi-spec-validator's checks, normalize, render, format with ruff and with black),
 then the imports a generate run makes in a fresh interpreter (the CLI, then the pipeline it
 imports once the cache has no record of the run; a rerun with nothing changed stops before).
-The stages of a real run overlap: the checks run in a forked process beside normalize,
+The stages of a real run overlap: both checks run in a forked process beside normalize,
 render and format for big specs.
 """
 

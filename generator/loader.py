@@ -79,6 +79,7 @@ class Document:
     text: str
     data: Any
     lines: Mapping[str, tuple[int, int]] | None = field(default=None, repr=False)
+    aliased: bool = False  # a node reached twice (a YAML alias): the data is a graph, not a tree
 
     def location(self, pointer: str = "#") -> Location:
         return Location(str(self.path), pointer, *line_of(self.line_map(), pointer))
@@ -210,22 +211,26 @@ class _OffsetLines(Mapping[str, tuple[int, int]]):
         return len(self.offsets)
 
 
-def _read_yaml(text: str) -> tuple[Any, dict[str, tuple[int, int]]]:
+def _read_yaml(text: str) -> tuple[Any, dict[str, tuple[int, int]], bool]:
     """The data and the 1-based (line, column) of every JSON pointer's key or item, in one pass
     over libyaml's nodes: a third of the time of PyYAML's constructor and a walk for lines.
     Mapping keys are the text written (`200:` is "200", as in JSON); a node reached again
-    through an alias is the same object, and its lines are those of the alias."""
+    through an alias is the same object, and its lines are those of the alias (the third
+    value says whether one was)."""
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
-            return None, {}
+            return None, {}, False
+        aliased = False
         lines = {"#": (root.start_mark.line + 1, root.start_mark.column + 1)}
         built: dict[int, Any] = {}
         pending: list[tuple[Any, Any, str]] = []  # (node, its empty container, pointer)
 
         def value(node: Any, pointer: str) -> Any:
+            nonlocal aliased
             if id(node) in built:
+                aliased = True
                 return built[id(node)]
             if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
                 return node.value
@@ -265,7 +270,7 @@ def _read_yaml(text: str) -> tuple[Any, dict[str, tuple[int, int]]]:
                 container[key.value] = value(item, here)
             if len(container) < len(node.value) and not merged:  # a key written twice: one test a mapping
                 _no_duplicate_keys([key for key, _ in node.value], pointer)
-        return data, lines
+        return data, lines, aliased
     finally:
         loader.dispose()
 
@@ -658,6 +663,10 @@ class Target:
         return f"{self.document.path}{self.pointer}"
 
 
+class Unread(Exception):  # noqa: N818 - not an error: a document a sealed SpecSet did not read
+    """A `$ref` reached a document that a sealed SpecSet has not read."""
+
+
 class SpecSet:
     """The root documents and every local file they reach through `$ref`."""
 
@@ -667,12 +676,15 @@ class SpecSet:
         self.allow_outside = allow_outside
         self.documents: dict[Path, Document] = {}
         self._targets: dict[tuple[str, Path], Target] = {}  # (ref, file it is written in) -> target
+        self.sealed = False  # no document is read from now on (Unread is raised instead)
         for root in self.roots:
             self.load(root)
 
     def load(self, path: Path) -> Document:
         path = path.resolve()
         if path not in self.documents:
+            if self.sealed:
+                raise Unread(path)
             try:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import Settings, config_location, spec_files
 from .diagnostics import Diagnostic, Location, SpecError, errors, strictly
 from .ir import Api
-from .loader import SpecSet
+from .loader import SpecSet, Unread
 from .names import env_names, package_base, snake
 from .normalize import normalize
 from .output import MANIFEST, Target, manifest_text, stale, write
@@ -57,20 +56,9 @@ def build(settings: Settings) -> Result:
     """Everything but writing: the IR and the formatted files, or a SpecError."""
     started = time.perf_counter()
     specset = read(settings)
-    structural = structural_checks(specset)
-    diagnostics = [d for problems in structural.values() for d in problems]
-    if errors(diagnostics):
-        raise SpecError(diagnostics)
-    # Normalization does not depend on openapi-spec-validator's checks: big specs run them beside it.
-    schema_findings = _beside(lambda: schema_checks(specset, structural), specset)
-    found: list[Diagnostic] = []
-    try:
-        located = functools.partial(config_location, settings.config_file)
-        api = normalize(specset, found, settings.methods, located, settings.pagination, settings.deprecated_methods)
-    except RecursionError:  # nesting within bounds per document, but deep across a chain of $refs
-        where = specset.root_documents()[0].location("#")
-        message = "schemas nest too deeply (through a long chain of $refs?) to be normalized"
-        raise SpecError([Diagnostic.of("nesting-too-deep", where, message)]) from None
+    checks = _Checks(specset)
+    api, found = _normalized(specset, settings, checks, checks.beside)
+    diagnostics = _refuse(checks.structural())
     found = strictly(found, settings.strict)
     files: dict[str, str] = {}
     if not errors(found):
@@ -82,11 +70,48 @@ def build(settings: Settings) -> Result:
             raise SpecError([_generator_bug(api, specset, bug)]) from None
     once = frozenset(path for path in files if Path(path).name == USER_OWNED)
     files[MANIFEST] = manifest_text(set(files) - once)
-    diagnostics += strictly(schema_findings(), settings.strict) + found
+    diagnostics += strictly(checks.schema(), settings.strict) + found
     if errors(diagnostics):
         raise SpecError(diagnostics)
-    texts = {path: doc.text for path, doc in specset.documents.items()}
+    texts = {path: doc.text for path, doc in specset.documents.items()} | checks.read_beside()
     return Result(api, files, diagnostics, time.perf_counter() - started, once, texts)
+
+
+def _normalized(specset: SpecSet, settings: Settings, checks: _Checks, beside: bool) -> tuple[Api, list[Diagnostic]]:
+    """The IR and normalization's findings. Beside the checks (`_Checks.beside`), over the
+    documents read so far only, whose shape is known: should a `$ref` reach another, or
+    anything go wrong, the structural findings come first, then a normalization as the
+    sequential run has it."""
+    found: list[Diagnostic] = []
+    if not beside:  # a spec with structural errors is never normalized
+        _refuse(checks.structural())
+    specset.sealed = beside
+    try:
+        located = functools.partial(config_location, settings.config_file)
+        api = normalize(specset, found, settings.methods, located, settings.pagination, settings.deprecated_methods)
+    except RecursionError:  # nesting within bounds per document, but deep across a chain of $refs
+        _refuse(checks.structural())
+        where = specset.root_documents()[0].location("#")
+        message = "schemas nest too deeply (through a long chain of $refs?) to be normalized"
+        raise SpecError([Diagnostic.of("nesting-too-deep", where, message)]) from None
+    except Unread:  # a multi-file spec: normalized once its structure is known sound
+        specset.sealed = False
+        return _normalized(specset, settings, checks, beside=False)
+    except Exception:
+        if beside:
+            _refuse(checks.structural())
+        raise
+    finally:
+        specset.sealed = False
+    return api, found
+
+
+def _refuse(structural: dict[Path, list[Diagnostic]]) -> list[Diagnostic]:
+    """The structural findings; a SpecError when one is an error."""
+    diagnostics = [d for problems in structural.values() for d in problems]
+    if errors(diagnostics):
+        raise SpecError(diagnostics)
+    return diagnostics
 
 
 def render_config(api: Api, settings: Settings) -> Config:
@@ -130,46 +155,91 @@ def _generator_bug(api: Api, specset: SpecSet, bug: InvalidCode) -> Diagnostic:
 PARALLEL_FROM = 256 * 1024  # characters of spec text; below this a process costs more than it saves
 
 
-def _beside(work: Callable[[], list[Diagnostic]], specset: SpecSet) -> Callable[[], list[Diagnostic]]:
-    """Run `work` in a forked process while the caller goes on; the result waits for it.
-    Small specs, and systems without fork, run it at once instead."""
-    size = sum(len(doc.text) for doc in specset.documents.values())
-    if size < PARALLEL_FROM:
-        done = work()
-        return lambda: done
+class _Checks:
+    """The validate stage: the structural checks (what normalization relies on), then, if they
+    find no error, openapi-spec-validator's. For a big spec whose documents are trees (no YAML
+    alias: a walk of the data is bounded by the text), both run in a forked process while
+    this one normalizes, which the structural findings then confirm or overrule; otherwise,
+    and on systems without fork, here and at once."""
+
+    def __init__(self, specset: SpecSet) -> None:
+        self.specset = specset
+        size = sum(len(doc.text) for doc in specset.documents.values())
+        trees = not any(doc.aliased for doc in specset.documents.values())
+        self.beside = size >= PARALLEL_FROM and trees and "fork" in _start_methods()
+        self._structural: dict[Path, list[Diagnostic]] | None = None
+        self._schema: list[Diagnostic] | None = None
+        self._read: dict[Path, str] = {}  # documents the checks read beside, which this process has not
+        if self.beside:
+            self._start()
+        else:
+            self._structural = structural_checks(specset)
+
+    def _start(self) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._child = context.Process(target=_check_and_send, args=(self.specset, send), daemon=True)
+        self._child.start()
+        send.close()
+
+    def structural(self) -> dict[Path, list[Diagnostic]]:
+        if self._structural is None:
+            found = self._next()
+            if found is None:  # the child died: what normalization relies on is checked here
+                self._structural = structural_checks(self.specset)
+            else:
+                self._structural, self._read = found
+        return self._structural
+
+    def read_beside(self) -> dict[Path, str]:
+        """Each document the checks read in the forked process and this one did not -> its text."""
+        self.structural()
+        return self._read
+
+    def schema(self) -> list[Diagnostic]:
+        if self._schema is None:
+            if not self.beside:
+                self._schema = schema_checks(self.specset, self.structural())
+            else:
+                self.structural()
+                found = self._next()
+                if found is None:  # reported rather than hidden
+                    where = self.specset.root_documents()[0].location("#")
+                    found = [Diagnostic.of("validator-crash", where, "the schema validator process died")]
+                self._schema = found
+                self._child.join()
+        return self._schema
+
+    def _next(self) -> Any:
+        """The child's next result; None when it died without a word."""
+        try:
+            return self._receive.recv()
+        except EOFError:
+            return None
+        except BaseException:  # interrupted while waiting: the child goes too
+            self._child.kill()
+            raise
+
+
+def _start_methods() -> list[str]:
     import multiprocessing
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        done = work()
-        return lambda: done
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_send, args=(work, send), daemon=True)
-    child.start()
-    send.close()
-
-    def result() -> list[Diagnostic]:
-        try:
-            found: list[Diagnostic] = receive.recv()
-        except EOFError:  # the child died without a word: report it rather than hide it
-            where = specset.root_documents()[0].location("#")
-            found = [Diagnostic.of("validator-crash", where, "the schema validator process died")]
-        except BaseException:  # interrupted while waiting: the child goes too
-            child.kill()
-            raise
-        child.join()
-        return found
-
-    return result
+    return multiprocessing.get_all_start_methods()
 
 
-def _send(work: Callable[[], list[Diagnostic]], send: Connection) -> None:
+def _check_and_send(specset: SpecSet, send: Connection) -> None:
     import signal
 
     # The parent reports an interruption; this just stops, also when the parent is gone.
     for name in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
         signal.signal(name, signal.SIG_DFL)
-    send.send(work())
+    known = set(specset.documents)
+    structural = structural_checks(specset)
+    send.send((structural, {path: doc.text for path, doc in specset.documents.items() if path not in known}))
+    sound = not errors([d for problems in structural.values() for d in problems])
+    send.send(schema_checks(specset, structural) if sound else [])
     send.close()
 
 
