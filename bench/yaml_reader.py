@@ -1,7 +1,7 @@
 """The YAML reader on the full OpenAI spec, beside its floor, in one process.
 
 Prints, median of RUNS: the exact reader (libyaml's nodes: data and every line), the fast
-reader (rapidyaml, its JSON read by json.loads, the suspects retyped; lines read on demand),
+reader (rapidyaml, its JSON read by json.loads, the scalars read apart retyped; lines read on demand),
 and its floors: rapidyaml's parse alone, and json.loads of the JSON rapidyaml writes.
 """
 
@@ -43,7 +43,7 @@ def main() -> None:
     written = ryml.emit_json_malloc(tree, tree.root_id())
     rows = [
         ("exact reader (libyaml nodes, data and lines)", timed(lambda: loader._read_yaml(text))),
-        ("fast reader (rapidyaml, json.loads, suspects retyped)", timed(lambda: loader._fast_yaml(text))),
+        ("fast reader (rapidyaml, json.loads, scalars read apart retyped)", timed(lambda: loader._fast_yaml(text))),
         ("  floor: rapidyaml's parse alone", timed(lambda: ryml.parse_in_arena(encoded))),
         ("  floor: json.loads of rapidyaml's JSON", timed(lambda: json.loads(written))),
     ]

@@ -422,7 +422,6 @@ _TYPED_BY_YAML_11 = re.compile(
     r"|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
     r"|[-+]?[0-9_.]*_[0-9_.]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
-_TYPED_STARTS = frozenset("yYnNTFoO~0123456789+-._")
 # Numbers rapidyaml writes bare that YAML 1.1 keeps as strings: an exponent without a dot or
 # without a sign, a signed leading dot.
 _YAML_11_STRING_NUMBER = re.compile(
@@ -438,6 +437,7 @@ _READ_APART = re.compile(
     f"{_TYPED_BY_YAML_11.pattern}|{_YAML_11_STRING_NUMBER.pattern}|(?i:{_RESPELT.pattern})".encode()
 )
 _RESPELT_BYTES = re.compile(_RESPELT.pattern.encode(), re.IGNORECASE)
+_READ_APART_STARTS = frozenset(bytes([c]) for c in b"yYnNTFoOiI~0123456789+-._")  # how those may begin
 
 
 def _fast_yaml(text: str) -> Any:
@@ -458,8 +458,7 @@ def _fast_yaml(text: str) -> Any:
         data = json.loads(written, parse_constant=_not_json_number, object_pairs_hook=_json_object)
     except (ValueError, TypeError, _DuplicateKey, RecursionError):
         return _EXACT
-    suspects = _suspects(data)
-    apart = None if suspects is None else _read_apart(tree, suspects)
+    apart = _read_apart(tree, source)
     if apart is None:
         return _EXACT
     for node in apart:  # the plain scalars read apart take the exact reader's values, in place
@@ -468,48 +467,80 @@ def _fast_yaml(text: str) -> Any:
     return data, _TreeLines(text, tree, source)
 
 
-def _suspects(data: Any) -> bool | None:
-    """None for a merge key; else whether some value may have been read apart: a string
-    YAML 1.1 would type, if it was plain; a float, if it was spelled as YAML 1.1 does not; a
-    key or value rapidyaml may have re-spelled (`inf` as ".inf")."""
-    found = False
-    todo = [data]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, dict):
-            if "<<" in node:  # a merge key, untagged
-                return None
-            found = found or any(key[:1] in "+-." and _RESPELT_AS.fullmatch(key) for key in node)
-            todo.extend(node.values())
-        elif isinstance(node, list):
-            todo.extend(node)
-        elif isinstance(node, str):
-            found = found or node[:1] in _TYPED_STARTS and _TYPED_BY_YAML_11.fullmatch(node) is not None
-        elif isinstance(node, float):
-            found = True
-    return found
-
-
-def _read_apart(tree: Any, suspects: bool) -> list[int] | None:
-    """None if a node is more than data (an anchor, alias, tag or null key); else, with
-    `suspects`, the nodes whose plain key or value YAML 1.1 and rapidyaml's JSON read apart.
-    One pass over the tree: ~0.03 s on the OpenAI spec, ~0.09 s with suspects."""
-    kind, value, key = tree.type, tree.val, tree.key
+def _read_apart(tree: Any, source: bytearray) -> list[int] | None:
+    """None if a node is more than data (an anchor, alias, tag or null key) or a merge key;
+    else the nodes whose plain key or value YAML 1.1 and rapidyaml's JSON read apart. One
+    pass over the nodes' flags and scalars, read at once (`_nodes`): ~0.02 s on the OpenAI
+    spec, where a call per node and field took ~0.1 s."""
     not_data = _ryml.KEYANCH | _ryml.VALANCH | _ryml.KEYREF | _ryml.VALREF | _ryml.KEYTAG | _ryml.VALTAG | _ryml.KEYNIL
+    flags, key_at, key_length, value_at, value_length = _nodes(tree)
+    if any(f & not_data for f in flags):
+        return None
+    base, held = _address(source), bytes(source)
+
+    def written(start: int, length: int) -> bytes:
+        offset = start - base
+        if 0 <= offset <= len(held) - length:  # a slice of the source, as parsed in place
+            return held[offset : offset + length]
+        return ctypes.string_at(start, length)  # rapidyaml's own memory (its arena)
+
     val, quoted, keyed, key_quoted = _ryml.VAL, _ryml.VALQUO, _ryml.KEY, _ryml.KEYQUO
     apart, respelt = _READ_APART.fullmatch, _RESPELT_BYTES.fullmatch
     found = []
-    for i in range(tree.size()):
-        flags = kind(i)
-        if flags & not_data:
-            return None
-        if not suspects:
-            continue
-        if flags & val and not flags & quoted and apart(value(i)):
-            found.append(i)
-        elif flags & keyed and not flags & key_quoted and respelt(key(i)):
-            found.append(i)
+    for i, f in enumerate(flags):
+        if f & val and not f & quoted and value_length[i]:
+            start = value_at[i]
+            if written(start, 1) in _READ_APART_STARTS and apart(written(start, value_length[i])):
+                found.append(i)
+                continue
+        if f & keyed and not f & key_quoted and key_length[i] and written(key_at[i], 1) in _KEY_STARTS:
+            key = written(key_at[i], key_length[i])
+            if key == b"<<":  # a merge key, untagged
+                return None
+            if respelt(key):
+                found.append(i)
     return found
+
+
+_KEY_STARTS = frozenset(bytes([c]) for c in b"<+-.iInN")  # a merge key, or a key rapidyaml may re-spell
+# rapidyaml 0.15's NodeData, in 64-bit words: the type; the key's tag, scalar and anchor (a
+# pointer and a length each); the value's the same; the parent and four links.
+_WORDS, _TYPE, _KEY, _VAL, _PARENT = 18, 0, 3, 9, 13
+
+
+def _nodes(tree: Any) -> tuple[list[int], ...]:
+    """Per node: its flags, its key's address and length, its value's (0 where it has none)."""
+    words = _node_words(tree)
+    if words is not None:
+        return tuple(words[at::_WORDS].tolist() for at in (_TYPE, _KEY, _KEY + 1, _VAL, _VAL + 1))
+    flags = [tree.type(i) for i in range(tree.size())]  # a layout not known here: a call per node and field
+    columns: list[list[int]] = [flags]
+    for kind, read in ((_ryml.KEY, tree.key), (_ryml.VAL, tree.val)):
+        scalars = [read(i) if f & kind else None for i, f in enumerate(flags)]
+        columns.append([_address(s) if s is not None and len(s) else 0 for s in scalars])
+        columns.append([len(s) if s is not None else 0 for s in scalars])
+    return tuple(columns)
+
+
+def _node_words(tree: Any) -> memoryview | None:
+    """rapidyaml's array of nodes as 64-bit words, read in one go; None unless this is the
+    rapidyaml whose layout is known (0.15) and it agrees with the tree's own accessors on a
+    sample of nodes."""
+    if not str(_ryml.__version__).startswith("0.15."):
+        return None
+    buffer, _, size = (ctypes.c_uint64 * 3).from_address(int(tree.this))  # Tree: m_buf, m_cap, m_size
+    if size != tree.size() or not buffer:
+        return None
+    words = memoryview((ctypes.c_uint64 * (size * _WORDS)).from_address(buffer)).cast("B").cast("Q")
+    for i in range(0, size, max(1, size // 64)):
+        row = words[i * _WORDS : (i + 1) * _WORDS]
+        if row[_TYPE] != tree.type(i) or (i and row[_PARENT] != tree.parent(i)):
+            return None
+        for at, has, read in ((_KEY, tree.has_key, tree.key), (_VAL, tree.has_val, tree.val)):
+            scalar = read(i) if has(i) else None  # None: a null scalar
+            if scalar is not None and len(scalar) and (row[at], row[at + 1]) != (_address(scalar), len(scalar)):
+                return None
+    return words
 
 
 def _retyped(data: Any, tree: Any, node: int) -> bool:

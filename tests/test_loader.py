@@ -194,7 +194,37 @@ def exactly(text: str) -> object:
         raise
 
 
-def test_the_fast_reader_gives_the_exact_readers_data_on_every_yaml_file_of_the_tests() -> None:
+@pytest.fixture(params=["array", "calls"])
+def node_reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The fast reader reading rapidyaml's nodes at once (the layout it knows), or through a
+    call per node and field (any other rapidyaml): the same answers either way."""
+    if request.param == "calls":
+        monkeypatch.setattr(loader, "_node_words", lambda tree: None)
+    return str(request.param)
+
+
+def test_the_node_array_is_read_as_the_trees_accessors_read_it() -> None:
+    """Every node of the full OpenAI spec and of a document with anchors, tags, escapes, block
+    and null scalars: its flags, key and value as rapidyaml's accessors give them."""
+    import ryml  # type: ignore[import-untyped]
+
+    texts = [(ROOT / "tests/data/specs/openai-openapi.yaml").read_text(encoding="utf-8"),
+             "a: &x {'b': \"c\\td\"}\nc: *x\nd: !!str 1\ne: |\n  block\nf: ~\ng:\n"]  # fmt: skip
+    for text in texts:
+        source = bytearray(text.encode())
+        tree = ryml.parse_in_place(source)
+        assert loader._node_words(tree) is not None
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(loader, "_node_words", lambda tree: None)
+            by_calls = loader._nodes(tree)
+        flags, key_at, key_length, value_at, value_length = loader._nodes(tree)
+        assert flags == by_calls[0] and key_length == by_calls[2] and value_length == by_calls[4]
+        # an empty scalar's address is nobody's business: the two agree wherever there are bytes
+        assert [a if n else 0 for a, n in zip(key_at, key_length, strict=True)] == by_calls[1]
+        assert [a if n else 0 for a, n in zip(value_at, value_length, strict=True)] == by_calls[3]
+
+
+def test_the_fast_reader_gives_the_exact_readers_data_on_every_yaml_file_of_the_tests(node_reader: str) -> None:
     answered = []
     for path in YAML_FILES:
         text = path.read_text(encoding="utf-8")
@@ -227,7 +257,9 @@ SCALARS = (
 
 
 @pytest.mark.parametrize("scalar", SCALARS)
-def test_every_scalar_is_typed_as_the_exact_reader_types_it(scalar: str, capfd: pytest.CaptureFixture[str]) -> None:
+def test_every_scalar_is_typed_as_the_exact_reader_types_it(
+    scalar: str, capfd: pytest.CaptureFixture[str], node_reader: str
+) -> None:
     for text in (f"a: {scalar}\n", f"a: '{scalar}'\n", f"a: [{scalar}, x]\n", f"- {scalar}\n", f"{scalar}: v\n"):
         try:
             got: object = parse(Path("api.yaml"), text).data
@@ -258,7 +290,9 @@ def test_every_scalar_is_typed_as_the_exact_reader_types_it(scalar: str, capfd: 
         "a: \"\\u00e9\\t\\\"q\\\"\"\nb: 'it''s'\n",
     ],
 )
-def test_documents_the_fast_reader_refuses_read_as_before(text: str, capfd: pytest.CaptureFixture[str]) -> None:
+def test_documents_the_fast_reader_refuses_read_as_before(
+    text: str, capfd: pytest.CaptureFixture[str], node_reader: str
+) -> None:
     """Same data, or the same diagnostics byte for byte, and nothing from rapidyaml on stderr."""
     try:
         got: object = parse(Path("api.yaml"), text).data
