@@ -80,6 +80,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/stages.py
 	$(BIN)/python bench/peers.py
 	$(BIN)/python bench/big_json.py
+	$(BIN)/python bench/first_call.py
 	$(BIN)/python bench/same_output.py --base $(BASE)
 
 # What this checkout generates beside what BASE generated (spec/, the full OpenAI spec, a

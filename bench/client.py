@@ -112,7 +112,7 @@ def floor(raw: bytes, ours: float, models: Any) -> None:
             return True
         return any(nested(a) for a in typing.get_args(annotation))
 
-    hints = typing.get_type_hints(models.FineTuningJob, vars(models))
+    hints = typing.get_type_hints(models.FineTuningJob)  # in its module, which imports what it uses
     fields: dict[str, Any] = {
         f.alias or name: (Any if nested(hints[name]) else hints[name], ... if f.is_required() else f.default)
         for name, f in models.FineTuningJob.model_fields.items()

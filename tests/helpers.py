@@ -24,6 +24,11 @@ from generator.pipeline import build
 _counter = itertools.count()
 
 
+def models_text(package: Path) -> str:
+    """The source of a generated client's models: each module of its models package, in order."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((package / "models").glob("_*.py")))
+
+
 def spec(
     schemas: dict[str, Any] | None = None, *, openapi: str = "3.1.0", paths: dict[str, Any] | None = None
 ) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
+from helpers import models_text
 
 UNCHANGED = "unchanged since the last run, nothing written"
 
@@ -52,7 +53,7 @@ def test_a_changed_spec_setting_or_output_generates_again(tmp_path: Path) -> Non
     assert UNCHANGED not in generate(folder, "--stubs-package", "").stdout  # another setting
     assert not (folder / "out" / "fine_tuning_stubs").exists()
 
-    edited = folder / "out" / "fine_tuning_client" / "models.py"
+    edited = folder / "out" / "fine_tuning_client" / "models" / "__init__.py"
     text = edited.read_text()
     edited.write_text(text + "# edited by hand\n")
     assert UNCHANGED not in generate(folder, "--stubs-package", "").stdout
@@ -110,5 +111,5 @@ def test_the_key_is_the_documents_read_not_everything_beside_them(tmp_path: Path
     assert UNCHANGED in run()
     pet.write_text(pet.read_text() + "    age: {type: integer}\n")
     assert UNCHANGED not in run()
-    assert "age" in (tmp_path / "out" / "pets_client" / "models.py").read_text()
+    assert "age" in models_text(tmp_path / "out" / "pets_client")
     assert UNCHANGED in run()

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, RecordingServer
 from generator.names import CLIENT_NAMES, RESOURCE_NAMES
-from helpers import import_from
+from helpers import import_from, models_text
 
 CORPUS = ROOT / "tests" / "hostile"
 PWNED = Path("/tmp/ftgen-pwned")  # what the payloads in text_payloads.yaml would create
@@ -134,7 +134,7 @@ def test_names_keep_their_wire_form(generated: dict[str, tuple[Path, subprocess.
     assert parsed.list_ == ["x"]  # `list` would shadow the builtin its own annotation uses
     assert parsed.to_dict() == wire
     assert hasattr(service.Service, "import_") and hasattr(service.Service, "return_")
-    text = (generated["odd_names"][0] / "h_odd_names" / "models.py").read_text()
+    text = models_text(generated["odd_names"][0] / "h_odd_names")
     for line in ('first_name: str | None = _Field(default=None, alias="first-name")',
                  'field_2fa: bool | None = _Field(default=None, alias="2fa")',
                  'user_name_: str | None = _Field(default=None, alias="user_name")',
@@ -167,7 +167,7 @@ def test_payload_text_is_inert(generated: dict[str, tuple[Path, subprocess.Compl
     assert h_text_payloads.__version__ == '1"""; import os; os.system(\'touch /tmp/ftgen-pwned\')'
     payload = models.Payload.model_validate({"mode": "nul\x00", '"""': "q"})
     assert payload.mode == "nul\x00" and payload.to_dict() == {"mode": "nul\x00", '"""': "q"}
-    assert "A NUL \\x00 a bell \\x07" in (out / "h_text_payloads" / "models.py").read_text()
+    assert "A NUL \\x00 a bell \\x07" in models_text(out / "h_text_payloads")
     assert models.Payload.__doc__.startswith("A NUL \x00 a bell \x07 a tab \t and an escape \x1b, then")
     assert not PWNED.exists()
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, RecordingServer, seed_example
-from helpers import import_from
+from helpers import import_from, models_text
 
 SPECS = ROOT / "tests" / "data" / "specs"
 CASES = {"full": "openai-openapi.yaml", "2023": "openai-openapi-2023-12-22.yaml"}
@@ -185,7 +185,8 @@ def test_slice_to_fine_tuning_matches_the_whole(generated: Generated, tmp_path: 
         _fine_tuning_methods(read(out, "client.py")),
     )
     assert slice_methods == whole_methods and len(slice_methods) == 2 * expected  # sync and async
-    whole_models, slice_models = _definitions(read(generated.out, "models.py")), _definitions(read(out, "models.py"))
+    whole_models = _definitions(models_text(generated.out / generated.package))
+    slice_models = _definitions(models_text(out / generated.package))
     assert {name: whole_models.get(name) for name in slice_models} == slice_models  # same types, same text
     # Exactly what the operations reach: follow names from the methods, their TypedDicts and
     # their body schemas (whose fields the methods take one by one) through the models.

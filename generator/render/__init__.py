@@ -21,7 +21,8 @@ from ..names import env_stem, field_name, unique
 from .client import resource_views, root_view
 from .connection import connection_view
 from .docs import doc_rows
-from .models import MODEL, closure, model_view, param_models, typed_dict_view
+from .model_modules import exports, model_modules
+from .models import closure, model_view, param_models, typed_dict_view
 from .package import BUILD_REQUIRES, CLIENT_REQUIRES, STUBS_REQUIRES, TOKENS_REQUIRES, distribution_version, examples
 from .signature import parameter
 from .stubs import stub_view
@@ -101,6 +102,7 @@ def render(api: Api, config: Config) -> dict[str, str]:
         "async_resources": resource_views(api, root, True),
         "root_views": {"sync": root_view(api, root, False), "async": root_view(api, root, True)},
     }
+    modules = model_modules(api, webhooks)
     files = {
         f"{client}/__init__.py": env.get_template("client/__init__.py.j2").render(**common),
         f"{client}/_runtime.py": _runtime("_runtime.py"),
@@ -113,11 +115,8 @@ def render(api: Api, config: Config) -> dict[str, str]:
         f"{client}/_constants.py": env.get_template("client/_constants.py.j2").render(
             user_agent=f"{client}/{api.version}", **common
         ),
-        f"{client}/models.py": env.get_template("client/models.py.j2").render(
-            models=[model_view(m) for m in api.models],
-            aliases=[(a.name, MODEL(a.type).text, a.description) for a in api.aliases]
-            + ([(webhooks.union, webhooks.annotation, webhooks.doc)] if webhooks else []),
-            **common,
+        f"{client}/models/__init__.py": env.get_template("client/models/__init__.py.j2").render(
+            exports=exports(modules), **common
         ),
         f"{client}/params.py": env.get_template("client/params.py.j2").render(
             typed_dicts=[typed_dict_view(m) for m in param_models(api)], **common
@@ -128,6 +127,9 @@ def render(api: Api, config: Config) -> dict[str, str]:
         f"{client}/{USER_OWNED}": env.get_template("client/custom.py.j2").render(**common),
         "API.md": env.get_template("docs/API.md.j2").render(rows=doc_rows(api), **common),
     }
+    module = env.get_template("client/models/_module.py.j2")
+    for m in modules:
+        files[f"{client}/models/{m.name}.py"] = module.render(module=m, **common)
     if webhooks:
         files[f"{client}/_webhooks.py"] = _runtime("_webhooks.py")
     names = {m.name for m in api.models}
@@ -160,7 +162,7 @@ def render(api: Api, config: Config) -> dict[str, str]:
             client_requires=CLIENT_REQUIRES,
             stubs_requires=STUBS_REQUIRES,
             tokens_requires=TOKENS_REQUIRES if formats else (),
-            packages=[p for p in (client, config.stubs_package) if p],
+            packages=[p for p in (client, f"{client}.models", config.stubs_package) if p],
             **common,
         )
         files["README.md"] = env.get_template("package/README.md.j2").render(
