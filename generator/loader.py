@@ -415,6 +415,19 @@ def _rapidyaml() -> Any:
 
 
 _EXACT: Any = object()  # the fast reader's answer when the exact one must read the document
+_QUESTION = re.compile(r"\?(?: |\n)")
+
+
+def _explicit_key(text: str) -> bool:
+    """Whether a line begins with `? ` (after indentation and `- `): an explicit key, whose
+    mapping libyaml places at the `?`. Found by each `? ` rather than by each line start,
+    which a regular expression took ~30 ms for on the OpenAI spec."""
+    for match in _QUESTION.finditer(text):
+        if not text[text.rfind("\n", 0, match.start()) + 1 : match.start()].strip(" -"):
+            return True
+    return False
+
+
 # Strings in rapidyaml's JSON that a plain scalar may have spelled and YAML 1.1 types (a
 # quoted one is a string either way: the exact reader answers, as slowly as before).
 _TYPED_BY_YAML_11 = re.compile(
@@ -443,8 +456,8 @@ _READ_APART_STARTS = frozenset(bytes([c]) for c in b"yYnNTFoOiI~0123456789+-._")
 def _fast_yaml(text: str) -> Any:
     """The document's data by rapidyaml and its lines (read from the tree when asked for),
     or _EXACT."""
-    if _rapidyaml() is None:
-        return _EXACT
+    if _rapidyaml() is None or "\t" in text or not text.endswith("\n") or _explicit_key(text):
+        return _EXACT  # where the YAML test suite found the readers apart (data or lines)
     source = bytearray(text.encode())  # parsed in place, so that its scalars are slices of it
     with _quiet_stderr():  # rapidyaml prints an error on fd 2 before raising it
         try:
@@ -468,13 +481,15 @@ def _fast_yaml(text: str) -> Any:
 
 
 def _read_apart(tree: Any, source: bytearray) -> list[int] | None:
-    """None if a node is more than data (an anchor, alias, tag or null key) or a merge key;
-    else the nodes whose plain key or value YAML 1.1 and rapidyaml's JSON read apart. One
-    pass over the nodes' flags and scalars, read at once (`_nodes`): ~0.02 s on the OpenAI
-    spec, where a call per node and field took ~0.1 s."""
+    """None if a node is more than data (an anchor, alias, tag or null key), a merge key, or
+    written in flow where rapidyaml reads YAML 1.2 that libyaml refuses or reads otherwise (a
+    flow collection over several lines, a plain scalar in one that is empty or begins with `:`
+    or `?`: the YAML test suite's cases); else the nodes whose plain key or value YAML 1.1
+    and rapidyaml's JSON read apart. One pass over the nodes' flags and scalars, read at once
+    (`_nodes`): ~0.02 s on the OpenAI spec, where a call per node and field took ~0.1 s."""
     not_data = _ryml.KEYANCH | _ryml.VALANCH | _ryml.KEYREF | _ryml.VALREF | _ryml.KEYTAG | _ryml.VALTAG | _ryml.KEYNIL
-    flags, key_at, key_length, value_at, value_length = _nodes(tree)
-    if any(f & not_data for f in flags):
+    flags, key_at, key_length, value_at, value_length, parent = _nodes(tree)
+    if any(f & not_data or f & _ryml.FLOW_ML for f in flags):
         return None
     base, held = _address(source), bytes(source)
 
@@ -486,8 +501,14 @@ def _read_apart(tree: Any, source: bytearray) -> list[int] | None:
 
     val, quoted, keyed, key_quoted = _ryml.VAL, _ryml.VALQUO, _ryml.KEY, _ryml.KEYQUO
     apart, respelt = _READ_APART.fullmatch, _RESPELT_BYTES.fullmatch
+    flow = _ryml.CONTAINER_STYLE_FLOW
     found = []
     for i, f in enumerate(flags):
+        if i and flags[parent[i]] & flow:
+            for has, plain, at, length in ((f & keyed, not f & key_quoted, key_at[i], key_length[i]),
+                                           (f & val, not f & quoted, value_at[i], value_length[i])):  # fmt: skip
+                if has and plain and (not length or written(at, 1) in (b":", b"?")):
+                    return None
         if f & val and not f & quoted and value_length[i]:
             start = value_at[i]
             if written(start, 1) in _READ_APART_STARTS and apart(written(start, value_length[i])):
@@ -509,16 +530,18 @@ _WORDS, _TYPE, _KEY, _VAL, _PARENT = 18, 0, 3, 9, 13
 
 
 def _nodes(tree: Any) -> tuple[list[int], ...]:
-    """Per node: its flags, its key's address and length, its value's (0 where it has none)."""
+    """Per node: its flags, its key's address and length, its value's (0 where it has none),
+    its parent's index (the root's: anything)."""
     words = _node_words(tree)
     if words is not None:
-        return tuple(words[at::_WORDS].tolist() for at in (_TYPE, _KEY, _KEY + 1, _VAL, _VAL + 1))
+        return tuple(words[at::_WORDS].tolist() for at in (_TYPE, _KEY, _KEY + 1, _VAL, _VAL + 1, _PARENT))
     flags = [tree.type(i) for i in range(tree.size())]  # a layout not known here: a call per node and field
     columns: list[list[int]] = [flags]
     for kind, read in ((_ryml.KEY, tree.key), (_ryml.VAL, tree.val)):
         scalars = [read(i) if f & kind else None for i, f in enumerate(flags)]
         columns.append([_address(s) if s is not None and len(s) else 0 for s in scalars])
         columns.append([len(s) if s is not None else 0 for s in scalars])
+    columns.append([tree.parent(i) if i else 0 for i in range(len(flags))])
     return tuple(columns)
 
 
@@ -618,7 +641,7 @@ class _TreeLines(LazyLines):
         return None
 
     def _start(self, scalar: Any, quoted: int, block: int) -> int | None:
-        if block or not len(scalar):
+        if block or scalar is None or not len(scalar):  # None: a null scalar, written as nothing
             return None
         return _address(scalar) - self.base - (1 if quoted else 0)
 

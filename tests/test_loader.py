@@ -217,8 +217,9 @@ def test_the_node_array_is_read_as_the_trees_accessors_read_it() -> None:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(loader, "_node_words", lambda tree: None)
             by_calls = loader._nodes(tree)
-        flags, key_at, key_length, value_at, value_length = loader._nodes(tree)
+        flags, key_at, key_length, value_at, value_length, parent = loader._nodes(tree)
         assert flags == by_calls[0] and key_length == by_calls[2] and value_length == by_calls[4]
+        assert parent[1:] == by_calls[5][1:]
         # an empty scalar's address is nobody's business: the two agree wherever there are bytes
         assert [a if n else 0 for a, n in zip(key_at, key_length, strict=True)] == by_calls[1]
         assert [a if n else 0 for a, n in zip(value_at, value_length, strict=True)] == by_calls[3]
