@@ -121,6 +121,38 @@ def test_json_lines_come_from_a_token_pass_and_agree_with_libyaml(indent: int | 
     assert len(by_tokens) > 1000
 
 
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_json_documents_lines_are_found_by_walking_to_each_pointer(indent: int | None) -> None:
+    """A JSON document's lines are asked for pointer by pointer (_JsonLines): the same as the
+    token pass's for every pointer of the full OpenAI spec written as JSON, and of the JSON
+    files of the tests, in any order; and a pointer the pass has not (a number in an array,
+    nothing) is not found either."""
+    from conftest import ROOT
+    from generator.diagnostics import pointer_join
+
+    full = yaml.load((ROOT / "tests/data/specs/openai-openapi.yaml").read_text(), Loader=yaml.CSafeLoader)
+    texts = [json.dumps(full, indent=indent, default=str)]
+    texts += [
+        p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests").rglob("*.json")) if "node_modules" not in p.parts
+    ]
+    for text in texts:
+        by_tokens = loader._json_lines(text)
+        pointers = list(by_tokens)
+        lazy = loader._JsonLines(text)
+        for pointer in reversed(pointers):  # deepest and last first: nothing read ahead helps
+            assert lazy[pointer] == by_tokens[pointer], pointer
+
+        def walk(node: object, pointer: str) -> Iterator[str]:
+            yield pointer
+            items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+            for key, value in items:
+                yield from walk(value, pointer_join(pointer, key))
+
+        every = [*walk(json.loads(text), "#"), "#/no/such/thing", "#/0/x"]
+        assert [p in lazy for p in every] == [p in by_tokens for p in every]
+    assert sum(len(loader._json_lines(t)) for t in texts) > 60_000
+
+
 def _scalar_items(node: object, pointer: str) -> Iterator[str]:
     """Pointers of the numbers, booleans and nulls that are array items."""
     from generator.diagnostics import pointer_join
