@@ -1,8 +1,11 @@
-"""The YAML reader on the full OpenAI spec, beside its floor, in one process.
+"""The readers beside their floors, in one process, median of RUNS.
 
-Prints, median of RUNS: the exact reader (libyaml's nodes: data and every line), the fast
-reader (rapidyaml, its JSON read by json.loads, the scalars read apart retyped; lines read on demand),
-and its floors: rapidyaml's parse alone, and json.loads of the JSON rapidyaml writes.
+YAML, the full OpenAI spec: the exact reader (libyaml's nodes: data and every line), the fast
+reader (rapidyaml, its JSON read by json.loads, the scalars read apart retyped; lines read on
+demand), and its floors: rapidyaml's parse alone, and json.loads of the JSON rapidyaml writes.
+JSON, GitHub's spec written indented (bench/big_json.py's file, from the public corpus): the
+reader's data, then with the lines of three pointers (what GitHub's three warnings ask for),
+beside json.loads of the same text.
 """
 
 from __future__ import annotations
@@ -50,6 +53,33 @@ def main() -> None:
     print(f"YAML reader, {SPEC.name} ({len(encoded) / 2**20:.1f} MB), median of {RUNS}:")
     for label, seconds in rows:
         print(f"  {label}: {seconds:.3f} s")
+    json_reader()
+
+
+def json_reader() -> None:
+    from big_json import SPECS
+    from corpus import FOLDER, fetch
+
+    fetch()
+    spec = FOLDER / "github-indented.json"
+    source, indent = SPECS[spec.name]
+    if not spec.exists():
+        data = json.loads((FOLDER / "package" / "api" / source).read_text(encoding="utf-8"))
+        spec.write_text(json.dumps(data, indent=indent), encoding="utf-8")
+    text = spec.read_text(encoding="utf-8")
+    warned = [f"#/components/schemas/deployment-status/properties/{name}/default"
+              for name in ("environment_url", "log_url", "target_url")]  # fmt: skip
+
+    def with_lines() -> None:
+        document = loader.parse(spec, text)
+        assert all(document.location(pointer).line for pointer in warned)
+
+    floor = timed(lambda: json.loads(text))
+    data, lines = timed(lambda: loader.parse(spec, text)), timed(with_lines)
+    print(f"JSON reader, {spec.name} ({len(text) / 2**20:.1f} MB), median of {RUNS}:")
+    print(f"  data: {data:.3f} s ({data / floor:.2f}x the floor)")
+    print(f"  data and the lines of three pointers: {lines:.3f} s ({lines / floor:.2f}x)")
+    print(f"    floor: json.loads: {floor:.3f} s")
 
 
 if __name__ == "__main__":
