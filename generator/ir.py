@@ -110,15 +110,19 @@ def without_none(t: Type) -> Type:
 
 def refs(t: Type) -> set[str]:
     """Names of the models a type mentions, directly or inside containers."""
-    if isinstance(t, Ref):
-        return {t.name}
-    if isinstance(t, Array):
-        return refs(t.item)
-    if isinstance(t, Map):
-        return refs(t.value)
-    if isinstance(t, Union_):
-        return set().union(*(refs(m) for m in t.members))
-    return set()
+    found: set[str] = set()
+    todo = [t]
+    while todo:  # one set filled, not one per level
+        t = todo.pop()
+        if isinstance(t, Ref):
+            found.add(t.name)
+        elif isinstance(t, Array):
+            todo.append(t.item)
+        elif isinstance(t, Map):
+            todo.append(t.value)
+        elif isinstance(t, Union_):
+            todo.extend(t.members)
+    return found
 
 
 # ---------------------------------------------------------------- models

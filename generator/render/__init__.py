@@ -21,7 +21,7 @@ from ..names import env_stem, field_name, unique
 from .client import resource_views, root_view
 from .connection import connection_view
 from .docs import doc_rows
-from .model_modules import exports, model_modules
+from .model_modules import model_modules
 from .models import closure, model_view, param_models, typed_dict_view
 from .package import BUILD_REQUIRES, CLIENT_REQUIRES, STUBS_REQUIRES, TOKENS_REQUIRES, distribution_version, examples
 from .signature import parameter
@@ -116,7 +116,7 @@ def render(api: Api, config: Config) -> dict[str, str]:
             user_agent=f"{client}/{api.version}", **common
         ),
         f"{client}/models/__init__.py": env.get_template("client/models/__init__.py.j2").render(
-            exports=exports(modules), **common
+            modules=modules, **common
         ),
         f"{client}/params.py": env.get_template("client/params.py.j2").render(
             typed_dicts=[typed_dict_view(m) for m in param_models(api)], **common

@@ -22,17 +22,16 @@ from .models import MODEL, ModelView, model_view
 from .webhooks import WebhooksView
 
 
-def exports(modules: list[ModelModule]) -> list[tuple[str, str]]:
-    """Every name of the models package and the module it is in, by name."""
-    return sorted((name, m.name) for m in modules for name in [*(v.name for v in m.models), *(a[0] for a in m.aliases)])
-
-
 @dataclass(frozen=True)
 class ModelModule:
     name: str  # the module's name in the models package: `_full_repository`
     models: list[ModelView]
     aliases: list[tuple[str, str, str]]  # (name, annotation, doc)
     imports: list[tuple[str, list[str]]]  # (sibling module, the names this one uses from it)
+
+    @property
+    def names(self) -> list[str]:
+        return sorted([*(m.name for m in self.models), *(a[0] for a in self.aliases)])
 
 
 def model_modules(api: Api, webhooks: WebhooksView | None) -> list[ModelModule]:
