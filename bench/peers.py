@@ -4,7 +4,8 @@ Each peer is installed from the package index into its own virtual environment u
 `.bench/` (once; delete the folder to refresh), at the versions locked in `bench/peers/`
 (`make lock` refreshes them). Inputs: `spec/fine_tuning.yaml` and the full
 `tests/data/specs/openai-openapi.yaml`. For each tool and input: median wall time and peak
-memory (max RSS of the process tree, from GNU time) over RUNS runs, the operations generated
+memory (max RSS of the process tree, from GNU time) over RUNS rounds (each runs every tool
+once, in turn, so that the machine's load moves between rounds), the operations generated
 (openapi-python-client drops the ones it cannot parse, and says so), and the import time of
 the generated package (median of 5 fresh interpreters). Prints a Markdown table.
 """
@@ -62,80 +63,89 @@ def import_ms(python: Path, folder: Path, module: str) -> float:
         return float("nan")
 
 
-RERUNS: dict[str, float] = {}  # input -> median seconds of ftgen's second run, nothing changed
+RERUNS: dict[str, list[float]] = {}  # input -> ftgen's second runs, nothing changed
 
 
-def run_ours(spec: Path, out: Path) -> tuple[list[float], list[float], str, float]:
-    """Cold runs (no output folder, an empty cache folder), as the peers run; then reruns with
-    nothing changed, which find their record in the cache (generator/cache.py) and stop."""
-    times, peaks, reruns, ops = [], [], [], ""
+def run_ours(spec: Path, out: Path) -> tuple[float, float, str]:
+    """A cold run (no output folder, an empty cache folder), as the peers run; then a rerun
+    with nothing changed, which finds its record in the cache (generator/cache.py) and stops."""
     args = [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--out", str(out)]
     args += ["--client-package", "bench_client", "--stubs-package", "bench_stubs"]
-    for _ in range(RUNS):
-        shutil.rmtree(out, ignore_errors=True)
-        with cold():
-            seconds, peak, result = timed(args, ROOT)
-            times.append(seconds)
-            peaks.append(peak)
-            match = re.search(r"generated (\d+) operations", result.stdout)
-            ops = match.group(1) if match else "failed"
-            again, _, result = timed(args, ROOT)
-            assert "unchanged since the last run" in result.stdout, result.stdout
-            reruns.append(again)
-    RERUNS[str(spec)] = statistics.median(reruns)
-    code = "bench_client.models, bench_client.client"
-    return times, peaks, ops, import_ms(Path(sys.executable), out, f"bench_client, {code}")
+    shutil.rmtree(out, ignore_errors=True)
+    with cold():
+        seconds, peak, result = timed(args, ROOT)
+        match = re.search(r"generated (\d+) operations", result.stdout)
+        again, _, rerun = timed(args, ROOT)
+        assert "unchanged since the last run" in rerun.stdout, rerun.stdout
+    RERUNS.setdefault(str(spec), []).append(again)
+    return seconds, peak, match.group(1) if match else "failed"
 
 
-def run_opc(spec: Path, out: Path) -> tuple[list[float], list[float], str, float]:
-    binaries = venv_bin("openapi-python-client")
-    times, peaks, ops = [], [], ""
-    for _ in range(RUNS):
-        shutil.rmtree(out, ignore_errors=True)
-        command = [str(binaries / "openapi-python-client"), "generate", "--path", str(spec), "--output-path", str(out)]
-        seconds, peak, result = timed([*command, "--overwrite"], out.parent)
-        times.append(seconds)
-        peaks.append(peak)
-        dropped = (result.stdout + result.stderr).count("Endpoint will not be generated")
-        ops = f"{operations_in(spec) - dropped} ({dropped} dropped)"
+def import_ours(out: Path) -> float:
+    return import_ms(Path(sys.executable), out, "bench_client, bench_client.models, bench_client.client")
+
+
+def run_opc(spec: Path, out: Path) -> tuple[float, float, str]:
+    shutil.rmtree(out, ignore_errors=True)
+    command = [str(venv_bin("openapi-python-client") / "openapi-python-client"), "generate", "--path", str(spec),
+               "--output-path", str(out), "--overwrite"]  # fmt: skip
+    seconds, peak, result = timed(command, out.parent)
+    dropped = (result.stdout + result.stderr).count("Endpoint will not be generated")
+    return seconds, peak, f"{operations_in(spec) - dropped} ({dropped} dropped)"
+
+
+def import_opc(out: Path) -> float:
     package = next(p.name for p in out.iterdir() if (p / "__init__.py").exists())
-    return times, peaks, ops, import_ms(binaries / "python", out, f"{package}, {package}.models, {package}.client")
+    return import_ms(
+        venv_bin("openapi-python-client") / "python", out, f"{package}, {package}.models, {package}.client"
+    )
 
 
-def run_dcg(spec: Path, out: Path) -> tuple[list[float], list[float], str, float]:
-    binaries = venv_bin("datamodel-code-generator")
+def run_dcg(spec: Path, out: Path) -> tuple[float, float, str]:
     out.mkdir(parents=True, exist_ok=True)
-    times, peaks = [], []
-    command = [str(binaries / "datamodel-codegen"), "--input", str(spec), "--input-file-type", "openapi",
-               "--output", str(out / "dcg_models.py"), "--output-model-type", "pydantic_v2.BaseModel"]  # fmt: skip
-    for _ in range(RUNS):
-        seconds, peak, _ = timed(command, out)
-        times.append(seconds)
-        peaks.append(peak)
-    return times, peaks, "0 (models only)", import_ms(binaries / "python", out, "dcg_models")
+    command = [str(venv_bin("datamodel-code-generator") / "datamodel-codegen"), "--input", str(spec),
+               "--input-file-type", "openapi", "--output", str(out / "dcg_models.py"),
+               "--output-model-type", "pydantic_v2.BaseModel"]  # fmt: skip
+    seconds, peak, _ = timed(command, out)
+    return seconds, peak, "0 (models only)"
+
+
+def import_dcg(out: Path) -> float:
+    return import_ms(venv_bin("datamodel-code-generator") / "python", out, "dcg_models")
 
 
 def main() -> None:
-    tools = {"ftgen (this project)": run_ours, "openapi-python-client": run_opc, "datamodel-code-generator": run_dcg}
+    """Each input: RUNS rounds, each running every tool once in turn (the machine's load moves
+    between rounds, not between tools), then each generated package's import."""
+    tools = {"ftgen (this project)": (run_ours, import_ours), "openapi-python-client": (run_opc, import_opc),
+             "datamodel-code-generator": (run_dcg, import_dcg)}  # fmt: skip
     rows = []
     with tempfile.TemporaryDirectory(prefix="ftgen-peers-") as folder:
         for label, spec in INPUTS.items():
-            for tool, run in tools.items():
-                out = Path(folder) / f"{tool.split()[0]}-{spec.stem}" / "out"
+            outs = {tool: Path(folder) / f"{tool.split()[0]}-{spec.stem}" / "out" for tool in tools}
+            samples: dict[str, list[tuple[float, float, str]]] = {tool: [] for tool in tools}
+            for out in outs.values():
                 out.parent.mkdir(parents=True, exist_ok=True)
-                times, peaks, ops, imported = run(spec, out)
-                rows.append((label, tool, statistics.median(times), max(peaks), ops, operations_in(spec), imported))
-                print(f"  {label}, {tool}: {statistics.median(times):.2f} s", file=sys.stderr)
+            for _ in range(RUNS):
+                for tool, (run, _) in tools.items():
+                    samples[tool].append(run(spec, outs[tool]))
+            for tool, (_, imported) in tools.items():
+                seconds = statistics.median(s for s, _, _ in samples[tool])
+                peak = max(p for _, p, _ in samples[tool])
+                rows.append(
+                    (label, tool, seconds, peak, samples[tool][-1][2], operations_in(spec), imported(outs[tool]))
+                )
+                print(f"  {label}, {tool}: {seconds:.2f} s", file=sys.stderr)
     print(
         f"| input | tool | median wall time (s, {RUNS} runs) | peak memory (MB) | operations generated | import (ms) |"
     )
     print("| --- | --- | --- | --- | --- | --- |")
-    for label, tool, seconds, peak, ops, total, imported in rows:
-        print(f"| {label} | {tool} | {seconds:.2f} | {peak:.0f} | {ops} of {total} | {imported:.0f} |")
+    for label, tool, seconds, peak, ops, total, imported_ms in rows:
+        print(f"| {label} | {tool} | {seconds:.2f} | {peak:.0f} | {ops} of {total} | {imported_ms:.0f} |")
     for label, spec in INPUTS.items():
         ours = next(r[2] for r in rows if r[0] == label and r[1].startswith("ftgen"))
         fastest = min(r[2] for r in rows if r[0] == label and not r[1].startswith("ftgen"))
-        again = RERUNS[str(spec)]
+        again = statistics.median(RERUNS[str(spec)])
         print(
             f"\n{label}: ftgen {ours:.2f} s cold, fastest peer {fastest:.2f} s ({fastest / ours:.1f}x); "
             f"rerun with nothing changed {again:.2f} s ({ours / again:.0f}x less than cold)"

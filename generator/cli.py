@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import gc
 import os
 import signal
 import sys
@@ -324,6 +325,10 @@ def run() -> None:
     run. Exceptions (--debug) leave the normal way, with their traceback."""
     signal.signal(signal.SIGTERM, _interrupted)
     signal.signal(signal.SIGINT, _interrupted)
+    # A run's objects live until it ends: the cyclic collector's passes over the hundreds of
+    # thousands the IR and the renderer make free nothing (the same peak memory: 103 MB for
+    # the full OpenAI spec, 151 MB for GitHub's) and cost ~9% of a big spec's run.
+    gc.disable()
     code = main()
     try:
         sys.stdout.flush()
