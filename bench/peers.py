@@ -7,7 +7,9 @@ Each peer is installed from the package index into its own virtual environment u
 memory (max RSS of the process tree, from GNU time) over RUNS rounds (each runs every tool
 once, in turn, so that the machine's load moves between rounds), the operations generated
 (openapi-python-client drops the ones it cannot parse, and says so), and the import time of
-the generated package (median of 5 fresh interpreters). Prints a Markdown table.
+the generated package (median of 5 fresh interpreters). ftgen runs twice: with its stubs
+(its default output, client and server) and the client alone, which is what
+openapi-python-client generates. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -66,19 +68,25 @@ def import_ms(python: Path, folder: Path, module: str) -> float:
 RERUNS: dict[str, list[float]] = {}  # input -> ftgen's second runs, nothing changed
 
 
-def run_ours(spec: Path, out: Path) -> tuple[float, float, str]:
+def run_ours(spec: Path, out: Path, stubs: str = "bench_stubs") -> tuple[float, float, str]:
     """A cold run (no output folder, an empty cache folder), as the peers run; then a rerun
     with nothing changed, which finds its record in the cache (generator/cache.py) and stops."""
     args = [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--out", str(out)]
-    args += ["--client-package", "bench_client", "--stubs-package", "bench_stubs"]
+    args += ["--client-package", "bench_client", "--stubs-package", stubs]
     shutil.rmtree(out, ignore_errors=True)
     with cold():
         seconds, peak, result = timed(args, ROOT)
         match = re.search(r"generated (\d+) operations", result.stdout)
         again, _, rerun = timed(args, ROOT)
         assert "unchanged since the last run" in rerun.stdout, rerun.stdout
-    RERUNS.setdefault(str(spec), []).append(again)
+    if stubs:
+        RERUNS.setdefault(str(spec), []).append(again)
     return seconds, peak, match.group(1) if match else "failed"
+
+
+def run_client_only(spec: Path, out: Path) -> tuple[float, float, str]:
+    """The client alone, as openapi-python-client generates: no stubs."""
+    return run_ours(spec, out, stubs="")
 
 
 def import_ours(out: Path) -> float:
@@ -117,7 +125,8 @@ def import_dcg(out: Path) -> float:
 def main() -> None:
     """Each input: RUNS rounds, each running every tool once in turn (the machine's load moves
     between rounds, not between tools), then each generated package's import."""
-    tools = {"ftgen (this project)": (run_ours, import_ours), "openapi-python-client": (run_opc, import_opc),
+    tools = {"ftgen (this project)": (run_ours, import_ours), "ftgen, client only": (run_client_only, import_ours),
+             "openapi-python-client": (run_opc, import_opc),
              "datamodel-code-generator": (run_dcg, import_dcg)}  # fmt: skip
     rows = []
     with tempfile.TemporaryDirectory(prefix="ftgen-peers-") as folder:
@@ -143,11 +152,13 @@ def main() -> None:
     for label, tool, seconds, peak, ops, total, imported_ms in rows:
         print(f"| {label} | {tool} | {seconds:.2f} | {peak:.0f} | {ops} of {total} | {imported_ms:.0f} |")
     for label, spec in INPUTS.items():
-        ours = next(r[2] for r in rows if r[0] == label and r[1].startswith("ftgen"))
+        ours = next(r[2] for r in rows if r[0] == label and r[1].startswith("ftgen ("))
+        client = next(r[2] for r in rows if r[0] == label and r[1].startswith("ftgen, client"))
         fastest = min(r[2] for r in rows if r[0] == label and not r[1].startswith("ftgen"))
         again = statistics.median(RERUNS[str(spec)])
         print(
-            f"\n{label}: ftgen {ours:.2f} s cold, fastest peer {fastest:.2f} s ({fastest / ours:.1f}x); "
+            f"\n{label}: ftgen {ours:.2f} s cold with its stubs, {client:.2f} s the client alone; fastest peer "
+            f"{fastest:.2f} s ({fastest / ours:.1f}x, {fastest / client:.1f}x the client alone); "
             f"rerun with nothing changed {again:.2f} s ({ours / again:.0f}x less than cold)"
         )
 
