@@ -247,10 +247,10 @@ class _JsonLines(LazyLines):
             start = self._skip(0)
             self._found[pointer] = start, (start if self.text[start : start + 1] in ("{", "[", '"') else None)
             return self._found[pointer]
-        parent = self._find(pointer.rsplit("/", 1)[0]) if "/" in pointer else None
+        container = pointer.rsplit("/", 1)[0]
+        parent = self._find(container) if "/" in pointer else None
         if parent is None:
             return None
-        container = pointer.rsplit("/", 1)[0]
         while pointer not in self._found and self._read_member(container, parent[0]):
             pass
         return self._found.get(pointer)
@@ -459,11 +459,12 @@ def parse(path: Path, text: str) -> Document:
 # rapidyaml parses the 3 MB OpenAI spec in ~0.02 s where libyaml composes it in ~0.75 s, and
 # writes its tree out as JSON that json.loads reads in another ~0.04 s. That is the exact
 # reader's data whenever the document is JSON's data in YAML's syntax: no anchors, aliases,
-# tags, merge keys, null keys, or several documents (seen on its tree), and no
-# plain scalar that YAML 1.1 types otherwise than JSON (`yes`, `~`, `0x1F`, `1_000`, `.inf`,
-# `1e3`: seen in the data it gives). Every other document, and every one rapidyaml refuses or
-# fails on, is read by the exact reader, whose errors, lines and typing are the only ones a
-# user sees (tests/test_loader.py compares the two readers on every YAML file of the tests).
+# tags, merge keys, null keys, or several documents (seen on its tree), and once each plain
+# scalar that YAML 1.1 types otherwise than JSON (`yes`, `~`, `0x1F`, `1_000`, `.inf`, `1e3`)
+# takes the exact reader's value. Every other document (and what the YAML test suite found
+# apart: tabs, multi-line flow...), and every one rapidyaml refuses or fails on, is read by
+# the exact reader, whose errors, lines and typing are the only ones a user sees
+# (tests/test_loader.py and tests/test_yaml_suite.py compare the two readers).
 _ryml: Any = ...  # rapidyaml, imported with the first YAML document (~35 ms); None without it
 
 
@@ -492,28 +493,22 @@ def _explicit_key(text: str) -> bool:
     return False
 
 
-# Strings in rapidyaml's JSON that a plain scalar may have spelled and YAML 1.1 types (a
-# quoted one is a string either way: the exact reader answers, as slowly as before).
-_TYPED_BY_YAML_11 = re.compile(
+# Plain scalars YAML 1.1 types where JSON keeps a string (a quoted one is a string either way).
+_TYPED_BY_YAML_11 = (
     r"yes|Yes|YES|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off|Off|OFF|~|Null|NULL"
     r"|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
     r"|[-+]?[0-9_.]*_[0-9_.]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
 # Numbers rapidyaml writes bare that YAML 1.1 keeps as strings: an exponent without a dot or
 # without a sign, a signed leading dot.
-_YAML_11_STRING_NUMBER = re.compile(
+_YAML_11_STRING_NUMBER = (
     r"[-+]?[0-9]+(?:\.[0-9]*)?[eE][0-9]+|[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]\.[0-9]+(?:[eE][-+]?[0-9]+)?"
 )
-
-
-# Plain scalars rapidyaml's JSON may re-spell (`inf` as ".inf", `nan` as ".nan"), and how.
-_RESPELT = re.compile(r"[-+]?\.?(?:inf|nan|infinity)", re.IGNORECASE)
-_RESPELT_AS = re.compile(r"[-+]?\.(?:inf|nan)")
+# Plain scalars rapidyaml's JSON may re-spell (`inf` as ".inf", `nan` as ".nan").
+_RESPELT = r"[-+]?\.?(?:inf|nan|infinity)"
 # The three as one pattern over the source's bytes, as rapidyaml's tree holds them.
-_READ_APART = re.compile(
-    f"{_TYPED_BY_YAML_11.pattern}|{_YAML_11_STRING_NUMBER.pattern}|(?i:{_RESPELT.pattern})".encode()
-)
-_RESPELT_BYTES = re.compile(_RESPELT.pattern.encode(), re.IGNORECASE)
+_READ_APART = re.compile(f"{_TYPED_BY_YAML_11}|{_YAML_11_STRING_NUMBER}|(?i:{_RESPELT})".encode())
+_RESPELT_BYTES = re.compile(_RESPELT.encode(), re.IGNORECASE)
 _READ_APART_STARTS = frozenset(bytes([c]) for c in b"yYnNTFoOiI~0123456789+-._")  # how those may begin
 
 
