@@ -17,7 +17,7 @@ from .normalize import normalize
 from .output import MANIFEST, Target, manifest_text, stale, write
 from .render import USER_OWNED, Config, render
 from .selection import Selection, select
-from .validate import schema_checks, structural_checks, validate
+from .validate import findings, schema_checks, structural_checks, validate
 from .writer import InvalidCode, format_files
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def _normalized(specset: SpecSet, settings: Settings, checks: _Checks, beside: b
 
 def _refuse(structural: dict[Path, list[Diagnostic]]) -> list[Diagnostic]:
     """The structural findings; a SpecError when one is an error."""
-    diagnostics = [d for problems in structural.values() for d in problems]
+    diagnostics = findings(structural)
     if errors(diagnostics):
         raise SpecError(diagnostics)
     return diagnostics
@@ -238,7 +238,7 @@ def _check_and_send(specset: SpecSet, send: Connection) -> None:
     known = set(specset.documents)
     structural = structural_checks(specset)
     send.send((structural, {path: doc.text for path, doc in specset.documents.items() if path not in known}))
-    sound = not errors([d for problems in structural.values() for d in problems])
+    sound = not errors(findings(structural))
     send.send(schema_checks(specset, structural) if sound else [])
     send.close()
 

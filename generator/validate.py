@@ -91,8 +91,13 @@ def validate(specset: SpecSet, schema: bool = True) -> list[Diagnostic]:
     which the spec diff uses: it needs only what normalization needs) the schema validator
     on every document whose structure is sound."""
     structural = structural_checks(specset)
-    found = [d for problems in structural.values() for d in problems]
+    found = findings(structural)
     return found + schema_checks(specset, structural) if schema else found
+
+
+def findings(structural: dict[Path, list[Diagnostic]]) -> list[Diagnostic]:
+    """The structural checks' findings, document after document."""
+    return [d for problems in structural.values() for d in problems]
 
 
 def structural_checks(specset: SpecSet) -> dict[Path, list[Diagnostic]]:
