@@ -179,6 +179,10 @@ class Model:
     closed: bool = False  # additionalProperties: false (a server rejects unknown fields)
     constraints: Constraints = Constraints()  # on the object itself (minProperties, dependentRequired...)
 
+    def types(self) -> list[Type]:
+        """Every type its annotations name: its fields', then its extra properties'."""
+        return [f.type for f in self.fields] + ([self.extra] if self.extra else [])
+
 
 @dataclass(frozen=True)
 class Alias:

@@ -60,7 +60,7 @@ def model_modules(api: Api, webhooks: WebhooksView | None) -> list[ModelModule]:
 
 def _uses(api: Api, webhooks: WebhooksView | None) -> dict[str, list[str]]:
     """Each model and alias -> the models and aliases its annotations name."""
-    types = {m.name: [f.type for f in m.fields] + ([m.extra] if m.extra else []) for m in api.models}
+    types = {m.name: m.types() for m in api.models}
     types |= {a.name: [a.type] for a in api.aliases}
     if webhooks:
         types[webhooks.union] = [w.type for w in api.webhooks]

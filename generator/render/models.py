@@ -167,6 +167,6 @@ def closure(api: Api, roots: list[str]) -> list[Model]:
             continue
         wanted.add(name)
         model = models[name]
-        for t in [f.type for f in model.fields] + ([model.extra] if model.extra else []):
+        for t in model.types():
             todo.extend(refs(t))
     return [m for m in api.models if m.name in wanted]
