@@ -57,15 +57,11 @@ def main() -> None:
 
 
 def json_reader() -> None:
-    from big_json import SPECS
-    from corpus import FOLDER, fetch
+    from big_json import indented
+    from corpus import fetch
 
     fetch()
-    spec = FOLDER / "github-indented.json"
-    source, indent = SPECS[spec.name]
-    if not spec.exists():
-        data = json.loads((FOLDER / "package" / "api" / source).read_text(encoding="utf-8"))
-        spec.write_text(json.dumps(data, indent=indent), encoding="utf-8")
+    spec = indented("github-indented.json")
     text = spec.read_text(encoding="utf-8")
     warned = [f"#/components/schemas/deployment-status/properties/{name}/default"
               for name in ("environment_url", "log_url", "target_url")]  # fmt: skip
