@@ -11,12 +11,8 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple, TypeAlias
+from typing import NamedTuple, TypeAlias
 from urllib.parse import urljoin, urlsplit  # loaded by _wire already
-
-if TYPE_CHECKING:
-    import threading
 
 
 # ---------------------------------------------------------------- servers
@@ -99,27 +95,22 @@ Security: TypeAlias = tuple[
 TokenSource: TypeAlias = "str | Callable[[], str]"
 
 
-def _new_lock() -> threading.Lock:
-    import threading  # only once client credentials are used: importing the client stays fast
-
-    return threading.Lock()
-
-
-@dataclass
 class ClientCredentials:
     """OAuth2's client credentials flow: a token from `token_url`, kept until it expires
     (less a margin), for each set of scopes; a lock per thread pool and per event loop.
+    A plain class: `dataclasses` would add several milliseconds to the client's import.
     """
 
-    client_id: str
-    client_secret: str
-    token_url: str
-    _tokens: dict[tuple[str, ...], tuple[str, float]] = field(
-        default_factory=dict, repr=False
-    )
-    _lock: threading.Lock = field(default_factory=_new_lock, repr=False)
-
     MARGIN = 30.0  # seconds before its expiry that a token is no longer used
+
+    def __init__(self, client_id: str, client_secret: str, token_url: str) -> None:
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.token_url = token_url
+        self._tokens: dict[tuple[str, ...], tuple[str, float]] = {}
+        import threading  # only once client credentials are used: the import stays fast
+
+        self._lock = threading.Lock()
 
     def __repr__(self) -> str:  # never the secret
         return f"ClientCredentials(client_id={self.client_id!r}, token_url={self.token_url!r})"

@@ -8,7 +8,6 @@ a response parsed), so importing the package stays fast. What differs per API is
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import importlib.util
 import json
@@ -27,7 +26,6 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from dataclasses import dataclass
 from types import ModuleType
 from typing import (
     IO,
@@ -110,8 +108,7 @@ FileInput: TypeAlias = (
 )
 
 
-@dataclass(frozen=True)
-class RequestOptions:
+class RequestOptions(NamedTuple):
     """What every generated method accepts beside the API's own parameters."""
 
     extra_headers: Headers | None = None
@@ -476,25 +473,25 @@ CURSOR_PAGES = Paging()  # OpenAI's, the default
 
 
 # ---------------------------------------------------------------- transport
-@dataclass(frozen=True)
-class PreparedRequest:
-    """Everything needed to send (and re-send) one call."""
+class PreparedRequest(NamedTuple):
+    """Everything needed to send (and re-send) one call. Tuples here, not dataclasses: those
+    would add several milliseconds to the client's import."""
 
     method: str
     path: str
-    query: list[str] = dataclasses.field(repr=False)  # encoded `key=value` parts
-    headers: dict[str, str] = dataclasses.field(repr=False)  # credentials among them
-    json_body: object | None = dataclasses.field(default=None, repr=False)
-    files: list[tuple[str, Any]] | None = dataclasses.field(default=None, repr=False)
-    content: object | None = dataclasses.field(
-        default=None, repr=False
-    )  # a raw or form body
+    query: list[str]  # encoded `key=value` parts
+    headers: dict[str, str]  # credentials among them
+    json_body: object | None = None
+    files: list[tuple[str, Any]] | None = None
+    content: object | None = None  # a raw or form body
     timeout: Timeout | Omit = OMIT
     security: Security | None = None  # the operation's own; None: the API's
     servers: tuple[Server, ...] = ()  # the operation's own; (): the client's base URL
-    credential_headers: frozenset[str] = (
-        frozenset()
-    )  # set by `authorize`: never to another origin
+    # Set by `authorize`: never to another origin.
+    credential_headers: frozenset[str] = frozenset()
+
+    def __repr__(self) -> str:  # never the query, headers or body (credentials)
+        return f"PreparedRequest(method={self.method!r}, path={self.path!r})"
 
 
 class CredentialsError(APIError):
@@ -574,8 +571,8 @@ class BaseClient:
                 names.add(name)
         if cookies:
             headers["Cookie"] = "; ".join(cookies)
-        return dataclasses.replace(
-            prepared, headers=headers, query=query, credential_headers=frozenset(names)
+        return prepared._replace(
+            headers=headers, query=query, credential_headers=frozenset(names)
         )
 
     def log(
@@ -859,8 +856,7 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port
 
 
-@dataclass(frozen=True)
-class EncodedBody:
+class EncodedBody(NamedTuple):
     """A body as httpx takes it: JSON, multipart parts, or content with its type."""
 
     json: object | None = None
@@ -1331,7 +1327,7 @@ def _raw_mode(prepared: PreparedRequest) -> tuple[PreparedRequest, str | None]:
         return prepared, None
     headers = dict(prepared.headers)
     mode = headers.pop(RAW_RESPONSE)
-    return dataclasses.replace(prepared, headers=headers), mode
+    return prepared._replace(headers=headers), mode
 
 
 # ---------------------------------------------------------------- downloads
@@ -1412,7 +1408,7 @@ def _query(prepared: PreparedRequest, name: str) -> str | None:
 def _with_query(prepared: PreparedRequest, name: str, value: object) -> PreparedRequest:
     kept = [p for p in prepared.query if p.partition("=")[0] != name]
     encoded = _wire.encode_query(name, str(value), Style())
-    return dataclasses.replace(prepared, query=kept + encoded)
+    return prepared._replace(query=kept + encoded)
 
 
 def _linked(
@@ -1423,9 +1419,7 @@ def _linked(
     if response is not None:
         url = str(response.request.url.join(url))
     path, _, query = url.partition("?")
-    return dataclasses.replace(
-        prepared, path=path, query=[q for q in query.split("&") if q]
-    )
+    return prepared._replace(path=path, query=[q for q in query.split("&") if q])
 
 
 def next_request(

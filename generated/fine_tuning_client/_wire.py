@@ -13,8 +13,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 from urllib.parse import quote, unquote, unquote_plus
 
 RESERVED = ":/?#[]@!$&'()*+,;="  # RFC 3986; kept as they are under `allowReserved`
@@ -25,8 +24,7 @@ Shape = str  # "scalar" | "array" | "object": what a server parses a parameter i
 Parsed: TypeAlias = str | list[Any] | dict[str, Any] | None
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(NamedTuple):
     """OpenAPI's `style`, `explode` and `allowReserved` of one parameter or form field, or the
     media type (`content`/`contentType`) its value is written in instead."""
 
@@ -49,12 +47,15 @@ DEFAULTS = {
 }
 
 
-@dataclass(frozen=True)
 class Styled:
-    """A parameter value with the style the spec gives it (when not its location's default)."""
+    """A parameter value with the style the spec gives it (when not its location's default).
+    Not a tuple, which a parameter's own value may be."""
 
-    value: object
-    style: Style
+    __slots__ = ("value", "style")
+
+    def __init__(self, value: object, style: Style) -> None:
+        self.value = value
+        self.style = style
 
 
 class WireError(ValueError):
