@@ -2,8 +2,8 @@
 
 Only local files are read, and only inside the spec's folder, unless the caller allows more.
 A YAML file that is JSON's data in YAML's syntax (most specs) is read by rapidyaml, and its
-lines only when a diagnostic asks for one; any other is composed once by libyaml into nodes,
-which give both the data and the line of every JSON pointer. JSON files find their lines on
+lines only when a diagnostic asks for one; any other by the exact reader (exact_yaml: libyaml's
+nodes give both the data and the line of every JSON pointer). JSON files find their lines on
 demand.
 """
 
@@ -13,7 +13,6 @@ import bisect
 import contextlib
 import ctypes
 import json
-import math
 import os
 import re
 import sys
@@ -23,37 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .diagnostics import Diagnostic, Location, SpecError, escape_pointer_token
-
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-_MERGE = "tag:yaml.org,2002:merge"
-_JSON_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null"))
-
-
-# The libyaml loader is ~5x faster; plain PyYAML is the fallback where it is not built.
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc]
-    """Safe loader that keeps dates as strings: `version: 2023-12-22` is text in a spec."""
-
-    yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-    }
-    _typed_starts = frozenset(yaml_implicit_resolvers)  # first characters a plain scalar may be typed by
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        # Called by libyaml for every node; most scalars are text, told by their first character
-        # without trying PyYAML's regular expressions (~0.15 s of a 3 MB spec). Same tags.
-        if kind is yaml.ScalarNode and (not implicit[0] or value[:1] not in self._typed_starts):
-            return _STR
-        return super().resolve(kind, value, implicit)
-
 
 MAX_NODES = 2_000_000  # bounds YAML alias expansion ("billion laughs") when walking a document
 MAX_DEPTH = 100  # levels of nesting in one document: every later stage recurses; real specs nest ~20 deep
@@ -133,13 +102,12 @@ class LazyLines(Mapping[str, tuple[int, int]]):
 
 
 def _lines_of(text: str) -> Mapping[str, tuple[int, int]]:
-    """The line map of a document parsed without one (JSON): a pass over its tokens."""
+    """The line map of a document parsed without one: JSON's by a pass over its tokens."""
     if text.lstrip()[:1] in ("{", "["):
         return _json_lines(text)
-    try:
-        return _read_yaml(text)[1]
-    except (yaml.YAMLError, RecursionError):
-        return {}
+    from . import exact_yaml
+
+    return exact_yaml.lines(text)
 
 
 # A string (a key when a colon follows), or a bracket or comma; strings unrolled for speed.
@@ -148,8 +116,8 @@ _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"(\s*:)?|[{}\[\],]')
 
 def _json_lines(text: str, duplicates: bool = False) -> Mapping[str, tuple[int, int]]:
     """(line, column) of every key and of every array item that is a string, object or array,
-    as `_read_yaml` records them, from one regular-expression pass over the JSON text (libyaml
-    took 13 s on a 13 MB spec; this about a tenth). Offsets are turned into lines only when
+    as `exact_yaml.read` records them, from one regular-expression pass over the JSON text
+    (libyaml took 13 s on a 13 MB spec; this about a tenth). Offsets are turned into lines only when
     asked. Numbers and literals in arrays are not tokens here: a pointer to one finds its
     array's line."""
     offsets: dict[str, int] = {}
@@ -275,71 +243,7 @@ class _JsonLines(LazyLines):
         return True
 
 
-def _read_yaml(text: str) -> tuple[Any, dict[str, tuple[int, int]], bool]:
-    """The data and the 1-based (line, column) of every JSON pointer's key or item, in one pass
-    over libyaml's nodes: a third of the time of PyYAML's constructor and a walk for lines.
-    Mapping keys are the text written (`200:` is "200", as in JSON); a node reached again
-    through an alias is the same object, and its lines are those of the alias (the third
-    value says whether one was)."""
-    loader = _Loader(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            return None, {}, False
-        aliased = False
-        lines = {"#": (root.start_mark.line + 1, root.start_mark.column + 1)}
-        built: dict[int, Any] = {}
-        pending: list[tuple[Any, Any, str]] = []  # (node, its empty container, pointer)
-
-        def value(node: Any, pointer: str) -> Any:
-            nonlocal aliased
-            if id(node) in built:
-                aliased = True
-                return built[id(node)]
-            if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
-                return node.value
-            if node.tag not in (_MAP, _SEQ, *_JSON_SCALARS):  # !!binary, !!set, !!timestamp, !custom: not JSON
-                problem = f"unsupported YAML tag {node.tag!r}"
-                raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
-            if isinstance(node, yaml.ScalarNode):
-                scalar = loader.construct_object(node)
-                if isinstance(scalar, float) and not math.isfinite(scalar):
-                    problem = f"{node.value} is not a number JSON can hold"
-                    raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
-                return scalar
-            container: Any = {} if isinstance(node, yaml.MappingNode) else [None] * len(node.value)
-            built[id(node)] = container
-            pending.append((node, container, pointer))
-            return container
-
-        data = value(root, "#")
-        while pending:
-            node, container, pointer = pending.pop()
-            if isinstance(container, list):
-                for i, item in enumerate(node.value):
-                    here = f"{pointer}/{i}"
-                    lines[here] = (item.start_mark.line + 1, item.start_mark.column + 1)
-                    container[i] = value(item, here)
-                continue
-            merged = any(key.tag == _MERGE for key, _ in node.value)
-            if merged:  # `<<: *base`, resolved as PyYAML does; its keys may be written again
-                _no_duplicate_keys([key for key, _ in node.value if key.tag != _MERGE], pointer)
-                loader.flatten_mapping(node)
-            for key, item in node.value:
-                if not isinstance(key, yaml.ScalarNode):
-                    problem = "a mapping key must be a string, number or boolean, not a collection"
-                    raise yaml.constructor.ConstructorError(None, None, problem, key.start_mark)
-                here = f"{pointer}/{escape_pointer_token(key.value)}"
-                lines[here] = (key.start_mark.line + 1, key.start_mark.column + 1)
-                container[key.value] = value(item, here)
-            if len(container) < len(node.value) and not merged:  # a key written twice: one test a mapping
-                _no_duplicate_keys([key for key, _ in node.value], pointer)
-        return data, lines, aliased
-    finally:
-        loader.dispose()
-
-
-class _DuplicateKey(ValueError):
+class DuplicateKey(ValueError):
     def __init__(self, pointer: str, at: tuple[int, int], first: tuple[int, int] | None) -> None:
         key = split_pointer(pointer)[-1]
         where = f" (first at line {first[0]}, column {first[1]})" if first else ""
@@ -347,64 +251,21 @@ class _DuplicateKey(ValueError):
         self.pointer, self.at = pointer, at
 
 
-def _no_duplicate_keys(keys: list[Any], pointer: str) -> None:
-    """_DuplicateKey at the second of two keys written alike (as their text: `200` and "200")."""
-    first: dict[str, Any] = {}
-    for key in keys:
-        if isinstance(key, yaml.ScalarNode) and key.value in first:
-            mark = first[key.value].start_mark
-            at = (key.start_mark.line + 1, key.start_mark.column + 1)
-            raise _DuplicateKey(f"{pointer}/{escape_pointer_token(key.value)}", at, (mark.line + 1, mark.column + 1))
-        first.setdefault(key.value, key)
-
-
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """json.loads' object hook: a dict, or _DuplicateKey (located by `_json_duplicate`) when a
+    """json.loads' object hook: a dict, or DuplicateKey (located by `_json_duplicate`) when a
     key is written twice (~7 ms on 3.4 MB of JSON)."""
     made = dict(pairs)
     if len(made) != len(pairs):
-        raise _DuplicateKey("#/?", (0, 0), None)
+        raise DuplicateKey("#/?", (0, 0), None)
     return made
 
 
-def _json_duplicate(text: str) -> _DuplicateKey:
+def _json_duplicate(text: str) -> DuplicateKey:
     """Where the first key written twice in one object is, from the token pass of `_json_lines`."""
     lines = _json_lines(text, duplicates=True)
     assert isinstance(lines, _OffsetLines) and lines.duplicate is not None
     pointer, first = lines.duplicate
-    return _DuplicateKey(pointer, lines[pointer], lines.at(first))
-
-
-def _first_too_deep(text: str) -> tuple[str, tuple[int, int]] | None:
-    """The first collection (in document order) nested deeper than MAX_DEPTH, with its line as
-    `_read_yaml` records it, from libyaml's events. For a document that libyaml refuses to
-    compose for its own nesting limit (1,000 levels in newer versions, none in older ones), so
-    that the report is the one the structural checks give for a document it composes."""
-    frames: list[list[Any]] = []  # per open collection: [pointer, next index or None, key read]
-    for event in yaml.parse(text, Loader=_BaseLoader):
-        if isinstance(event, yaml.CollectionEndEvent):
-            frames.pop()
-            continue
-        if not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)):
-            continue
-        mark: Any = event.start_mark  # libyaml's events always carry their marks
-        at = (mark.line + 1, mark.column + 1)
-        here = "#"
-        if frames and frames[-1][1] is None:  # in a mapping: a key, or the value of the key read
-            frame = frames[-1]
-            if frame[2] is None:
-                frame[2] = (str(getattr(event, "value", "")), at)
-                continue
-            (key, at), frame[2] = frame[2], None
-            here = f"{frame[0]}/{escape_pointer_token(key)}"
-        elif frames:
-            here = f"{frames[-1][0]}/{frames[-1][1]}"
-            frames[-1][1] += 1
-        if isinstance(event, yaml.CollectionStartEvent):
-            if here.count("/") > MAX_DEPTH:
-                return here, at
-            frames.append([here, 0 if isinstance(event, yaml.SequenceStartEvent) else None, None])
-    return None
+    return DuplicateKey(pointer, lines[pointer], lines.at(first))
 
 
 class _NotJsonNumber(ValueError):
@@ -421,14 +282,16 @@ def parse(path: Path, text: str) -> Document:
         if path.suffix == ".json":  # Python's json reads NaN and Infinity, which JSON has not
             try:
                 data = json.loads(text, parse_constant=_not_json_number, object_pairs_hook=_json_object)
-            except _DuplicateKey:
+            except DuplicateKey:
                 raise _json_duplicate(text) from None
             return Document(path, text, data, _JsonLines(text))
         fast = _fast_yaml(text)
         if fast is not _EXACT:
             return Document(path, text, *fast)
-        return Document(path, text, *_read_yaml(text))
-    except _DuplicateKey as exc:
+        from . import exact_yaml
+
+        return Document(path, text, *exact_yaml.parse(path, text))
+    except DuplicateKey as exc:
         loc = Location(str(path), exc.pointer, *exc.at)
         raise SpecError([Diagnostic.of("duplicate-key", loc, str(exc))]) from None
     except json.JSONDecodeError as exc:
@@ -436,19 +299,6 @@ def parse(path: Path, text: str) -> Document:
         raise SpecError([Diagnostic.of("json-syntax", loc, f"invalid JSON: {exc.msg}")]) from None
     except _NotJsonNumber as exc:
         raise SpecError([Diagnostic.of("json-syntax", Location(str(path)), f"invalid JSON: {exc}")]) from None
-    except yaml.MarkedYAMLError as exc:
-        deepest = _first_too_deep(text) if "nesting depth" in str(exc.problem) else None
-        if deepest:
-            loc = Location(str(path), deepest[0], *deepest[1])
-            raise SpecError([Diagnostic.of("nesting-too-deep", loc, TOO_DEEP)]) from None
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        loc = Location(str(path), "#", line, col)
-        raise SpecError([Diagnostic.of("yaml-syntax", loc, f"invalid YAML: {message}")]) from None
-    except yaml.YAMLError as exc:
-        loc = Location(str(path), "#")
-        raise SpecError([Diagnostic.of("yaml-syntax", loc, f"invalid YAML: {exc}")]) from None
     except RecursionError:
         loc = Location(str(path), "#")
         message = "the document is nested too deeply to read"
@@ -508,6 +358,7 @@ _YAML_11_STRING_NUMBER = (
 _RESPELT = r"[-+]?\.?(?:inf|nan|infinity)"
 # The three as one pattern over the source's bytes, as rapidyaml's tree holds them.
 _READ_APART = re.compile(f"{_TYPED_BY_YAML_11}|{_YAML_11_STRING_NUMBER}|(?i:{_RESPELT})".encode())
+_TYPED_BY_YAML_11_TEXT = re.compile(_TYPED_BY_YAML_11)  # the rest of those are strings as written
 _RESPELT_BYTES = re.compile(_RESPELT.encode(), re.IGNORECASE)
 _READ_APART_STARTS = frozenset(bytes([c]) for c in b"yYnNTFoOiI~0123456789+-._")  # how those may begin
 
@@ -528,7 +379,7 @@ def _fast_yaml(text: str) -> Any:
             return _EXACT
     try:
         data = json.loads(written, parse_constant=_not_json_number, object_pairs_hook=_json_object)
-    except (ValueError, TypeError, _DuplicateKey, RecursionError):
+    except (ValueError, TypeError, DuplicateKey, RecursionError):
         return _EXACT
     apart = _read_apart(tree, source)
     if apart is None:
@@ -641,10 +492,14 @@ def _retyped(data: Any, tree: Any, node: int) -> bool:
         here = list(container)[position] if isinstance(container, dict) else position
     flags = tree.type(node)
     if flags & _ryml.VAL and not flags & _ryml.VALQUO:
-        try:
-            value = _read_yaml(bytes(tree.val(node)).decode())[0]
-        except yaml.YAMLError:
-            return False
+        value: Any = bytes(tree.val(node)).decode()
+        if _TYPED_BY_YAML_11_TEXT.fullmatch(value):  # else YAML 1.1 keeps it text (`inf`, `1e3`)
+            from . import exact_yaml
+
+            try:
+                value = exact_yaml.scalar(value)
+            except ValueError:
+                return False
         if isinstance(value, (dict, list)):  # not the scalar it was: let the exact reader say
             return False
         container[here] = value

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import loader
+from generator import exact_yaml, loader
 from generator.diagnostics import SpecError
 from generator.loader import parse
 
@@ -107,12 +107,12 @@ def test_json_lines_come_from_a_token_pass_and_agree_with_libyaml(indent: int | 
     import json
 
     from conftest import ROOT
-    from generator.loader import _json_lines, _read_yaml
+    from generator.loader import _json_lines
 
     data = yaml.safe_load((ROOT / "spec" / "fine_tuning.yaml").read_text())
     data["x-odd"] = {'quote"and\\backslash': ["s", 1, {"~/": None}, [True, "t"]], "empty": {}, "none": []}
     text = json.dumps(data, indent=indent)
-    by_yaml = _read_yaml(text)[1]
+    by_yaml = exact_yaml.read(text)[1]
     by_tokens = dict(_json_lines(text))
     scalars = set(_scalar_items(data, "#"))
     assert {'#/x-odd/quote"and\\backslash/1', '#/x-odd/quote"and\\backslash/3/0'} <= scalars
@@ -215,7 +215,7 @@ YAML_FILES = sorted(
 def exactly(text: str) -> object:
     """The exact reader's data, or the diagnostics it raises."""
     try:
-        return loader._read_yaml(text)[0]
+        return exact_yaml.read(text)[0]
     except Exception:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(loader, "_ryml", None)
@@ -345,7 +345,7 @@ def test_a_fast_documents_lines_come_from_its_tree_and_are_the_exact_ones() -> N
         if fast is loader._EXACT:
             continue
         _, lines = fast
-        exact = loader._read_yaml(text)[1]
+        exact = exact_yaml.read(text)[1]
         for pointer, at in exact.items():
             assert lines[pointer] == at, (path, pointer)
         documents, pointers = documents + 1, pointers + len(exact)
