@@ -7,7 +7,8 @@ Each peer is installed from the package index into its own virtual environment u
 memory (max RSS of the process tree, from GNU time) over RUNS rounds (each runs every tool
 once, in turn, so that the machine's load moves between rounds), the operations generated
 (openapi-python-client drops the ones it cannot parse, and says so), and the import time of
-the generated package (median of 5 fresh interpreters). ftgen runs twice: with its stubs
+the generated package (median of 5 fresh interpreters). Every tool runs with its bytecode
+compiled, as installed (bench/timing.py: `compiled`). ftgen runs twice: with its stubs
 (its default output, client and server) and the client alone, which is what
 openapi-python-client generates. Prints a Markdown table.
 """

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from timing import import_samples
+from timing import compiled, import_samples
 
 from generator.config import spec_files
 from generator.loader import SpecSet
@@ -72,6 +72,7 @@ def main() -> None:
             continue
         for stage, times in stages(spec):
             print(f"| {label} | {stage} | {statistics.median(times):.3f} | {min(times):.3f} |")
+    compiled()
     times = import_samples("generator.cli, generator.pipeline", ROOT, runs=RUNS)
     print(f"| any | imports of a generate run | {statistics.median(times):.3f} | {min(times):.3f} |")
 
