@@ -67,12 +67,17 @@ class Annotation:
     union: bool = False  # `A | B` at its top level (a long parameter is parenthesized)
     nullable: bool = False  # None is one of its values already
     model: str | None = None  # the model it is exactly, when it is one (`_models.Job`: "Job")
+    # The module-level names the text refers to beside builtins and models (`Literal`, `List`,
+    # `_Field`, `_params`): what the module that writes it imports.
+    names: frozenset[str] = frozenset()
 
     def __str__(self) -> str:
         return self.text
 
 
-ANY = Annotation("Any")
+ANY = Annotation("Any", names=frozenset({"Any"}))
+LITERAL = frozenset({"Literal"})
+FIELD = frozenset({"Annotated", "_Field"})  # `Annotated[..., _Field(...)]`
 
 
 def union(parts: list[Annotation]) -> Annotation:
@@ -82,7 +87,19 @@ def union(parts: list[Annotation]) -> Annotation:
         return unique[0]
     if any(a.text == "Any" for a in unique):
         return ANY
-    return Annotation(" | ".join(a.text for a in unique), True, any(a.nullable for a in unique))
+    names = frozenset().union(*(a.names for a in unique))
+    return Annotation(" | ".join(a.text for a in unique), True, any(a.nullable for a in unique), names=names)
+
+
+def _module(dotted: str) -> frozenset[str]:
+    """The module a prefix or a dotted name starts with (`_models.`, `_rt.FileInput`), as a
+    name the annotation uses; none for a bare name."""
+    return frozenset({dotted.split(".")[0]}) if "." in dotted else frozenset()
+
+
+def _renamed(name: str, builtin: str) -> frozenset[str]:
+    """typing's `List` where a method named `list` shadows the builtin: a name to import."""
+    return frozenset() if name == builtin else frozenset({name})
 
 
 @dataclass(frozen=True)
@@ -101,40 +118,53 @@ class Annotator:
             constraints = t.constraints
             if t.format == "uri" and constraints.pattern is None:  # JSON Schema's format, as a pattern
                 constraints = replace(constraints, pattern=URI_PATTERN)
-            base = self.file_type if t.kind == "bytes" else PRIMITIVES[t.kind]
-            return self._constrained(Annotation(base, nullable=t.kind == "none"), constraints)
+            if t.kind == "bytes":
+                base = Annotation(self.file_type, names=_module(self.file_type))
+            elif t.kind == "any":
+                base = ANY
+            else:
+                base = Annotation(PRIMITIVES[t.kind], nullable=t.kind == "none")
+            return self._constrained(base, constraints)
         if isinstance(t, Literal):
             return self._literal(t)
         if isinstance(t, Array):
-            return self._constrained(Annotation(f"{self.list_name}[{self(t.item)}]"), t.constraints)
+            item = self(t.item)
+            names = item.names | _renamed(self.list_name, "list")
+            return self._constrained(Annotation(f"{self.list_name}[{item}]", names=names), t.constraints)
         if isinstance(t, Map):
-            key = "str"
+            key, value = "str", self(t.value)
+            names = value.names | _renamed(self.dict_name, "dict")
             if self.constrained and isinstance(t.key_max_length, int) and not isinstance(t.key_max_length, bool):
                 key = f"Annotated[str, _Field(max_length={t.key_max_length!r})]"
-            return self._constrained(Annotation(f"{self.dict_name}[{key}, {self(t.value)}]"), t.constraints)
+                names |= FIELD
+            return self._constrained(Annotation(f"{self.dict_name}[{key}, {value}]", names=names), t.constraints)
         if isinstance(t, Ref):
             if self.flavour == "param":
-                return Annotation(f"{self.params}{t.name}Param")
-            return Annotation(f"{self.models}{t.name}", model=t.name)
+                return Annotation(f"{self.params}{t.name}Param", names=_module(self.params))
+            return Annotation(f"{self.models}{t.name}", model=t.name, names=_module(self.models))
         if isinstance(t, Union_):
             tagged = [m for m in t.members if m != NONE]
             members = union([self(m) for m in t.members])
             if self.constrained and t.discriminator and all(isinstance(m, Ref) for m in tagged) and members != ANY:
                 # Dispatch on the tag: one member is tried, and its errors are the ones reported.
-                tags = " | ".join(self(m).text for m in tagged)
-                choice = Annotation(f"Annotated[{tags}, _Field(discriminator={t.discriminator!r})]")
+                tags = [self(m) for m in tagged]
+                names = frozenset().union(*(a.names for a in tags)) | FIELD
+                text = " | ".join(a.text for a in tags)
+                choice = Annotation(f"Annotated[{text}, _Field(discriminator={t.discriminator!r})]", names=names)
                 return union([choice, Annotation("None", nullable=True)]) if NONE in t.members else choice
             return members
         raise TypeError(f"unknown IR type {t!r}")
 
     def _constrained(self, annotation: Annotation, c: Constraints) -> Annotation:
         arguments = field_arguments(c) if self.constrained and c and annotation != ANY else ""
-        return Annotation(f"Annotated[{annotation}, _Field({arguments})]") if arguments else annotation
+        if not arguments:
+            return annotation
+        return Annotation(f"Annotated[{annotation}, _Field({arguments})]", names=annotation.names | FIELD)
 
     def _literal(self, t: Literal) -> Annotation:
         if any(isinstance(v, float) for v in t.values):
             return Annotation("float")  # typing's Literal does not take floats
-        text = Annotation(f"Literal[{literal_values(t.values)}]")
+        text = Annotation(f"Literal[{literal_values(t.values)}]", names=LITERAL)
         if t.open:
             return union([text, Annotation("str")])
         kinds = {type(v) for v in t.values}

@@ -87,8 +87,16 @@ def environment(line_length: int = 88) -> jinja2.Environment:
     return env
 
 
-def render(api: Api, config: Config) -> dict[str, str]:
-    """Relative path -> file text, for the client package and (when configured) the stubs."""
+@dataclass(frozen=True)
+class Rendered:
+    files: dict[str, str]  # relative path -> file text
+    # The Python files whose imports are written as ruff's lint pass would leave them (the
+    # models' modules): writer.format_files skips that pass for them.
+    settled: frozenset[str]
+
+
+def render(api: Api, config: Config) -> Rendered:
+    """The files of the client package and (when configured) the stubs."""
     env = environment(config.line_length)
     root = api.root
     client = config.client_package
@@ -152,6 +160,7 @@ def render(api: Api, config: Config) -> dict[str, str]:
         files[f"{config.stubs_package}/bodies.py"] = env.get_template("stubs/bodies.py.j2").render(
             models=[model_view(m, strict=True) for m in param_models(api, whole_bodies=True)], **common
         )
+    settled = {f"{client}/models/{m.name}.py" for m in modules}
     if config.layout == "package":
         name = client.replace("_", "-")
         files["pyproject.toml"] = env.get_template("package/pyproject.toml.j2").render(
@@ -168,4 +177,4 @@ def render(api: Api, config: Config) -> dict[str, str]:
         files["README.md"] = env.get_template("package/README.md.j2").render(
             name=name, examples=examples(api), **common
         )
-    return files
+    return Rendered(files, frozenset(settled))

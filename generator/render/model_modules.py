@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..annotate import Annotation
 from ..ir import Api, refs
 from ..names import snake
+from .imports import block, from_typing, member_order, module_order
 from .models import MODEL, ModelView, model_view
 from .webhooks import WebhooksView
 
@@ -26,12 +28,23 @@ from .webhooks import WebhooksView
 class ModelModule:
     name: str  # the module's name in the models package: `_full_repository`
     models: list[ModelView]
-    aliases: list[tuple[str, str, str]]  # (name, annotation, doc)
+    aliases: list[tuple[str, Annotation, str]]  # (name, annotation, doc)
     imports: list[tuple[str, list[str]]]  # (sibling module, the names this one uses from it)
 
     @property
     def names(self) -> list[str]:
         return sorted([*(m.name for m in self.models), *(a[0] for a in self.aliases)])
+
+    @property
+    def import_block(self) -> str:
+        """Its imports, each used, in ruff's order: the formatter's lint pass skips the module."""
+        uses = set().union(*(m.names for m in self.models), *(a[1].names for a in self.aliases))
+        if self.aliases:
+            uses.add("TypeAlias")
+        local = ["from .._base import APIModel as _Model"] if self.models else []
+        local += [f"from .{sibling} import {', '.join(names)}" for sibling, names in self.imports]
+        third_party = ["from pydantic import Field as _Field"] if "_Field" in uses else []
+        return block(["from __future__ import annotations"], from_typing(uses), third_party, local)
 
 
 def model_modules(api: Api, webhooks: WebhooksView | None) -> list[ModelModule]:
@@ -43,7 +56,7 @@ def model_modules(api: Api, webhooks: WebhooksView | None) -> list[ModelModule]:
     names = _module_names([members[0] for members in packed])
     module_of = {name: names[members[0]] for members in packed for name in members}
     models = {m.name: m for m in api.models}
-    aliases = {a.name: (a.name, MODEL(a.type).text, a.description) for a in api.aliases}
+    aliases = {a.name: (a.name, MODEL(a.type), a.description) for a in api.aliases}
     if webhooks:
         aliases[webhooks.union] = (webhooks.union, webhooks.annotation, webhooks.doc)
     out = []
@@ -53,7 +66,7 @@ def model_modules(api: Api, webhooks: WebhooksView | None) -> list[ModelModule]:
         for used in (u for name in members for u in uses[name] if module_of[u] != here):
             imports.setdefault(module_of[used], set()).add(used)
         views = [model_view(models[n]) for n in members if n in models]
-        imported = [(module, sorted(used)) for module, used in sorted(imports.items())]
+        imported = [(module, member_order(imports[module])) for module in module_order(imports)]
         out.append(ModelModule(here, views, [aliases[n] for n in members if n in aliases], imported))
     return sorted(out, key=lambda m: m.name)
 

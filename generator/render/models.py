@@ -24,6 +24,7 @@ class ModelView:
     doc: str
     fields: list[FieldView]
     closed: bool = False  # unknown fields are an error (strict request bodies only)
+    names: frozenset[str] = frozenset()  # what its fields' annotations and defaults use (`_Field`)
 
 
 @dataclass
@@ -55,20 +56,26 @@ def model_view(model: Model, strict: bool = False) -> ModelView:
     """A model class; `strict` is the server's view of a request: absent means optional."""
     annotate = STRICT if strict else MODEL
     fields = []
+    names: set[str] = set()
     for f in model.fields:
         # The client's models read responses (a writeOnly field may be left out); the strict
         # bodies read requests (a readOnly one may be, and is then the server's to set).
         required = f.required_in_request if strict else f.required_in_response
         optional = not required or (nullable(f.type) and not strict)
-        annotation = (annotate.optional(f.type) if optional else annotate(f.type)).text
+        annotated = annotate.optional(f.type) if optional else annotate(f.type)
+        annotation = annotated.text
+        names |= annotated.names
         if strict and optional and not nullable(f.type):
             annotation = f"Annotated[{annotation}, _NotNull]"  # may be left out, not sent as null
+            names |= {"Annotated", "_NotNull"}
         alias = f", alias={f.wire_name!r}" if f.name != f.wire_name else ""
         default: str | None
         if optional:
             default = f"_Field(default=None{alias})" if alias else "None"
         else:
             default = f"_Field({alias[2:]})" if alias else None
+        if alias:
+            names.add("_Field")
         doc = f.description + (" (deprecated)" if f.deprecated else "")
         fields.append(FieldView(f.name, annotation, default, doc))
     doc = model.description
@@ -80,7 +87,7 @@ def model_view(model: Model, strict: bool = False) -> ModelView:
         )
     if model.deprecated:
         doc = "Deprecated. " + doc
-    return ModelView(model.name, doc.strip() or model.name, fields, strict and model.closed)
+    return ModelView(model.name, doc.strip() or model.name, fields, strict and model.closed, frozenset(names))
 
 
 def typed_dict_view(model: Model) -> TypedDictView:

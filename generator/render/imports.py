@@ -1,0 +1,43 @@
+"""Import lines in the order ruff's isort rule (I001) gives them, for the modules whose
+imports the renderer settles from the names their views use: ruff's linter need not read
+those to prune and sort their imports (writer.format_files)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+
+def member_order(names: Iterable[str]) -> list[str]:
+    """The names of one `from x import ...` as ruff orders them: CONSTANTS, then Classes,
+    then the rest, each group case-insensitively in natural order (`Item2` before `Item10`)."""
+    return sorted(set(names), key=_member_key)
+
+
+def _member_key(name: str) -> tuple[int, list[tuple[int, int, str]], list[tuple[int, int, str]], str]:
+    kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+    return kind, _natural(name.lower()), _natural(name), name  # the last: `Item002` before `Item2`
+
+
+def _natural(text: str) -> list[tuple[int, int, str]]:
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part]
+
+
+def module_order(modules: Iterable[str]) -> list[str]:
+    """Modules of one section as ruff orders them: case-insensitively in natural order."""
+    return sorted(set(modules), key=lambda module: (_natural(module.lower()), _natural(module), module))
+
+
+TYPING = frozenset({"TYPE_CHECKING", "Annotated", "Any", "Dict", "List", "Literal", "TypeAlias", "overload"})
+
+
+def from_typing(names: Iterable[str]) -> list[str]:
+    """`from typing import ...` of those of `names` that typing gives, or nothing."""
+    used = member_order(TYPING.intersection(names))
+    return [f"from typing import {', '.join(used)}"] if used else []
+
+
+def block(*sections: list[str]) -> str:
+    """An import block: its sections (future, standard library, third party, first party,
+    local) one blank line apart, the empty ones left out."""
+    return "\n\n".join("\n".join(lines) for lines in sections if lines)
