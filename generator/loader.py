@@ -158,15 +158,23 @@ def _json_lines(text: str, duplicates: bool = False) -> Mapping[str, tuple[int, 
 class _OffsetLines(Mapping[str, tuple[int, int]]):
     """Pointer -> (line, column), from character offsets, converted on lookup."""
 
+    COUNTED = 16  # lookups answered by counting newlines, before they are all found at once
+
     def __init__(self, text: str, offsets: dict[str, int]) -> None:
         self.text, self.offsets = text, offsets
         self._newlines: list[int] | None = None
+        self._counted = 0
         self.duplicate: tuple[str, int] | None = None
 
     def __getitem__(self, pointer: str) -> tuple[int, int]:
         return self.at(self.offsets[pointer])
 
     def at(self, offset: int) -> tuple[int, int]:
+        """A diagnostic's few lines are counted (a C pass over the text before the offset);
+        more, from every newline's offset, found once (~0.07 s on GitHub's 14 MB spec)."""
+        if self._newlines is None and self._counted < self.COUNTED:
+            self._counted += 1
+            return self.text.count("\n", 0, offset) + 1, offset - self.text.rfind("\n", 0, offset)
         if self._newlines is None:
             self._newlines = [m.start() for m in re.finditer("\n", self.text)]
         line = bisect.bisect_left(self._newlines, offset)
