@@ -115,16 +115,7 @@ class Annotator:
 
     def __call__(self, t: Type) -> Annotation:
         if isinstance(t, Primitive):
-            constraints = t.constraints
-            if t.format == "uri" and constraints.pattern is None:  # JSON Schema's format, as a pattern
-                constraints = replace(constraints, pattern=URI_PATTERN)
-            if t.kind == "bytes":
-                base = Annotation(self.file_type, names=_module(self.file_type))
-            elif t.kind == "any":
-                base = ANY
-            else:
-                base = Annotation(PRIMITIVES[t.kind], nullable=t.kind == "none")
-            return self._constrained(base, constraints)
+            return self._primitive(t)
         if isinstance(t, Literal):
             return self._literal(t)
         if isinstance(t, Array):
@@ -154,6 +145,18 @@ class Annotator:
                 return union([choice, Annotation("None", nullable=True)]) if NONE in t.members else choice
             return members
         raise TypeError(f"unknown IR type {t!r}")
+
+    def _primitive(self, t: Primitive) -> Annotation:
+        constraints = t.constraints
+        if t.format == "uri" and constraints.pattern is None:  # JSON Schema's format, as a pattern
+            constraints = replace(constraints, pattern=URI_PATTERN)
+        if t.kind == "bytes":
+            base = Annotation(self.file_type, names=_module(self.file_type))
+        elif t.kind == "any":
+            base = ANY
+        else:
+            base = Annotation(PRIMITIVES[t.kind], nullable=t.kind == "none")
+        return self._constrained(base, constraints)
 
     def _constrained(self, annotation: Annotation, c: Constraints) -> Annotation:
         arguments = field_arguments(c) if self.constrained and c and annotation != ANY else ""

@@ -28,7 +28,7 @@ def module_order(modules: Iterable[str]) -> list[str]:
     return sorted(set(modules), key=lambda module: (_natural(module.lower()), _natural(module), module))
 
 
-TYPING = frozenset({"TYPE_CHECKING", "Annotated", "Any", "Dict", "List", "Literal", "TypeAlias", "overload"})
+TYPING = frozenset({"Annotated", "Any", "Dict", "List", "Literal", "TypeAlias"})  # the ones annotations use
 
 
 def from_typing(names: Iterable[str]) -> list[str]:
