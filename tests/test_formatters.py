@@ -93,7 +93,18 @@ SETTLED_SPECS = [
     ROOT / "spec",
     ROOT / "tests" / "data" / "specs" / "openai-openapi.yaml",
     ROOT / "tests" / "data" / "specs" / "openai-openapi-2023-12-22.yaml",
-    *(ROOT / "tests" / "hostile" / f"{name}.yaml" for name in ("keywords", "odd_names", "case_collision", "recursion")),
+    *(
+        ROOT / "tests" / "hostile" / f"{name}.yaml"
+        for name in (
+            "keywords",
+            "odd_names",
+            "case_collision",
+            "recursion",
+            "text_payloads",
+            "client_names",
+            "keyword_positions",
+        )
+    ),
     *sorted((ROOT / "tests" / "data" / "prism").glob("*.json")),
 ]
 

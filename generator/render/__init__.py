@@ -18,7 +18,7 @@ import jinja2
 
 from ..ir import Api
 from ..names import env_stem, field_name, unique
-from .client import resource_views, root_view
+from .client import client_imports, resource_views, root_view
 from .connection import connection_view
 from .docs import doc_rows
 from .model_modules import model_modules
@@ -91,7 +91,7 @@ def environment(line_length: int = 88) -> jinja2.Environment:
 class Rendered:
     files: dict[str, str]  # relative path -> file text
     # The Python files whose imports are written as ruff's lint pass would leave them (the
-    # models' modules): writer.format_files skips that pass for them.
+    # client's module and its models'): writer.format_files skips that pass for them.
     settled: frozenset[str]
 
 
@@ -105,11 +105,10 @@ def render(api: Api, config: Config) -> Rendered:
     common = {
         "api": api, "config": config, "generator": GENERATOR_NAME, "connection": connection, "webhooks": webhooks
     }  # fmt: skip
-    resources = {
-        "sync_resources": resource_views(api, root, False),
-        "async_resources": resource_views(api, root, True),
-        "root_views": {"sync": root_view(api, root, False), "async": root_view(api, root, True)},
-    }
+    sync, asynchronous = resource_views(api, root, False), resource_views(api, root, True)
+    roots = {"sync": root_view(api, root, False), "async": root_view(api, root, True)}
+    resources = {"sync_resources": sync, "async_resources": asynchronous, "root_views": roots}
+    views = [*sync, *asynchronous, *roots.values()]
     modules = model_modules(api, webhooks)
     files = {
         f"{client}/__init__.py": env.get_template("client/__init__.py.j2").render(**common),
@@ -129,7 +128,9 @@ def render(api: Api, config: Config) -> Rendered:
         f"{client}/params.py": env.get_template("client/params.py.j2").render(
             typed_dicts=[typed_dict_view(m) for m in param_models(api)], **common
         ),
-        f"{client}/client.py": env.get_template("client/client.py.j2").render(**resources, **common),
+        f"{client}/client.py": env.get_template("client/client.py.j2").render(
+            imports=client_imports(views, connection, webhooks is not None), **resources, **common
+        ),
         f"{client}/_wrappers.py": env.get_template("client/_wrappers.py.j2").render(**resources, **common),
         f"{client}/py.typed": "",
         f"{client}/{USER_OWNED}": env.get_template("client/custom.py.j2").render(**common),
@@ -160,7 +161,7 @@ def render(api: Api, config: Config) -> Rendered:
         files[f"{config.stubs_package}/bodies.py"] = env.get_template("stubs/bodies.py.j2").render(
             models=[model_view(m, strict=True) for m in param_models(api, whole_bodies=True)], **common
         )
-    settled = {f"{client}/models/{m.name}.py" for m in modules}
+    settled = {f"{client}/client.py"} | {f"{client}/models/{m.name}.py" for m in modules}
     if config.layout == "package":
         name = client.replace("_", "-")
         files["pyproject.toml"] = env.get_template("package/pyproject.toml.j2").render(

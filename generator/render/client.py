@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ..annotate import Annotation
+from ..annotate import LITERAL, Annotation
 from ..ir import Api, Body, Field, Literal, Operation, Parameter, Primitive, Ref, Resource
-from .connection import security_expression, server_expression
+from .connection import ConnectionView, security_expression, server_expression
+from .imports import block, from_module, from_typing
 from .models import EVENTS, MODEL_OUT, PARAM, default_doc, event_parser, media_result, response_parser
 from .signature import Arg
 
@@ -40,6 +41,7 @@ class Overload:
 
     keyword: list[Arg]
     returns: str
+    names: frozenset[str] = frozenset()  # those its result writes (the events' `_streaming`, a model's)
 
 
 @dataclass
@@ -55,6 +57,7 @@ class MethodView:
     aliases: tuple[str, ...] = ()  # the same method under other names (`[tool.ftgen.methods]`)
     overloads: list[Overload] = field(default_factory=list)
     branches: list[tuple[str, Call]] = field(default_factory=list)  # (condition, call) before `call`
+    names: frozenset[str] = frozenset()  # the module's names it writes (`Literal`, `_models`, `overload`)
 
     @property
     def args(self) -> list[Arg | str]:
@@ -73,6 +76,7 @@ class WaitView:
     event: str
     terminal: tuple[str, ...]
     events_call: str  # the listing of the job's events, from the resource: `events.list`
+    names: frozenset[str] = frozenset()  # the job's and event's, and `List` (the async one's events)
 
 
 @dataclass
@@ -83,6 +87,11 @@ class ResourceView:
     methods: list[MethodView]
     wait: WaitView | None = None
     label: str = ""  # how users reach it: `client.fine_tuning.jobs`
+
+    @property
+    def names(self) -> frozenset[str]:
+        """The module's names its methods and `wait` write."""
+        return frozenset().union(*(m.names for m in self.methods), self.wait.names if self.wait else ())
 
     @property
     def wrapped(self) -> list[str]:
@@ -159,7 +168,7 @@ def _signature(op: Operation) -> tuple[list[Arg], list[Arg], str]:
         accept += "_"
     if op.accepts:
         choices = ", ".join(repr(m) for m in op.accepts)
-        keyword.append(Arg(accept, Annotation(f"Literal[{choices}]"), repr(op.response_media)))
+        keyword.append(Arg(accept, Annotation(f"Literal[{choices}]", names=LITERAL), repr(op.response_media)))
     return positional, keyword + EXTRA_ARGS, accept
 
 
@@ -238,7 +247,8 @@ def _doc(op: Operation, stream: bool) -> str:
 def method_view(op: Operation, is_async: bool, stream: bool = False) -> MethodView:
     """The method of an operation; with `stream`, the companion that streams a binary response."""
     positional, keyword, accept = _signature(op)
-    parser, returns = response_parser(op)
+    parser, returned = response_parser(op)
+    returns, names = returned.text, set(returned.names)
     arguments = _request(op, accept)
     overloads: list[Overload] = []
     branches: list[tuple[str, Call]] = []
@@ -249,6 +259,7 @@ def method_view(op: Operation, is_async: bool, stream: bool = False) -> MethodVi
     elif op.pagination:
         name, item = op.name, MODEL_OUT(op.pagination.item)
         returns = f"_rt.{'AsyncPageRequest' if is_async else 'SyncCursorPage'}[{item}]"
+        names |= item.names
         call, is_async = Call("request_page", parser, arguments, False), False  # pages are awaited or iterated
     elif op.response_kind == "events":
         name, returns = op.name, f"{events}[{returns}]"
@@ -261,9 +272,15 @@ def method_view(op: Operation, is_async: bool, stream: bool = False) -> MethodVi
         elif len({media_result(m, returns) for m in op.accepts if m != EVENTS} | ({EVENTS} & set(op.accepts))) > 1:
             overloads, extra, returns = _accept_overloads(op, keyword, accept, returns, events, is_async)
             branches += extra
+    names |= {
+        n for a in [*positional, *keyword, *(a for o in overloads for a in o.keyword)] for n in a.annotation.names
+    }
+    names |= {n for o in overloads for n in o.names} | ({"overload"} if overloads else set())
+    if op.servers:
+        names.add("_connect")  # `_connect.Server(...)` in the call
     warnings = _warnings(op)
     return MethodView(name, _doc(op, stream), positional, keyword, returns, warnings, call, is_async,
-                      () if stream else op.aliases, overloads, branches)  # fmt: skip
+                      () if stream else op.aliases, overloads, branches, frozenset(names))  # fmt: skip
 
 
 def method_views(op: Operation, is_async: bool) -> list[MethodView]:
@@ -286,11 +303,13 @@ def _stream_overloads(
     stream_type = f"{events}[{event}]"
     index = next(i for i, a in enumerate(keyword) if a.name == field_.name)
     nullable = keyword[index].annotation.nullable
-    off = Annotation("Literal[False] | None", union=True, nullable=True) if nullable else Annotation("Literal[False]")
+    off = Annotation("Literal[False] | None", union=True, nullable=True, names=LITERAL)
+    if not nullable:
+        off = Annotation("Literal[False]", names=LITERAL)
     not_streamed = [*keyword[:index], Arg(field_.name, off, omittable=True), *keyword[index + 1 :]]
-    streamed = [*keyword[:index], Arg(field_.name, Annotation("Literal[True]")), *keyword[index + 1 :]]
+    streamed = [*keyword[:index], Arg(field_.name, Annotation("Literal[True]", names=LITERAL)), *keyword[index + 1 :]]
     call = Call("request_events", parser, _request(op, accept, EVENTS), is_async)
-    overloads = [Overload(not_streamed, returns), Overload(streamed, stream_type)]
+    overloads = [Overload(not_streamed, returns), Overload(streamed, stream_type, event.names)]
     return overloads, (f"{field_.name} is True", call), f"{returns} | {stream_type}"
 
 
@@ -308,16 +327,18 @@ def _accept_overloads(
     overloads = []
     index = next(i for i, a in enumerate(keyword) if a.name == accept)
     for kind, media_types in groups.items():
-        result = kind
+        result, names = kind, frozenset[str]()
         if kind == "events":
             parser, event = event_parser(op)
-            result = f"{events}[{event}]"
+            result, names = f"{events}[{event}]", event.names
             branches.append(
                 (f"{accept} == {EVENTS!r}", Call("request_events", parser, _request(op, accept, EVENTS), is_async))
             )
         default = repr(op.response_media) if op.response_media in media_types else None
-        literal = Annotation(f"Literal[{', '.join(repr(m) for m in media_types)}]")
-        overloads.append(Overload([*keyword[:index], Arg(accept, literal, default), *keyword[index + 1 :]], result))
+        literal = Annotation(f"Literal[{', '.join(repr(m) for m in media_types)}]", names=LITERAL)
+        overloads.append(
+            Overload([*keyword[:index], Arg(accept, literal, default), *keyword[index + 1 :]], result, names)
+        )
     # Every kind the media parser can return is one of the overloads' results.
     return overloads, branches, " | ".join(dict.fromkeys(o.returns for o in overloads))
 
@@ -351,8 +372,9 @@ def wait_view(api: Api, resource: Resource) -> WaitView | None:
         return None
     assert listing.pagination is not None
     events = ".".join((*listing.resource[len(resource.path) :], listing.name))
-    job, event = MODEL_OUT(retrieve.response).text, MODEL_OUT(listing.pagination.item).text
-    return WaitView(retrieve.parameters[0].name, job, event, terminal, events)
+    job, event = MODEL_OUT(retrieve.response), MODEL_OUT(listing.pagination.item)
+    names = job.names | event.names | {"List"}
+    return WaitView(retrieve.parameters[0].name, job.text, event.text, terminal, events, names)
 
 
 # What client.py names besides its resource classes, which none of those may be called.
@@ -414,3 +436,20 @@ def root_view(api: Api, root: Resource, is_async: bool) -> ResourceView:
     children = [(c.attr, prefix + named[c.path]) for c in root.children]
     methods = [view for op in root.operations for view in method_views(op, is_async)]
     return ResourceView(f"{prefix}Client", "", children, methods, label="client")
+
+
+def client_imports(resources: list[ResourceView], connection: ConnectionView, webhooks: bool) -> tuple[str, str]:
+    """client.py's imports, each used, in ruff's order: those of the module, and those made
+    for type checkers only (indented), so that the formatter's lint pass may skip it."""
+    names = set(connection.names).union(*(r.names for r in resources))
+    if webhooks:
+        names |= {"_connect", "_webhooks"}  # the secret's setting, the events' parser
+    top = block(
+        ["from __future__ import annotations"],
+        ["from functools import cached_property", *from_typing(names | {"TYPE_CHECKING", "Any"})],
+        from_module(".", names & {"_connect", "_streaming"}, {"_runtime": "_rt"}),
+    )
+    # `_models` always: the module also binds it (loaded lazily), which ruff counts as its use.
+    renamed = {"models": "_models"} | ({"params": "_params"} if "_params" in names else {})
+    checking = block(["import httpx"], from_module(".", {"_wrappers"} | (names & {"_webhooks"}), renamed))
+    return top, "\n".join(f"    {line}" if line else "" for line in checking.split("\n"))

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..annotate import Annotation
+from ..annotate import LITERAL, Annotation
 from ..ir import Api, Requirement, Security, Server
 from ..names import CLIENT_NAMES, RESOURCE_NAMES, WEBHOOK_NAMES, attribute_name, field_name, unique
 from .signature import Arg
 
 # The constructor's own arguments, after the credentials and servers.
 RESERVED = ("base_url", "server", "timeout", "max_retries", "default_headers", "default_query", "http_client")
-TOKEN = Annotation("_connect.TokenSource | None", union=True, nullable=True)
+TOKEN = Annotation("_connect.TokenSource | None", union=True, nullable=True, names=frozenset({"_connect"}))
 TEXT = Annotation("str | None", union=True, nullable=True)
 
 
@@ -58,6 +58,12 @@ class ConnectionView:
         own += [self.choice] if self.choice else []
         own += [arg for _, arg in self.variables]
         return own + ([Arg("webhook_secret", TEXT, "None")] if self.webhook_secret_env else [])
+
+    @property
+    def names(self) -> frozenset[str]:
+        """The module's names the constructor writes: `_connect` for the credentials' builds."""
+        names = frozenset().union(*(a.annotation.names for a in self.args))
+        return names | {"_connect"} if self.credentials else names
 
     def copy_args(self, prefix: str) -> list[Arg]:
         """`copy()`'s: every constructor argument, each left as it is unless given."""
@@ -187,7 +193,9 @@ def _variables(api: Api, taken: set[str]) -> tuple[tuple[str, Arg], ...]:
             if variable.name in found:
                 continue
             enum = ", ".join(repr(v) for v in variable.enum)
-            annotation = Annotation(f"Literal[{enum}] | None", union=True, nullable=True) if enum else TEXT
+            annotation = (
+                Annotation(f"Literal[{enum}] | None", union=True, nullable=True, names=LITERAL) if enum else TEXT
+            )
             found[variable.name] = Arg(unique(field_name(variable.name, model_field=False), taken), annotation, "None")
     return tuple(found.items())
 

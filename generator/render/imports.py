@@ -28,13 +28,23 @@ def module_order(modules: Iterable[str]) -> list[str]:
     return sorted(set(modules), key=lambda module: (_natural(module.lower()), _natural(module), module))
 
 
-TYPING = frozenset({"Annotated", "Any", "Dict", "List", "Literal", "TypeAlias"})  # the ones annotations use
+# What the generated modules take from typing.
+TYPING = frozenset({"TYPE_CHECKING", "Annotated", "Any", "Dict", "List", "Literal", "TypeAlias", "overload"})
 
 
 def from_typing(names: Iterable[str]) -> list[str]:
     """`from typing import ...` of those of `names` that typing gives, or nothing."""
     used = member_order(TYPING.intersection(names))
     return [f"from typing import {', '.join(used)}"] if used else []
+
+
+def from_module(module: str, names: Iterable[str], renamed: dict[str, str] | None = None) -> list[str]:
+    """`from module import ...` as ruff writes it: the names kept as they are on one line, each
+    renamed one (`_runtime as _rt`) on its own, the lines ordered by their first name."""
+    plain = member_order(names)
+    lines = [(plain[0], f"from {module} import {', '.join(plain)}")] if plain else []
+    lines += [(name, f"from {module} import {name} as {alias}") for name, alias in (renamed or {}).items()]
+    return [line for _, line in sorted(lines, key=lambda pair: _member_key(pair[0]))]
 
 
 def block(*sections: list[str]) -> str:

@@ -4,9 +4,9 @@ stubs' strict bodies, the training-file line formats; and how a response is pars
 from __future__ import annotations
 
 import keyword
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..annotate import Annotator
+from ..annotate import Annotation, Annotator
 from ..ir import MISSING, Api, Model, Operation, Primitive, Type, nullable, refs
 
 
@@ -106,41 +106,41 @@ def typed_dict_view(model: Model) -> TypedDictView:
 EVENTS = "text/event-stream"
 
 
-def event_parser(op: Operation) -> tuple[str, str]:
-    """The parser of each event of an operation's event stream, and the events' annotation."""
+def event_parser(op: Operation) -> tuple[str, Annotation]:
+    """The parser of each event of an operation's event stream, and the events' annotation
+    (whose names include the parser's: `_streaming`)."""
     assert op.events is not None
-    event = "str" if op.events == Primitive("str") else MODEL_OUT(op.events).text
-    return f"_streaming.EventParser({event})", event
+    event = Annotation("str") if op.events == Primitive("str") else MODEL_OUT(op.events)
+    return f"_streaming.EventParser({event})", replace(event, names=event.names | {"_streaming"})
 
 
-def response_parser(op: Operation) -> tuple[str, str]:
+def response_parser(op: Operation) -> tuple[str, Annotation]:
     """The parser expression and the Python return annotation of an operation's response
-    (for an event stream, of each event: `event_parser`)."""
+    (for an event stream, of each event: `event_parser`); the annotation's names are both's."""
     if op.response_kind == "events":
         return event_parser(op)
     if op.response_kind == "empty" or op.response is None:
-        return "_rt.read_none", "None"
+        return "_rt.read_none", Annotation("None")
     if op.response_kind == "binary":
-        parser, annotation = "_rt.read_bytes", "bytes"
+        parser, returned = "_rt.read_bytes", Annotation("bytes")
     elif op.response_kind == "text":
-        parser, annotation = "_rt.read_text", "str"
+        parser, returned = "_rt.read_text", Annotation("str")
     else:
         returned = MODEL_OUT(op.response)
-        annotation = returned.text
         # A model parses itself (pydantic's own validator); anything else through a TypeAdapter.
-        parser = (
-            f"_rt.ModelParser({annotation})" if returned.model else f"_rt.AdapterParser[{annotation}]({annotation})"
-        )
+        parser = f"_rt.ModelParser({returned})" if returned.model else f"_rt.AdapterParser[{returned}]({returned})"
     offered = [m for m in op.accepts if m != EVENTS]  # an event stream is asked for on its own
     if not op.accepts:
-        return parser, annotation
+        return parser, returned
     # Several media types: the one that arrives decides (JSON parsed, text as str, else bytes).
+    annotation = returned.text
     kinds = [annotation] if op.response_kind == "json" else []
     kinds += ["str"] if any(media_result(m, annotation) == "str" for m in offered) else []
     kinds += ["bytes"] if any(media_result(m, annotation) == "bytes" for m in offered) else []
     json_parser = parser if op.response_kind == "json" else "None"
     returns = " | ".join(dict.fromkeys(kinds))
-    return f"_rt.MediaParser[{returns}]({json_parser})", returns
+    names = returned.names if op.response_kind == "json" else frozenset()
+    return f"_rt.MediaParser[{returns}]({json_parser})", Annotation(returns, names=names)
 
 
 def media_result(media: str, model: str) -> str:

@@ -133,7 +133,7 @@ def stub_view(api: Api, op: Operation, name: str) -> StubView:
             body_reader = "await _request.body()"
             call_args.append("body=body")
             body_model = "bytes"
-    _, returns = response_parser(op)
+    returns = response_parser(op)[1].text
     if op.response_kind == "events":  # the service yields the events; they are sent as they come
         returns = f"AsyncIterator[{returns}]"
     elif op.stream_field and op.events is not None:
