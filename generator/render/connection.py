@@ -65,16 +65,26 @@ class ConnectionView:
         names = frozenset().union(*(a.annotation.names for a in self.args))
         return names | {"_connect"} if self.credentials else names
 
-    def copy_args(self, prefix: str) -> list[Arg]:
-        """`copy()`'s: every constructor argument, each left as it is unless given."""
-        settings = [
-            Arg("timeout", Annotation("_rt.Timeout")),
-            Arg("max_retries", Annotation("int")),
-            Arg("default_headers", Annotation("_rt.Headers | None", union=True, nullable=True)),
-            Arg("default_query", Annotation("_rt.Query | None", union=True, nullable=True)),
-            Arg("http_client", Annotation(f"httpx.{prefix}Client")),
+    def settings(self, prefix: str) -> list[Arg]:
+        """The constructor's arguments after the API's own: the runtime's settings."""
+        return [
+            Arg("timeout", Annotation("_rt.Timeout"), "_rt.DEFAULT_TIMEOUT"),
+            Arg("max_retries", Annotation("int"), "_rt.DEFAULT_MAX_RETRIES"),
+            Arg("default_headers", Annotation("_rt.Headers | None", union=True, nullable=True), "None"),
+            Arg("default_query", Annotation("_rt.Query | None", union=True, nullable=True), "None"),
+            Arg("http_client", Annotation(f"httpx.{prefix}Client | None", union=True, nullable=True), "None"),
         ]
-        return [Arg(a.name, a.annotation, omittable=True) for a in [*self.args, *settings]]
+
+    def kept(self, prefix: str) -> list[Arg]:
+        """The constructor's arguments a copy of the client is made with (`_init`): all but
+        the http client, which a copy shares unless given another."""
+        return [*self.args, *(a for a in self.settings(prefix) if a.name != "http_client")]
+
+    def copy_args(self, prefix: str) -> list[Arg]:
+        """`copy()`'s: every constructor argument, each left as it is unless given (an http
+        client too, but not None: a copy shares this one's pool unless given another)."""
+        given = [*self.kept(prefix), Arg("http_client", Annotation(f"httpx.{prefix}Client"))]
+        return [Arg(a.name, a.annotation, omittable=True) for a in given]
 
 
 def _kind(scheme: Security) -> str:
