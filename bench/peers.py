@@ -31,7 +31,7 @@ VENVS = ROOT / ".bench"
 INPUTS = {"fine-tuning spec": ROOT / "spec" / "fine_tuning.yaml",
           "full OpenAI spec": ROOT / "tests" / "data" / "specs" / "openai-openapi.yaml"}  # fmt: skip
 PEERS = ("openapi-python-client", "datamodel-code-generator")
-RUNS = int(os.environ.get("PEER_BENCH_RUNS", "3"))
+RUNS = int(os.environ.get("PEER_BENCH_RUNS", "5"))
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
