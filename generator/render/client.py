@@ -443,7 +443,7 @@ def client_imports(resources: list[ResourceView], connection: ConnectionView, we
     for type checkers only (indented), so that the formatter's lint pass may skip it."""
     names = set(connection.names).union(*(r.names for r in resources))
     if webhooks:
-        names |= {"_connect", "_webhooks"}  # the secret's setting, the events' parser
+        names |= {"_connect", "_webhooks"}  # the secret's setting, the webhooks' class
     top = block(
         ["from __future__ import annotations"],
         ["from functools import cached_property", *from_typing(names | {"TYPE_CHECKING", "Any"})],
