@@ -91,6 +91,12 @@ def union(parts: list[Annotation]) -> Annotation:
     return Annotation(" | ".join(a.text for a in unique), True, any(a.nullable for a in unique), names=names)
 
 
+def literal(values: tuple[object, ...], nullable: bool = False) -> Annotation:
+    """`Literal[...]` of `values` (`| None` too when `nullable`), naming what it uses."""
+    annotation = Annotation(f"Literal[{literal_values(values)}]", names=LITERAL)
+    return union([annotation, Annotation("None", nullable=True)]) if nullable else annotation
+
+
 def _module(dotted: str) -> frozenset[str]:
     """The module a prefix or a dotted name starts with (`_models.`, `_rt.FileInput`), as a
     name the annotation uses; none for a bare name."""
@@ -167,7 +173,7 @@ class Annotator:
     def _literal(self, t: Literal) -> Annotation:
         if any(isinstance(v, float) for v in t.values):
             return Annotation("float")  # typing's Literal does not take floats
-        text = Annotation(f"Literal[{literal_values(t.values)}]", names=LITERAL)
+        text = literal(t.values)
         if t.open:
             return union([text, Annotation("str")])
         kinds = {type(v) for v in t.values}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ..annotate import LITERAL, Annotation
+from ..annotate import Annotation, literal
 from ..ir import Api, Body, Field, Literal, Operation, Parameter, Primitive, Ref, Resource
 from .connection import ConnectionView, security_expression, server_expression
 from .imports import block, from_module, from_typing
@@ -167,8 +167,7 @@ def _signature(op: Operation) -> tuple[list[Arg], list[Arg], str]:
     while accept in taken:
         accept += "_"
     if op.accepts:
-        choices = ", ".join(repr(m) for m in op.accepts)
-        keyword.append(Arg(accept, Annotation(f"Literal[{choices}]", names=LITERAL), repr(op.response_media)))
+        keyword.append(Arg(accept, literal(op.accepts), repr(op.response_media)))
     return positional, keyword + EXTRA_ARGS, accept
 
 
@@ -303,11 +302,9 @@ def _stream_overloads(
     stream_type = f"{events}[{event}]"
     index = next(i for i, a in enumerate(keyword) if a.name == field_.name)
     nullable = keyword[index].annotation.nullable
-    off = Annotation("Literal[False] | None", union=True, nullable=True, names=LITERAL)
-    if not nullable:
-        off = Annotation("Literal[False]", names=LITERAL)
+    off = literal((False,), nullable)
     not_streamed = [*keyword[:index], Arg(field_.name, off, omittable=True), *keyword[index + 1 :]]
-    streamed = [*keyword[:index], Arg(field_.name, Annotation("Literal[True]", names=LITERAL)), *keyword[index + 1 :]]
+    streamed = [*keyword[:index], Arg(field_.name, literal((True,))), *keyword[index + 1 :]]
     call = Call("request_events", parser, _request(op, accept, EVENTS), is_async)
     overloads = [Overload(not_streamed, returns), Overload(streamed, stream_type, event.names)]
     return overloads, (f"{field_.name} is True", call), f"{returns} | {stream_type}"
@@ -335,10 +332,8 @@ def _accept_overloads(
                 (f"{accept} == {EVENTS!r}", Call("request_events", parser, _request(op, accept, EVENTS), is_async))
             )
         default = repr(op.response_media) if op.response_media in media_types else None
-        literal = Annotation(f"Literal[{', '.join(repr(m) for m in media_types)}]", names=LITERAL)
-        overloads.append(
-            Overload([*keyword[:index], Arg(accept, literal, default), *keyword[index + 1 :]], result, names)
-        )
+        chosen = Arg(accept, literal(tuple(media_types)), default)
+        overloads.append(Overload([*keyword[:index], chosen, *keyword[index + 1 :]], result, names))
     # Every kind the media parser can return is one of the overloads' results.
     return overloads, branches, " | ".join(dict.fromkeys(o.returns for o in overloads))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..annotate import LITERAL, Annotation
+from ..annotate import Annotation, literal
 from ..ir import Api, Requirement, Security, Server
 from ..names import CLIENT_NAMES, RESOURCE_NAMES, WEBHOOK_NAMES, attribute_name, field_name, unique
 from .signature import Arg
@@ -202,10 +202,7 @@ def _variables(api: Api, taken: set[str]) -> tuple[tuple[str, Arg], ...]:
         for variable in server.variables:
             if variable.name in found:
                 continue
-            enum = ", ".join(repr(v) for v in variable.enum)
-            annotation = (
-                Annotation(f"Literal[{enum}] | None", union=True, nullable=True, names=LITERAL) if enum else TEXT
-            )
+            annotation = literal(variable.enum, nullable=True) if variable.enum else TEXT
             found[variable.name] = Arg(unique(field_name(variable.name, model_field=False), taken), annotation, "None")
     return tuple(found.items())
 

@@ -14,18 +14,27 @@ def member_order(names: Iterable[str]) -> list[str]:
     return sorted(set(names), key=_member_key)
 
 
-def _member_key(name: str) -> tuple[int, list[tuple[int, int, str]], list[tuple[int, int, str]], str]:
+_Natural = list[tuple[int, int, str]]
+
+
+def _member_key(name: str) -> tuple[int, tuple[_Natural, _Natural, str]]:
     kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
-    return kind, _natural(name.lower()), _natural(name), name  # the last: `Item002` before `Item2`
+    return kind, _text_key(name)
 
 
-def _natural(text: str) -> list[tuple[int, int, str]]:
+def _text_key(text: str) -> tuple[_Natural, _Natural, str]:
+    """Case-insensitively in natural order, then as written; last the text itself (`Item002`
+    before `Item2`)."""
+    return _natural(text.lower()), _natural(text), text
+
+
+def _natural(text: str) -> _Natural:
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part]
 
 
 def module_order(modules: Iterable[str]) -> list[str]:
     """Modules of one section as ruff orders them: case-insensitively in natural order."""
-    return sorted(set(modules), key=lambda module: (_natural(module.lower()), _natural(module), module))
+    return sorted(set(modules), key=_text_key)
 
 
 # What the generated modules take from typing.
