@@ -1,27 +1,22 @@
 """The exact YAML reader: libyaml composes a document into nodes, which give both the data
-and the line of every JSON pointer. The loader reads with it what the fast reader (rapidyaml)
-does not read as libyaml would: anchors and aliases, tags, merge keys, what the YAML test
-suite found apart. Imported only then: PyYAML's own import is ~15 ms of every run.
+and the line of every JSON pointer (yaml_nodes.walk). The loader reads with it only what the
+fast reader (rapidyaml) does not read as libyaml would, which the YAML test suite found (tabs,
+explicit keys, flow mappings over several lines, several documents...), and the documents it
+refuses, whose diagnostics are libyaml's. Imported only then: PyYAML's own import is ~15 ms.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import yaml_nodes
 from .diagnostics import Diagnostic, Location, SpecError, escape_pointer_token
-from .loader import MAX_DEPTH, TOO_DEEP, DuplicateKey  # the loader imports this module when it needs it
-
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-_MERGE = "tag:yaml.org,2002:merge"
-_JSON_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null"))
-
+from .loader import MAX_DEPTH, TOO_DEEP  # the loader imports this module when it needs it
+from .yaml_scalars import STR
 
 # The libyaml loader is ~5x faster; plain PyYAML is the fallback where it is not built.
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -40,83 +35,27 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
         # Called by libyaml for every node; most scalars are text, told by their first character
         # without trying PyYAML's regular expressions (~0.15 s of a 3 MB spec). Same tags.
         if kind is yaml.ScalarNode and (not implicit[0] or value[:1] not in self._typed_starts):
-            return _STR
+            return STR
         return super().resolve(kind, value, implicit)
 
 
 def read(text: str) -> tuple[Any, dict[str, tuple[int, int]], bool]:
-    """The data and the 1-based (line, column) of every JSON pointer's key or item, in one pass
-    over libyaml's nodes: a third of the time of PyYAML's constructor and a walk for lines.
-    Mapping keys are the text written (`200:` is "200", as in JSON); a node reached again
-    through an alias is the same object, and its lines are those of the alias (the third
-    value says whether one was)."""
+    """The data and the 1-based (line, column) of every JSON pointer, by `yaml_nodes.walk` over
+    libyaml's nodes: a third of the time of PyYAML's constructor and a walk for lines."""
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
             return None, {}, False
-        aliased = False
-        lines = {"#": (root.start_mark.line + 1, root.start_mark.column + 1)}
-        built: dict[int, Any] = {}
-        pending: list[tuple[Any, Any, str]] = []  # (node, its empty container, pointer)
-
-        def value(node: Any, pointer: str) -> Any:
-            nonlocal aliased
-            if id(node) in built:
-                aliased = True
-                return built[id(node)]
-            if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
-                return node.value
-            if node.tag not in (_MAP, _SEQ, *_JSON_SCALARS):  # !!binary, !!set, !!timestamp, !custom: not JSON
-                problem = f"unsupported YAML tag {node.tag!r}"
-                raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
-            if isinstance(node, yaml.ScalarNode):
-                scalar = loader.construct_object(node)
-                if isinstance(scalar, float) and not math.isfinite(scalar):
-                    problem = f"{node.value} is not a number JSON can hold"
-                    raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
-                return scalar
-            container: Any = {} if isinstance(node, yaml.MappingNode) else [None] * len(node.value)
-            built[id(node)] = container
-            pending.append((node, container, pointer))
-            return container
-
-        data = value(root, "#")
-        while pending:
-            node, container, pointer = pending.pop()
-            if isinstance(container, list):
-                for i, item in enumerate(node.value):
-                    here = f"{pointer}/{i}"
-                    lines[here] = (item.start_mark.line + 1, item.start_mark.column + 1)
-                    container[i] = value(item, here)
-                continue
-            merged = any(key.tag == _MERGE for key, _ in node.value)
-            if merged:  # `<<: *base`, resolved as PyYAML does; its keys may be written again
-                _no_duplicate_keys([key for key, _ in node.value if key.tag != _MERGE], pointer)
-                loader.flatten_mapping(node)
-            for key, item in node.value:
-                if not isinstance(key, yaml.ScalarNode):
-                    problem = "a mapping key must be a string, number or boolean, not a collection"
-                    raise yaml.constructor.ConstructorError(None, None, problem, key.start_mark)
-                here = f"{pointer}/{escape_pointer_token(key.value)}"
-                lines[here] = (key.start_mark.line + 1, key.start_mark.column + 1)
-                container[key.value] = value(item, here)
-            if len(container) < len(node.value) and not merged:  # a key written twice: one test a mapping
-                _no_duplicate_keys([key for key, _ in node.value], pointer)
-        return data, lines, aliased
+        return yaml_nodes.walk(root, loader.construct_object, loader.flatten_mapping, _mark)
+    except yaml_nodes.Unreadable as exc:
+        raise yaml.constructor.ConstructorError(None, None, exc.problem, exc.node.start_mark) from None
     finally:
         loader.dispose()
 
 
-def _no_duplicate_keys(keys: list[Any], pointer: str) -> None:
-    """DuplicateKey at the second of two keys written alike (as their text: `200` and "200")."""
-    first: dict[str, Any] = {}
-    for key in keys:
-        if isinstance(key, yaml.ScalarNode) and key.value in first:
-            mark = first[key.value].start_mark
-            at = (key.start_mark.line + 1, key.start_mark.column + 1)
-            raise DuplicateKey(f"{pointer}/{escape_pointer_token(key.value)}", at, (mark.line + 1, mark.column + 1))
-        first.setdefault(key.value, key)
+def _mark(node: Any) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def _first_too_deep(text: str) -> tuple[str, tuple[int, int]] | None:

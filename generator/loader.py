@@ -1,10 +1,11 @@
 """Stage 1, load: read YAML/JSON spec files and resolve `$ref`s between them.
 
 Only local files are read, and only inside the spec's folder, unless the caller allows more.
-A YAML file that is JSON's data in YAML's syntax (most specs) is read by rapidyaml, and its
-lines only when a diagnostic asks for one; any other by the exact reader (exact_yaml: libyaml's
-nodes give both the data and the line of every JSON pointer). JSON files find their lines on
-demand.
+A YAML file is read by rapidyaml: JSON's data in YAML's syntax (most specs) through its JSON,
+its lines only when a diagnostic asks for one; one with anchors, aliases, tags or merge keys
+from its tree's nodes (yaml_nodes). What rapidyaml reads otherwise than libyaml (the YAML test
+suite's cases) and what it refuses goes to the exact reader (exact_yaml: libyaml's nodes).
+JSON files find their lines on demand.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import bisect
 import contextlib
 import ctypes
 import json
+import math
 import os
 import re
 import sys
@@ -316,13 +318,15 @@ def parse(path: Path, text: str) -> Document:
 # ---------------------------------------------------------------- the fast reader
 # rapidyaml parses the 3 MB OpenAI spec in ~0.02 s where libyaml composes it in ~0.75 s, and
 # writes its tree out as JSON that json.loads reads in another ~0.04 s. That is the exact
-# reader's data whenever the document is JSON's data in YAML's syntax: no anchors, aliases,
-# tags, merge keys, null keys, or several documents (seen on its tree), and once each plain
-# scalar that YAML 1.1 types otherwise than JSON (`yes`, `~`, `0x1F`, `1_000`, `.inf`, `1e3`)
-# takes the exact reader's value. Every other document (and what the YAML test suite found
-# apart: tabs, multi-line flow...), and every one rapidyaml refuses or fails on, is read by
-# the exact reader, whose errors, lines and typing are the only ones a user sees
-# (tests/test_loader.py and tests/test_yaml_suite.py compare the two readers).
+# reader's data whenever the document is JSON's data in YAML's syntax (no anchors, aliases,
+# tags or merge keys), once each plain scalar that YAML 1.1 types otherwise than JSON (`yes`,
+# `~`, `0x1F`, `1_000`, `.inf`, `1e3`) takes libyaml's value (yaml_scalars). A document with
+# those, or whose JSON does not read back (a key written twice, deep nesting), is built from
+# the tree's nodes by the exact reader's own walk (yaml_nodes). What the YAML test suite found
+# apart (tabs, explicit keys, null keys, flow mappings over several lines, several documents),
+# and every document rapidyaml refuses or the walk cannot place, is read by the exact reader,
+# whose errors are the only ones a user sees (tests/test_loader.py and tests/test_yaml_suite.py
+# compare the readers).
 _ryml: Any = ...  # rapidyaml, imported with the first YAML document (~35 ms); None without it
 
 
@@ -372,8 +376,11 @@ _READ_APART_STARTS = frozenset(bytes([c]) for c in b"yYnNTFoOiI~0123456789+-._")
 
 
 def _fast_yaml(text: str) -> Any:
-    """The document's data by rapidyaml and its lines (read from the tree when asked for),
-    or _EXACT."""
+    """The document's data by rapidyaml and its lines (read from the tree when asked for), or
+    _EXACT. Data as rapidyaml writes it in JSON, or else built from its tree (yaml_nodes: a
+    document with anchors, tags or merge keys, or one its JSON does not read back)."""
+    if _NOTHING.fullmatch(text):
+        return None, {}  # no node at all, as libyaml reads it
     if _rapidyaml() is None or "\t" in text or not text.endswith("\n") or _explicit_key(text):
         return _EXACT  # where the YAML test suite found the readers apart (data or lines)
     source = bytearray(text.encode())  # parsed in place, so that its scalars are slices of it
@@ -382,33 +389,52 @@ def _fast_yaml(text: str) -> Any:
             tree = _ryml.parse_in_place(source)
             if not tree.size() or tree.type(tree.root_id()) & _ryml.STREAM == _ryml.STREAM:
                 return _EXACT
-            written = _ryml.emit_json_malloc(tree, tree.root_id())
+            apart = _read_apart(tree, source)
+            if apart is None:
+                return _EXACT
+            data = _GRAPH if apart is _GRAPH else _json_data(tree, apart)
         except _ryml.ExceptionBasic:
             return _EXACT
+    if data is not _GRAPH:
+        return data, _TreeLines(text, tree, source)
+    from . import yaml_nodes
+
+    return yaml_nodes.read(tree, source, text) or _EXACT
+
+
+_GRAPH: Any = object()  # data to build from the tree's nodes (yaml_nodes)
+_NOTHING = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)*[ ]*(?:#[^\n]*)?")  # blank lines and comments
+
+
+def _json_data(tree: Any, apart: list[int]) -> Any:
+    """The tree's data through rapidyaml's JSON, the nodes `apart` retyped; _GRAPH where that
+    JSON is not written or does not read back as the data (nesting deeper than the emitter or
+    json.loads goes, a key written twice, an escape written otherwise)."""
     try:
+        written = _ryml.emit_json_malloc(tree, tree.root_id())
         data = json.loads(written, parse_constant=_not_json_number, object_pairs_hook=_json_object)
-    except (ValueError, TypeError, DuplicateKey, RecursionError):
-        return _EXACT
-    apart = _read_apart(tree, source)
-    if apart is None:
-        return _EXACT
+    except (_ryml.ExceptionBasic, ValueError, TypeError, DuplicateKey, RecursionError):
+        return _GRAPH
     for node in apart:  # the plain scalars read apart take the exact reader's values, in place
         if not _retyped(data, tree, node):
-            return _EXACT
-    return data, _TreeLines(text, tree, source)
+            return _GRAPH
+    return data
 
 
-def _read_apart(tree: Any, source: bytearray) -> list[int] | None:
-    """None if a node is more than data (an anchor, alias, tag or null key), a merge key, or
-    written in flow where rapidyaml reads YAML 1.2 that libyaml refuses or reads otherwise (a
-    flow collection over several lines, a plain scalar in one that is empty or begins with `:`
-    or `?`: the YAML test suite's cases); else the nodes whose plain key or value YAML 1.1
-    and rapidyaml's JSON read apart. One pass over the nodes' flags and scalars, read at once
+def _read_apart(tree: Any, source: bytearray) -> Any:
+    """None if a key is null, or a node is written in flow where rapidyaml reads YAML 1.2 that
+    libyaml refuses or reads otherwise (a flow mapping over several lines, or a pair in a flow
+    sequence that is, whose key and colon may be on two lines; a plain scalar in a flow
+    collection that is empty or begins with `:` or `?`: the YAML test suite's cases); else
+    _GRAPH if a node is more than data (an anchor, alias or tag) or a key is a merge key; else
+    the nodes whose plain key or value YAML 1.1 and rapidyaml's JSON read apart. One pass over the nodes' flags and scalars, read at once
     (`_nodes`): ~0.02 s on the OpenAI spec, where a call per node and field took ~0.1 s."""
-    not_data = _ryml.KEYANCH | _ryml.VALANCH | _ryml.KEYREF | _ryml.VALREF | _ryml.KEYTAG | _ryml.VALTAG | _ryml.KEYNIL
+    not_data = _ryml.KEYANCH | _ryml.VALANCH | _ryml.KEYREF | _ryml.VALREF | _ryml.KEYTAG | _ryml.VALTAG
     flags, key_at, key_length, value_at, value_length, parent = _nodes(tree)
-    if any(f & not_data or f & _ryml.FLOW_ML for f in flags):
+    flow_ml, mapping = _ryml.FLOW_ML, _ryml.MAP
+    if any(f & _ryml.KEYNIL or f & flow_ml and f & mapping for f in flags):
         return None
+    graph = any(f & not_data for f in flags)
     base, held = _address(source), bytes(source)
 
     def written(start: int, length: int) -> bytes:
@@ -420,25 +446,33 @@ def _read_apart(tree: Any, source: bytearray) -> list[int] | None:
     val, quoted, keyed, key_quoted = _ryml.VAL, _ryml.VALQUO, _ryml.KEY, _ryml.KEYQUO
     apart, respelt = _READ_APART.fullmatch, _RESPELT_BYTES.fullmatch
     flow = _ryml.CONTAINER_STYLE_FLOW
+
+    def odd_in_flow(i: int, f: int) -> bool:
+        if f & mapping and flags[parent[i]] & flow_ml:
+            return True  # a pair in a flow sequence over several lines: its key and colon may be apart
+        for has, plain, at, length in ((f & keyed, not f & key_quoted, key_at[i], key_length[i]),
+                                       (f & val, not f & quoted, value_at[i], value_length[i])):  # fmt: skip
+            if has and plain and (not length or written(at, 1) in (b":", b"?")):
+                return True
+        return False
+
     found = []
     for i, f in enumerate(flags):
-        if i and flags[parent[i]] & flow:
-            for has, plain, at, length in ((f & keyed, not f & key_quoted, key_at[i], key_length[i]),
-                                           (f & val, not f & quoted, value_at[i], value_length[i])):  # fmt: skip
-                if has and plain and (not length or written(at, 1) in (b":", b"?")):
-                    return None
-        if f & val and not f & quoted and value_length[i]:
-            start = value_at[i]
-            if written(start, 1) in _READ_APART_STARTS and apart(written(start, value_length[i])):
-                found.append(i)
-                continue
+        if i and flags[parent[i]] & flow and odd_in_flow(i, f):
+            return None
+        retyped = False
         if f & keyed and not f & key_quoted and key_length[i] and written(key_at[i], 1) in _KEY_STARTS:
             key = written(key_at[i], key_length[i])
-            if key == b"<<":  # a merge key, untagged
-                return None
-            if respelt(key):
-                found.append(i)
-    return found
+            graph = graph or key == b"<<"  # a merge key, untagged
+            retyped = bool(respelt(key))
+        if f & val and not f & quoted and value_length[i]:
+            start = value_at[i]
+            retyped = retyped or (
+                written(start, 1) in _READ_APART_STARTS and bool(apart(written(start, value_length[i])))
+            )
+        if retyped:
+            found.append(i)
+    return _GRAPH if graph else found
 
 
 _KEY_STARTS = frozenset(bytes([c]) for c in b"<+-.iInN")  # a merge key, or a key rapidyaml may re-spell
@@ -502,14 +536,14 @@ def _retyped(data: Any, tree: Any, node: int) -> bool:
     if flags & _ryml.VAL and not flags & _ryml.VALQUO:
         value: Any = bytes(tree.val(node)).decode()
         if _TYPED_BY_YAML_11_TEXT.fullmatch(value):  # else YAML 1.1 keeps it text (`inf`, `1e3`)
-            from . import exact_yaml
+            from . import yaml_scalars
 
             try:
-                value = exact_yaml.scalar(value)
+                value = yaml_scalars.plain(value)
             except ValueError:
                 return False
-        if isinstance(value, (dict, list)):  # not the scalar it was: let the exact reader say
-            return False
+            if isinstance(value, float) and not math.isfinite(value):
+                return False  # not a number JSON can hold: let the exact reader say
         container[here] = value
     if flags & _ryml.KEY and not flags & _ryml.KEYQUO:
         written = bytes(tree.key(node)).decode()

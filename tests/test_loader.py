@@ -4,13 +4,17 @@ corners (merge keys, aliases, keys that are not text, tags) as PyYAML's safe loa
 from __future__ import annotations
 
 import json
+import random
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from generator import exact_yaml, loader
+from generator import exact_yaml, loader, yaml_scalars
 from generator.diagnostics import SpecError
 from generator.loader import parse
 
@@ -257,19 +261,48 @@ def test_the_node_array_is_read_as_the_trees_accessors_read_it() -> None:
         assert [a if n else 0 for a, n in zip(value_at, value_length, strict=True)] == by_calls[3]
 
 
+def same(a: Any, b: Any) -> bool:
+    """The same data, keys in the same order, True not 1, and shared where the other is (an
+    alias's node is one object in both: compared once, so an alias bomb is compared at once)."""
+    paired: dict[int, int] = {}
+    pending = [(a, b)]
+    while pending:
+        x, y = pending.pop()
+        if type(x) is not type(y):
+            return False
+        if isinstance(x, (dict, list)):
+            if id(x) in paired:
+                if paired[id(x)] != id(y):
+                    return False
+                continue
+            paired[id(x)] = id(y)
+            if len(x) != len(y) or (isinstance(x, dict) and list(x) != list(y)):
+                return False
+            pending += [(v, y[k]) for k, v in x.items()] if isinstance(x, dict) else list(zip(x, y, strict=True))
+        elif x != y and x == x:  # nan, the one value unequal to itself
+            return False
+    return True
+
+
 def test_the_fast_reader_gives_the_exact_readers_data_on_every_yaml_file_of_the_tests(node_reader: str) -> None:
+    """Every YAML file of the tests is read by rapidyaml, and alike; where libyaml refuses a
+    document for its own nesting limit, the structural checks report it (tests/test_hostile.py)."""
     answered = []
     for path in YAML_FILES:
         text = path.read_text(encoding="utf-8")
         fast = loader._fast_yaml(text)
-        if fast is not loader._EXACT:
-            assert fast[0] == exactly(text), path
-            assert json.dumps(fast[0], sort_keys=True) == json.dumps(exactly(text), sort_keys=True), path  # True is 1
-            answered.append(path.relative_to(ROOT).as_posix())
-    assert len(answered) > 0.9 * len(YAML_FILES)
-    assert {"spec/fine_tuning.yaml", "spec/legacy_fine_tunes.yaml", "tests/data/specs/openai-openapi.yaml"} <= set(
-        answered
-    )
+        assert fast is not loader._EXACT, path
+        exact = exactly(text)
+        if isinstance(exact, list) and all("[nesting-too-deep]" in d for d in exact):
+            continue
+        assert same(fast[0], exact), path
+        answered.append(path.relative_to(ROOT).as_posix())
+    assert len(answered) > 200
+    assert {
+        "spec/fine_tuning.yaml",
+        "tests/data/specs/openai-openapi-2023-12-22.yaml",
+        "tests/hostile/alias_bomb.yaml",
+    } <= set(answered)
 
 
 def test_a_fast_documents_lines_are_read_from_its_tree_when_asked() -> None:
@@ -335,19 +368,83 @@ def test_documents_the_fast_reader_refuses_read_as_before(
     assert capfd.readouterr().err == ""
 
 
+GRAPHS = [
+    TEXT,
+    "a: &x {k: 1}\nb: *x\n",
+    "base: &b\n  x: 1\n  y: 2\nc:\n  <<: *b\n  y: 3\n",
+    "a: !!str 1\nb: !!int \"3\"\nc: !!float '1.5'\nd: !!bool yes\ne: !!null x\nf: !!map {k: v}\ng: !!seq [1]\n",
+    "l:\n- &a 1\n- *a\n- &b\n  k: v\n- *b\n- &c 'q'\n- !!str &d 5\n",
+    "x: &a {k: 1}\ny: &b {k: 2, kk: 3}\nz:\n  <<: [*a, *b]\n  j: 0\n",
+    "x: &a {kk: 1}\ny: &b {kk: 2}\nz:\n  <<: [*a, *b, *a]\n",
+    "a: &p\n  <<: &q {k: 1}\n  j: 2\nb:\n  <<: *p\n  =: v\n",
+    "a: &r\n  self: *r\n",
+    'enum:\n  [\n    "a",\n    b,\n  ]\nc: &x yes\nd: [*x, *x]\n',
+]
+
+
+@pytest.mark.parametrize("text", GRAPHS)
+def test_anchors_aliases_tags_and_merges_are_read_from_rapidyamls_nodes_as_libyaml_reads_them(text: str) -> None:
+    """The same data, shared where libyaml's is, the same lines for every pointer, without the
+    exact reader (and without importing PyYAML: the test below)."""
+    fast = loader._fast_yaml(text)
+    assert fast is not loader._EXACT and len(fast) == 3
+    data, lines, aliased = exact_yaml.read(text)
+    assert same(fast[0], data) and fast[1] == lines and fast[2] == aliased
+
+
+def test_the_tests_specs_are_read_without_pyyaml() -> None:
+    """The full OpenAI spec, one with anchors, aliases and flow sequences over several lines,
+    and every YAML of spec/: read with PyYAML never imported (its import alone is ~15 ms)."""
+    paths = [ROOT / "tests/data/specs/openai-openapi.yaml", ROOT / "tests/data/specs/openai-openapi-2023-12-22.yaml"]
+    paths += sorted(ROOT.glob("spec/*.yaml"))
+    code = (
+        "import sys; from pathlib import Path; from generator import loader\n"
+        f"for p in {[str(p) for p in paths]!r}: loader.parse(Path(p), Path(p).read_text(encoding='utf-8'))\n"
+        "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith('yaml.')))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert run.stdout.strip() == "[]"
+
+
+def test_every_plain_scalar_is_typed_as_libyaml_types_it() -> None:
+    """yaml_scalars against libyaml on 20,000 scalars drawn (with a fixed seed) from the
+    characters YAML 1.1's types are written with."""
+    draw = random.Random(26)
+    alphabet = "0123456789_.:+-eExXbBafinINFaNoOyYsStTlLuU~=<"
+    scalars = ["".join(draw.choice(alphabet) for _ in range(draw.randint(1, 7))) for _ in range(20_000)]
+    compared = 0
+    for scalar in scalars:
+        try:
+            want = exact_yaml.scalar(scalar + "\n")
+        except ValueError:  # not a plain scalar (`:`, `- x`), or a number JSON has not (`.inf`)
+            continue
+        if isinstance(want, (dict, list)):  # `-` alone is a sequence
+            continue
+        assert repr(yaml_scalars.plain(scalar)) == repr(want), scalar
+        compared += 1
+    assert compared > 19_000
+
+
 def test_a_fast_documents_lines_come_from_its_tree_and_are_the_exact_ones() -> None:
     """Every pointer of every YAML file of the tests that the fast reader reads: the same
     (line, column) as the exact reader's, mostly without reading the exact map."""
-    documents = pointers = whole_maps = 0
+    documents = pointers = whole_maps = graphs = 0
     for path in YAML_FILES:
         text = path.read_text(encoding="utf-8")
         fast = loader._fast_yaml(text)
         if fast is loader._EXACT:
             continue
-        _, lines = fast
-        exact = exact_yaml.read(text)[1]
+        lines = fast[1]
+        try:
+            exact = exact_yaml.read(text)[1]
+        except yaml.YAMLError:  # libyaml's nesting limit: see above
+            continue
         for pointer, at in exact.items():
             assert lines[pointer] == at, (path, pointer)
         documents, pointers = documents + 1, pointers + len(exact)
-        whole_maps += lines._lines is not None  # a flow collection or a block scalar asked for it
-    assert documents > 200 and pointers > 50_000 and whole_maps < documents / 4
+        if isinstance(lines, dict):  # read from the tree's nodes (yaml_nodes), every pointer at once
+            assert lines == exact, path
+            graphs += 1
+        else:
+            whole_maps += lines._lines is not None  # a flow collection or a block scalar asked for it
+    assert documents > 200 and pointers > 50_000 and whole_maps < documents / 4 and graphs >= 4

@@ -1,0 +1,260 @@
+"""A YAML document's nodes to its data and the (line, column) of every JSON pointer: the one
+walk that both readers' nodes go through, libyaml's (exact_yaml) and those built here from
+rapidyaml's tree for a document with anchors, aliases, tags or merge keys. Nodes are PyYAML's
+or shaped like them (`id`, `tag`, `value`), so the walk is libyaml's reading, whoever parsed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ctypes
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from . import yaml_scalars
+from .diagnostics import escape_pointer_token
+from .loader import DuplicateKey  # the loader imports this module when it needs it
+from .yaml_scalars import MAP, MERGE, SEQ, STR, VALUE
+
+_JSON_SCALARS = frozenset((yaml_scalars.INT, yaml_scalars.FLOAT, yaml_scalars.BOOL, yaml_scalars.NULL))
+Mark = Callable[[Any], tuple[int, int]]
+
+
+class Unreadable(Exception):  # noqa: N818 - the reader says it as libyaml's error, at the node
+    def __init__(self, problem: str, node: Any) -> None:
+        super().__init__(problem)
+        self.problem, self.node = problem, node
+
+
+def walk(
+    root: Any, construct: Callable[[Any], Any], flatten: Callable[[Any], None], mark: Mark
+) -> tuple[Any, dict[str, tuple[int, int]], bool]:
+    """The data and the (line, column) (`mark`) of every pointer's key or item, in one pass over
+    the nodes. Mapping keys are the text written (`200:` is "200", as in JSON); a node reached
+    again through an alias is the same object, and its lines are those of the pointer that
+    reached it first (the third value says whether one was)."""
+    aliased = False
+    lines = {"#": mark(root)}
+    built: dict[int, Any] = {}
+    pending: list[tuple[Any, Any, str]] = []  # (node, its empty container, pointer)
+
+    def value(node: Any, pointer: str) -> Any:
+        nonlocal aliased
+        if id(node) in built:
+            aliased = True
+            return built[id(node)]
+        if node.id == "scalar" and node.tag == STR:
+            return node.value
+        if node.tag not in (MAP, SEQ, *_JSON_SCALARS):  # !!binary, !!set, !!timestamp, !custom: not JSON
+            raise Unreadable(f"unsupported YAML tag {node.tag!r}", node)
+        if node.id == "scalar":
+            scalar = construct(node)
+            if isinstance(scalar, float) and not math.isfinite(scalar):
+                raise Unreadable(f"{node.value} is not a number JSON can hold", node)
+            return scalar
+        container: Any = {} if node.id == "mapping" else [None] * len(node.value)
+        built[id(node)] = container
+        pending.append((node, container, pointer))
+        return container
+
+    data = value(root, "#")
+    while pending:
+        node, container, pointer = pending.pop()
+        if isinstance(container, list):
+            for i, item in enumerate(node.value):
+                here = f"{pointer}/{i}"
+                lines[here] = mark(item)
+                container[i] = value(item, here)
+            continue
+        merged = any(key.tag == MERGE for key, _ in node.value)
+        if merged:  # `<<: *base`, resolved as PyYAML does; its keys may be written again
+            _no_duplicate_keys([key for key, _ in node.value if key.tag != MERGE], pointer, mark)
+            flatten(node)
+        for key, item in node.value:
+            if key.id != "scalar":
+                raise Unreadable("a mapping key must be a string, number or boolean, not a collection", key)
+            here = f"{pointer}/{escape_pointer_token(key.value)}"
+            lines[here] = mark(key)
+            container[key.value] = value(item, here)
+        if len(container) < len(node.value) and not merged:  # a key written twice: one test a mapping
+            _no_duplicate_keys([key for key, _ in node.value], pointer, mark)
+    return data, lines, aliased
+
+
+def _no_duplicate_keys(keys: list[Any], pointer: str, mark: Mark) -> None:
+    """DuplicateKey at the second of two keys written alike (as their text: `200` and "200")."""
+    first: dict[str, Any] = {}
+    for key in keys:
+        if key.id == "scalar" and key.value in first:
+            raise DuplicateKey(f"{pointer}/{escape_pointer_token(key.value)}", mark(key), mark(first[key.value]))
+        first.setdefault(key.value, key)
+
+
+# ---------------------------------------------------------------- nodes from rapidyaml's tree
+_ANCHOR_NAME = re.compile(rb"[0-9A-Za-z_-]+")  # what libyaml reads as one (YAML 1.2 allows more)
+
+
+class Node:
+    """A node shaped like PyYAML's: `id` its kind, `tag` resolved, `value` a scalar's text, a
+    sequence's nodes or a mapping's (key, value) pairs; `at` where libyaml would mark it (a
+    byte offset in the source), None where that is not known here."""
+
+    __slots__ = ("id", "tag", "value", "at")
+
+    def __init__(self, kind: str, tag: str, value: Any, at: int | None) -> None:
+        self.id, self.tag, self.value, self.at = kind, tag, value, at
+
+
+class Unplaced(Exception):  # noqa: N818 - not an error: what this reader does not read or place as libyaml does
+    pass
+
+
+def flatten(node: Node) -> None:
+    """Merge keys resolved in place, as PyYAML's safe loader does (a pair reached twice through
+    aliases is merged once, told by the identity of its key's text, as there); Unreadable where
+    a merge is not of mappings."""
+    merge: list[tuple[Node, Node]] = []
+    seen: set[int] = set()
+    index = 0
+    while index < len(node.value):
+        key, item = node.value[index]
+        if key.tag == MERGE:
+            del node.value[index]
+            sources = item.value if item.id == "sequence" else [item]
+            if item.id == "scalar" or any(source.id != "mapping" for source in sources):
+                raise Unreadable("expected a mapping or list of mappings for merging", item)
+            for source in sources:
+                flatten(source)
+                for pair in source.value:
+                    if id(pair[0].value) not in seen:
+                        seen.add(id(pair[0].value))
+                        merge.append(pair)
+        else:
+            if key.tag == VALUE:
+                key.tag = STR
+            index += 1
+    if merge:
+        node.value = merge + node.value
+
+
+def construct(node: Node) -> Any:
+    try:
+        return yaml_scalars.construct(node.tag, node.value)
+    except ValueError:
+        raise Unreadable(f"no {node.tag} written {node.value!r}", node) from None
+
+
+class Marks:
+    """A byte offset of the source as libyaml's (line, column): columns count characters."""
+
+    def __init__(self, written: bytes) -> None:
+        self.written = written
+        self.newlines = [m.start() for m in re.finditer(b"\n", written)]
+
+    def __call__(self, node: Node) -> tuple[int, int]:
+        if node.at is None:
+            raise Unplaced
+        line = bisect.bisect_left(self.newlines, node.at)
+        start = self.newlines[line - 1] + 1 if line else 0
+        return line + 1, len(self.written[start : node.at].decode()) + 1
+
+
+def read(tree: Any, source: bytearray, text: str) -> tuple[Any, dict[str, tuple[int, int]], bool] | None:
+    """`walk` over the nodes of rapidyaml's tree of `text` (parsed in place in `source`); None
+    where libyaml's reading must be asked: a tag other than the JSON types', an anchor written
+    twice or an alias before its anchor, a key with an anchor, tag or alias, a merge that is not
+    of mappings, a key written twice, a value JSON has not, a node this cannot place."""
+    if "%TAG" in text:  # `!!` may mean another namespace
+        return None
+    try:
+        return walk(_Composer(tree, source).root(), construct, flatten, Marks(text.encode()))
+    except (Unreadable, Unplaced, DuplicateKey, RecursionError):
+        return None
+
+
+class _Composer:
+    """The tree's nodes as Nodes, an alias the very Node of its anchor (so the walk shares it)."""
+
+    def __init__(self, tree: Any, source: bytearray) -> None:
+        from . import loader
+
+        self.tree, self.ryml, self.address = tree, loader._ryml, loader._address
+        self.flags, self.key_at, self.key_length, self.value_at, self.value_length, self.parent = loader._nodes(tree)
+        self.base, self.held = loader._address(source), bytes(source)
+        self.anchors: dict[bytes, Node] = {}
+        # a mapping libyaml marks at a property or at its brace, not at its first key
+        self.placed_otherwise = self.ryml.VALANCH | self.ryml.VALTAG | self.ryml.CONTAINER_STYLE_FLOW
+
+    def root(self) -> Node:
+        nodes: list[Node] = []
+        for i, f in enumerate(self.flags):
+            nodes.append(self._value(i, f))
+            if not i:
+                continue
+            if self.parent[i] >= i:  # not in the document's order: not read here
+                raise Unplaced
+            holder = nodes[self.parent[i]]
+            if holder.id == "sequence":
+                holder.value.append(nodes[i])
+                continue
+            key = self._key(i, f)
+            if not holder.value and holder.at is None and not self.flags[self.parent[i]] & self.placed_otherwise:
+                holder.at = key.at  # a block mapping starts at its first key
+            holder.value.append((key, nodes[i]))
+        return nodes[0]
+
+    def _scalar(self, at: int, length: int) -> tuple[str, int | None]:
+        """Its text, and its offset in the source (None if it is rapidyaml's own memory)."""
+        offset = at - self.base
+        if length and 0 <= offset <= len(self.held) - length:
+            return self.held[offset : offset + length].decode(), offset
+        return (ctypes.string_at(at, length).decode() if length else ""), None
+
+    def _property(self, slice_: Any, written: bytes, back: int) -> int:
+        """Where a property (`&name`, `!!tag`) starts, checked against the source."""
+        at = self.address(slice_) - self.base - back
+        if not (0 <= at < len(self.held) and self.held[at : at + 1] == written):
+            raise Unplaced
+        return at
+
+    def _value(self, i: int, f: int) -> Node:
+        ryml, tree = self.ryml, self.tree
+        if f & ryml.VALREF:
+            if bytes(tree.val_ref(i)) not in self.anchors:  # names are checked at their anchors
+                raise Unplaced
+            return self.anchors[bytes(tree.val_ref(i))]
+        text, at = self._scalar(self.value_at[i], self.value_length[i]) if f & ryml.VAL else ("", None)
+        kind = "mapping" if f & ryml.MAP else "sequence" if f & ryml.SEQ else "scalar"
+        block = f & (ryml.VAL_LITERAL | ryml.VAL_FOLDED)
+        if f & ryml.VALTAG:
+            if bytes(tree.val_tag(i)).decode() not in yaml_scalars.WRITTEN_TAGS:
+                raise Unplaced
+            tag = yaml_scalars.WRITTEN_TAGS[bytes(tree.val_tag(i)).decode()]
+        elif kind != "scalar":
+            tag = MAP if kind == "mapping" else SEQ
+        else:
+            tag = STR if f & ryml.VALQUO or block else yaml_scalars.resolve(text)
+        if block or kind != "scalar" or not self.value_length[i] or at is None:
+            at = None  # placed by its first key if a block mapping, else not known here
+        elif f & ryml.VALQUO:
+            at -= 1  # libyaml marks a quoted scalar at its quote
+        props = [self._property(tree.val_anchor(i), b"&", 1)] if f & ryml.VALANCH else []
+        props += [self._property(tree.val_tag(i), b"!", 0)] if f & ryml.VALTAG else []
+        node = Node(kind, tag, [] if kind != "scalar" else text, min(props) if props else at)  # at its first property
+        if f & ryml.VALANCH:
+            name = bytes(tree.val_anchor(i))
+            if name in self.anchors or not _ANCHOR_NAME.fullmatch(name):
+                raise Unplaced
+            self.anchors[name] = node
+        return node
+
+    def _key(self, i: int, f: int) -> Node:
+        ryml = self.ryml
+        if f & (ryml.KEYREF | ryml.KEYANCH | ryml.KEYTAG | ryml.KEY_LITERAL | ryml.KEY_FOLDED):
+            raise Unplaced
+        text, at = self._scalar(self.key_at[i], self.key_length[i])
+        if f & ryml.KEYQUO:
+            return Node("scalar", STR, text, None if at is None else at - 1)
+        return Node("scalar", yaml_scalars.resolve(text), text, at)
