@@ -112,13 +112,6 @@ def render(api: Api, config: Config) -> Rendered:
     modules = model_modules(api, webhooks)
     files = {
         f"{client}/__init__.py": env.get_template("client/__init__.py.j2").render(**common),
-        f"{client}/_runtime.py": _runtime("_runtime.py"),
-        f"{client}/_wire.py": _runtime("_wire.py"),
-        f"{client}/_connect.py": _runtime("_connect.py"),
-        f"{client}/_streaming.py": _runtime("_streaming.py"),
-        f"{client}/_response.py": _runtime("_response.py"),
-        f"{client}/_base.py": _runtime("_base.py"),
-        f"{client}/_public.py": _runtime("_public.py"),
         f"{client}/_constants.py": env.get_template("client/_constants.py.j2").render(
             user_agent=f"{client}/{api.version}", **common
         ),
@@ -136,11 +129,14 @@ def render(api: Api, config: Config) -> Rendered:
         f"{client}/{USER_OWNED}": env.get_template("client/custom.py.j2").render(**common),
         "API.md": env.get_template("docs/API.md.j2").render(rows=doc_rows(api), **common),
     }
+    # the runtime's modules, copied as they are (their imports settled): path -> the module
+    runtime = ["_runtime.py", "_wire.py", "_connect.py", "_streaming.py", "_response.py", "_base.py", "_public.py"]
+    copied = {f"{client}/{name}": name for name in runtime}
     module = env.get_template("client/models/_module.py.j2")
     for m in modules:
         files[f"{client}/models/{m.name}.py"] = module.render(module=m, **common)
     if webhooks:
-        files[f"{client}/_webhooks.py"] = _runtime("_webhooks.py")
+        copied[f"{client}/_webhooks.py"] = "_webhooks.py"
     names = {m.name for m in api.models}
     formats = [(method, model) for method, model in config.training_formats if model in names]
     if formats:  # the spec has line formats of training files: a checker for them
@@ -148,20 +144,19 @@ def render(api: Api, config: Config) -> Rendered:
         files[f"{client}/training.py"] = env.get_template("client/training.py.j2").render(
             models=[model_view(m, strict=True) for m in lines], formats=formats, **common
         )
-        files[f"{client}/_training.py"] = _runtime("_training.py")
-        files[f"{client}/_tokens.py"] = _runtime("_tokens.py")
+        copied |= {f"{client}/_training.py": "_training.py", f"{client}/_tokens.py": "_tokens.py"}
         files[f"{client}/__main__.py"] = env.get_template("client/__main__.py.j2").render(**common)
     if config.stubs_package:
         taken: set[str] = set()  # operationIds are unique, their snake_case forms need not be
         stubs = [stub_view(api, op, unique(field_name(op.operation_id), taken)) for op in api.operations]
         for name in ("__init__.py", "service.py", "app.py"):
             files[f"{config.stubs_package}/{name}"] = env.get_template(f"stubs/{name}.j2").render(stubs=stubs, **common)
-        files[f"{config.stubs_package}/_server.py"] = _runtime("_server.py")
-        files[f"{config.stubs_package}/_wire.py"] = _runtime("_wire.py")  # the client's, read back
+        copied |= {f"{config.stubs_package}/{name}": name for name in ("_server.py", "_wire.py")}  # _wire: the client's
         files[f"{config.stubs_package}/bodies.py"] = env.get_template("stubs/bodies.py.j2").render(
             models=[model_view(m, strict=True) for m in param_models(api, whole_bodies=True)], **common
         )
-    settled = {f"{client}/client.py"} | {f"{client}/models/{m.name}.py" for m in modules}
+    files |= {path: _runtime(name) for path, name in copied.items()}
+    settled = {f"{client}/client.py", *copied} | {f"{client}/models/{m.name}.py" for m in modules}
     if config.layout == "package":
         name = client.replace("_", "-")
         files["pyproject.toml"] = env.get_template("package/pyproject.toml.j2").render(
