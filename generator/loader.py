@@ -558,13 +558,22 @@ class _TreeLines(LazyLines):
     """The exact reader's (line, column) of a pointer, from where rapidyaml's tree holds the
     node in the source: a key's start (before its quote), a sequence item's start (a scalar's,
     or a block mapping's first key). Nodes placed otherwise (a flow collection, a block
-    scalar, an empty collection) ask the exact reader's whole line map, once (LazyLines')."""
+    scalar, an empty collection) ask for the whole line map, once: the walk over the tree's
+    nodes (yaml_nodes), else the exact reader's."""
 
     def __init__(self, text: str, tree: Any, source: bytearray) -> None:
         super().__init__(text)
         self.tree, self.source = tree, source  # `source` as parsed: scalars unescaped in place
         self.base = _address(source)
         self._written: tuple[bytes, list[int]] | None = None  # the text's bytes, its newlines
+
+    def _read(self) -> Mapping[str, tuple[int, int]]:
+        if self._lines is None:
+            from . import yaml_nodes
+
+            read = yaml_nodes.read(self.tree, self.source, self.text)
+            self._lines = read[1] if read is not None else _lines_of(self.text)
+        return self._lines
 
     def __getitem__(self, pointer: str) -> tuple[int, int]:
         node = self._node(pointer)

@@ -94,6 +94,8 @@ def _no_duplicate_keys(keys: list[Any], pointer: str, mark: Mark) -> None:
 
 # ---------------------------------------------------------------- nodes from rapidyaml's tree
 _ANCHOR_NAME = re.compile(rb"[0-9A-Za-z_-]+")  # what libyaml reads as one (YAML 1.2 allows more)
+_EMPTY_BEFORE = re.compile(rb"(\[|\{)[ ]*(\]|\})[ \r\n]*(?:-[ \r\n]+)?\Z")  # `{}` or `[]`, then blanks
+_BLOCK_HEADER = re.compile(rb"(?<=[ ])[|>][-+1-9]*(?:[ ]+#[^\n]*)?[ ]*\Z")  # `| # a comment`, `>-`, `|2`
 
 
 class Node:
@@ -169,7 +171,8 @@ def read(tree: Any, source: bytearray, text: str) -> tuple[Any, dict[str, tuple[
     if "%TAG" in text:  # `!!` may mean another namespace
         return None
     try:
-        return walk(_Composer(tree, source).root(), construct, flatten, Marks(text.encode()))
+        written = text.encode()
+        return walk(_Composer(tree, source, written).root(), construct, flatten, Marks(written))
     except (Unreadable, Unplaced, DuplicateKey, RecursionError):
         return None
 
@@ -177,33 +180,85 @@ def read(tree: Any, source: bytearray, text: str) -> tuple[Any, dict[str, tuple[
 class _Composer:
     """The tree's nodes as Nodes, an alias the very Node of its anchor (so the walk shares it)."""
 
-    def __init__(self, tree: Any, source: bytearray) -> None:
+    def __init__(self, tree: Any, source: bytearray, written: bytes) -> None:
         from . import loader
 
         self.tree, self.ryml, self.address = tree, loader._ryml, loader._address
         self.flags, self.key_at, self.key_length, self.value_at, self.value_length, self.parent = loader._nodes(tree)
         self.base, self.held = loader._address(source), bytes(source)
+        self.written = written  # the text as written: structure around scalars unescaped in place
         self.anchors: dict[bytes, Node] = {}
-        # a mapping libyaml marks at a property or at its brace, not at its first key
-        self.placed_otherwise = self.ryml.VALANCH | self.ryml.VALTAG | self.ryml.CONTAINER_STYLE_FLOW
 
     def root(self) -> Node:
         nodes: list[Node] = []
+        first: dict[int, int] = {}  # a collection's index -> its first entry's
+        keys: dict[int, Node] = {}  # a mapping entry's index -> its key
         for i, f in enumerate(self.flags):
             nodes.append(self._value(i, f))
             if not i:
                 continue
-            if self.parent[i] >= i:  # not in the document's order: not read here
+            holder = self.parent[i]
+            if holder >= i:  # not in the document's order: not read here
                 raise Unplaced
-            holder = nodes[self.parent[i]]
-            if holder.id == "sequence":
-                holder.value.append(nodes[i])
-                continue
-            key = self._key(i, f)
-            if not holder.value and holder.at is None and not self.flags[self.parent[i]] & self.placed_otherwise:
-                holder.at = key.at  # a block mapping starts at its first key
-            holder.value.append((key, nodes[i]))
+            first.setdefault(holder, i)
+            if nodes[holder].id == "sequence":
+                nodes[holder].value.append(nodes[i])
+            else:
+                keys[i] = self._key(i, f)
+                nodes[holder].value.append((keys[i], nodes[i]))
+
+        def written_at(i: int) -> int | None:
+            return keys[i].at if i in keys else self._written_at(i, nodes[i])
+
+        collection = self.ryml.MAP | self.ryml.SEQ
+        for i in reversed(range(len(nodes))):  # what follows a collection is placed before it
+            if self.flags[i] & collection and nodes[i].at is None:  # no property to mark it at
+                if i in first:
+                    nodes[i].at = self._opening(i, written_at(first[i]))
+                elif self.flags[i] & self.ryml.CONTAINER_STYLE_FLOW:  # `{}`, `[]`: before what follows
+                    nodes[i].at = self._empty(i, written_at(i + 1) if i + 1 < len(nodes) else len(self.written))
         return nodes[0]
+
+    def _opening(self, collection: int, start: int | None) -> int | None:
+        """Where libyaml marks a collection whose first entry is written at `start`: a block
+        mapping at its first key, a flow collection at its bracket, a block sequence at its
+        first `-` (a comment between them: not known here)."""
+        if start is None:
+            return None
+        flow = self.flags[collection] & self.ryml.CONTAINER_STYLE_FLOW
+        if not flow and self.flags[collection] & self.ryml.MAP:
+            return start
+        opener = (b"{" if self.flags[collection] & self.ryml.MAP else b"[") if flow else b"-"
+        at = start - 1
+        while at >= 0 and self.written[at] in b" \r\n":
+            at -= 1
+        return at if at >= 0 and self.written[at : at + 1] == opener else None
+
+    def _empty(self, i: int, following: int | None) -> int | None:
+        """Where an empty flow collection is, from where what follows it is written: back over
+        blanks (and the next entry's `-`) to its closing bracket, then to its opening one."""
+        if following is None:
+            return None
+        opener, closer = (b"{", b"}") if self.flags[i] & self.ryml.MAP else (b"[", b"]")
+        before = _EMPTY_BEFORE.search(self.written[max(0, following - 64) : following])
+        if before is None or (before[1], before[2]) != (opener, closer):
+            return None
+        return following - len(before[0])
+
+    def _written_at(self, i: int, node: Node) -> int | None:
+        """Where node `i` is written: an alias at its `*`, anything else where it is marked."""
+        if not self.flags[i] & self.ryml.VALREF:
+            return node.at
+        return self._scalar(self.value_at[i], self.value_length[i])[1]
+
+    def _block_start(self, content: int | None) -> int | None:
+        """Where libyaml marks a block scalar whose content starts at `content`: at its `|` or
+        `>` on the line before (after the entry's `- `, before indicators and a comment)."""
+        if content is None or self.written[content - 1 : content] != b"\n":
+            return None
+        line = self.written.rfind(b"\n", 0, content - 1) + 1
+        header = _BLOCK_HEADER.search(self.written, line, content - 1)
+        return header.start() if header else None
 
     def _scalar(self, at: int, length: int) -> tuple[str, int | None]:
         """Its text, and its offset in the source (None if it is rapidyaml's own memory)."""
@@ -236,8 +291,10 @@ class _Composer:
             tag = MAP if kind == "mapping" else SEQ
         else:
             tag = STR if f & ryml.VALQUO or block else yaml_scalars.resolve(text)
-        if block or kind != "scalar" or not self.value_length[i] or at is None:
-            at = None  # placed by its first key if a block mapping, else not known here
+        if block:
+            at = self._block_start(at)
+        elif kind != "scalar" or not self.value_length[i] or at is None:
+            at = None  # a collection is placed by its first entry (`root`), an empty scalar not here
         elif f & ryml.VALQUO:
             at -= 1  # libyaml marks a quoted scalar at its quote
         props = [self._property(tree.val_anchor(i), b"&", 1)] if f & ryml.VALANCH else []

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import exact_yaml, loader, yaml_scalars
+from generator import exact_yaml, loader, yaml_nodes, yaml_scalars
 from generator.diagnostics import SpecError
 from generator.loader import parse
 
@@ -392,6 +392,28 @@ def test_anchors_aliases_tags_and_merges_are_read_from_rapidyamls_nodes_as_libya
     assert same(fast[0], data) and fast[1] == lines and fast[2] == aliased
 
 
+PLACED = [
+    "l:\n- |\n  text\n  more\n- >-\n\n  folded\n  x\n- [a, b]\n- - c\n- {k: v}\n- x\n",
+    "- [ [a], {b: c} ]\n- |+2 # c | d\n   x\n",
+    "- \"q\"\n- 'r'\n- &a [x]\n- *a\n- - - a\n  - b\n-\n  - a\n",
+    "a:\n- {}\n- []\n- {}\nb:\n- {}\nc: 1\n",
+]
+NOT_PLACED = ["- [ # c\n  a]\n", "- [a: b]\n", "- {}\n# c\n- a\n", "- [{}, a]\n", "-\n- a\n"]
+
+
+@pytest.mark.parametrize("text", PLACED + NOT_PLACED)
+def test_flow_collections_block_scalars_and_empty_ones_are_placed_as_libyaml_marks_them(text: str) -> None:
+    """Where rapidyaml's tree holds no position (a collection, a block scalar's `|`), the walk
+    over its nodes finds libyaml's mark from what is written around it, or leaves the document
+    to the exact reader (a comment between, a pair in a flow sequence, an empty scalar)."""
+    source = bytearray(text.encode())
+    read = yaml_nodes.read(loader._rapidyaml().parse_in_place(source), source, text)
+    if text in NOT_PLACED:
+        assert read is None
+    else:
+        assert read is not None and read[1] == exact_yaml.read(text)[1]
+
+
 def test_the_tests_specs_are_read_without_pyyaml() -> None:
     """The full OpenAI spec, one with anchors, aliases and flow sequences over several lines,
     and every YAML of spec/: read with PyYAML never imported (its import alone is ~15 ms)."""
@@ -425,9 +447,14 @@ def test_every_plain_scalar_is_typed_as_libyaml_types_it() -> None:
     assert compared > 19_000
 
 
-def test_a_fast_documents_lines_come_from_its_tree_and_are_the_exact_ones() -> None:
-    """Every pointer of every YAML file of the tests that the fast reader reads: the same
-    (line, column) as the exact reader's, mostly without reading the exact map."""
+def test_a_fast_documents_lines_come_from_its_tree_and_are_the_exact_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every pointer of every YAML file of the tests: the same (line, column) as the exact
+    reader's, mostly without the whole map, and never from the exact reader."""
+
+    def refused(text: str) -> None:
+        raise AssertionError("the exact reader was asked for lines")
+
+    monkeypatch.setattr(exact_yaml, "lines", refused)
     documents = pointers = whole_maps = graphs = 0
     for path in YAML_FILES:
         text = path.read_text(encoding="utf-8")
