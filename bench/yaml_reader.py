@@ -3,6 +3,8 @@
 YAML, the full OpenAI spec: the exact reader (libyaml's nodes: data and every line), the fast
 reader (rapidyaml, its JSON read by json.loads, the scalars read apart retyped; lines read on
 demand), and its floors: rapidyaml's parse alone, and json.loads of the JSON rapidyaml writes.
+YAML with anchors and aliases (the OpenAI spec of 2023-12-22): the fast reader building the
+data from rapidyaml's nodes (yaml_nodes), beside the exact reader and rapidyaml's parse.
 JSON, GitHub's spec written indented (bench/big_json.py's file, from the public corpus): the
 reader's data, then with the lines of three pointers (what GitHub's three warnings ask for),
 beside json.loads of the same text.
@@ -53,7 +55,23 @@ def main() -> None:
     print(f"YAML reader, {SPEC.name} ({len(encoded) / 2**20:.1f} MB), median of {RUNS}:")
     for label, seconds in rows:
         print(f"  {label}: {seconds:.3f} s")
+    anchored()
     json_reader()
+
+
+def anchored() -> None:
+    spec = ROOT / "tests" / "data" / "specs" / "openai-openapi-2023-12-22.yaml"
+    text = spec.read_text(encoding="utf-8")
+    fast = loader._fast_yaml(text)
+    assert fast is not loader._EXACT and len(fast) == 3, "not read from rapidyaml's nodes"
+    rows = [
+        ("exact reader (libyaml nodes)", timed(lambda: exact_yaml.read(text))),
+        ("fast reader (rapidyaml's nodes, the same walk)", timed(lambda: loader._fast_yaml(text))),
+        ("  floor: rapidyaml's parse alone", timed(lambda: ryml.parse_in_arena(text.encode()))),
+    ]
+    print(f"YAML reader, anchors and aliases, {spec.name} ({len(text.encode()) / 2**20:.2f} MB), median of {RUNS}:")
+    for label, seconds in rows:
+        print(f"  {label}: {seconds:.3f} s")
 
 
 def json_reader() -> None:

@@ -104,9 +104,15 @@ class LazyLines(Mapping[str, tuple[int, int]]):
 
 
 def _lines_of(text: str) -> Mapping[str, tuple[int, int]]:
-    """The line map of a document parsed without one: JSON's by a pass over its tokens."""
+    """The line map of a document parsed without one (in another process, as spec-diff's
+    sides are): JSON's by a pass over its tokens, YAML's by the fast reader where it reads."""
     if text.lstrip()[:1] in ("{", "["):
         return _json_lines(text)
+    fast = _fast_yaml(text)
+    return _exact_lines(text) if fast is _EXACT else fast[1]
+
+
+def _exact_lines(text: str) -> Mapping[str, tuple[int, int]]:
     from . import exact_yaml
 
     return exact_yaml.lines(text)
@@ -433,8 +439,9 @@ def _read_apart(tree: Any, source: bytearray) -> Any:
     sequence that is, whose key and colon may be on two lines; a plain scalar in a flow
     collection that is empty or begins with `:` or `?`: the YAML test suite's cases); else
     _GRAPH if a node is more than data (an anchor, alias or tag) or a key is a merge key; else
-    the nodes whose plain key or value YAML 1.1 and rapidyaml's JSON read apart. One pass over the nodes' flags and scalars, read at once
-    (`_nodes`): ~0.02 s on the OpenAI spec, where a call per node and field took ~0.1 s."""
+    the nodes whose plain key or value YAML 1.1 and rapidyaml's JSON read apart. One pass over
+    the nodes' flags and scalars, read at once (`_nodes`): ~0.02 s on the OpenAI spec, where a
+    call per node and field took ~0.1 s."""
     not_data = _ryml.KEYANCH | _ryml.VALANCH | _ryml.KEYREF | _ryml.VALREF | _ryml.KEYTAG | _ryml.VALTAG
     flags, key_at, key_length, value_at, value_length, parent = _nodes(tree)
     flow_ml, mapping = _ryml.FLOW_ML, _ryml.MAP
@@ -578,7 +585,7 @@ class _TreeLines(LazyLines):
             from . import yaml_nodes
 
             read = yaml_nodes.read(self.tree, self.source, self.text)
-            self._lines = read[1] if read is not None else _lines_of(self.text)
+            self._lines = read[1] if read is not None else _exact_lines(self.text)
         return self._lines
 
     def __getitem__(self, pointer: str) -> tuple[int, int]:
