@@ -65,8 +65,7 @@ def build(settings: Settings) -> Result:
         config = render_config(api, settings)
         packages = tuple(filter(None, (config.client_package, config.stubs_package)))
         try:
-            rendered = render(api, config)
-            files = format_files(rendered.files, packages, settings.formatter, settings.line_length, rendered.settled)
+            files = format_files(render(api, config), packages, settings.formatter, settings.line_length, lint=False)
         except InvalidCode as bug:
             raise SpecError([_generator_bug(api, specset, bug)]) from None
     once = frozenset(path for path in files if Path(path).name == USER_OWNED)

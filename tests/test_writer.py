@@ -7,7 +7,6 @@ import pytest
 import generator.pipeline as pipeline
 from generator.config import Settings
 from generator.diagnostics import SpecError
-from generator.render import Rendered
 from generator.writer import InvalidCode, format_files, format_python
 from helpers import spec, write_spec
 
@@ -53,7 +52,7 @@ def test_invalid_generated_code_is_a_located_generator_bug(tmp_path: Path, monke
     assert (raised.value.path, raised.value.line, raised.value.enclosing) == ("pkg/bad.py", 3, ["A", "f"])
 
     doc = spec({"Job": {"type": "object", "properties": {"id": {"type": "string"}}}})
-    bad = Rendered({"c/models.py": "class Job:\n    id: str = (\n"}, frozenset())
+    bad = {"c/models.py": "class Job:\n    id: str = (\n"}
     monkeypatch.setattr(pipeline, "render", lambda api, config: bad)
     with pytest.raises(SpecError) as error:
         pipeline.build(Settings(specs=(write_spec(tmp_path, doc),), out=tmp_path / "out"))

@@ -21,11 +21,12 @@ from ..names import env_stem, field_name, unique
 from .client import client_imports, resource_views, root_view
 from .connection import connection_view
 from .docs import doc_rows
+from .imports import block, from_typing, member_order
 from .model_modules import model_modules
-from .models import closure, model_view, param_models, typed_dict_view
+from .models import closure, model_view, param_models, strict_imports, typed_dict_view
 from .package import BUILD_REQUIRES, CLIENT_REQUIRES, STUBS_REQUIRES, TOKENS_REQUIRES, distribution_version, examples
 from .signature import parameter
-from .stubs import stub_view
+from .stubs import stub_imports, stub_view
 from .text import docstring, py
 from .webhooks import webhooks_view
 
@@ -35,6 +36,9 @@ TEMPLATES = next(p for p in (_HERE / "templates", _HERE.parent / "templates") if
 RUNTIME = _HERE / "runtime"  # fixed modules, copied as they are
 USER_OWNED = "custom.py"  # in the client package: written when missing, never overwritten
 GENERATOR_NAME = "ftgen"
+
+
+FUTURE = ["from __future__ import annotations"]
 
 
 def _runtime(name: str) -> str:
@@ -87,16 +91,11 @@ def environment(line_length: int = 88) -> jinja2.Environment:
     return env
 
 
-@dataclass(frozen=True)
-class Rendered:
-    files: dict[str, str]  # relative path -> file text
-    # The Python files whose imports are written as ruff's lint pass would leave them (the
-    # client's module and its models'): writer.format_files skips that pass for them.
-    settled: frozenset[str]
-
-
-def render(api: Api, config: Config) -> Rendered:
-    """The files of the client package and (when configured) the stubs."""
+def render(api: Api, config: Config) -> dict[str, str]:
+    """The files of the client package and (when configured) the stubs: relative path -> text.
+    Every Python module imports exactly what it uses, in ruff's order (the views name what
+    they write, render/imports.py orders it): ruff's lint pass need not read them
+    (tests/test_formatters.py runs it over them: it changes nothing)."""
     env = environment(config.line_length)
     root = api.root
     client = config.client_package
@@ -110,26 +109,34 @@ def render(api: Api, config: Config) -> Rendered:
     resources = {"sync_resources": sync, "async_resources": asynchronous, "root_views": roots}
     views = [*sync, *asynchronous, *roots.values()]
     modules = model_modules(api, webhooks)
+    typed_dicts = [typed_dict_view(m) for m in param_models(api)]
+    connect = member_order(
+        ["Scheme", "Security", "Server", *(["Variable"] if any(s.variables for s in api.servers) else [])]
+    )
     files = {
         f"{client}/__init__.py": env.get_template("client/__init__.py.j2").render(**common),
         f"{client}/_constants.py": env.get_template("client/_constants.py.j2").render(
-            user_agent=f"{client}/{api.version}", **common
+            user_agent=f"{client}/{api.version}", connect=connect, **common
         ),
         f"{client}/models/__init__.py": env.get_template("client/models/__init__.py.j2").render(
             modules=modules, **common
         ),
         f"{client}/params.py": env.get_template("client/params.py.j2").render(
-            typed_dicts=[typed_dict_view(m) for m in param_models(api)], **common
+            typed_dicts=typed_dicts,
+            imports=block(FUTURE, from_typing(set().union(*(t.names for t in typed_dicts)))),
+            **common,
         ),
         f"{client}/client.py": env.get_template("client/client.py.j2").render(
             imports=client_imports(views, connection, webhooks is not None), **resources, **common
         ),
-        f"{client}/_wrappers.py": env.get_template("client/_wrappers.py.j2").render(**resources, **common),
+        f"{client}/_wrappers.py": env.get_template("client/_wrappers.py.j2").render(
+            wrapped=any(r.wrapped for r in views), **resources, **common
+        ),
         f"{client}/py.typed": "",
         f"{client}/{USER_OWNED}": env.get_template("client/custom.py.j2").render(**common),
         "API.md": env.get_template("docs/API.md.j2").render(rows=doc_rows(api), **common),
     }
-    # the runtime's modules, copied as they are (their imports settled): path -> the module
+    # the runtime's modules, copied as they are: path -> the module
     runtime = ["_runtime.py", "_wire.py", "_connect.py", "_streaming.py", "_response.py", "_base.py", "_public.py"]
     copied = {f"{client}/{name}": name for name in runtime}
     module = env.get_template("client/models/_module.py.j2")
@@ -141,22 +148,31 @@ def render(api: Api, config: Config) -> Rendered:
     formats = [(method, model) for method, model in config.training_formats if model in names]
     if formats:  # the spec has line formats of training files: a checker for them
         lines = closure(api, [model for _, model in formats])
+        strict = [model_view(m, strict=True) for m in lines]
+        typing, pydantic = strict_imports(strict, ["Literal"])  # `Method`
+        local = [
+            "from ._tokens import Tokens",
+            "from ._training import Problem, Progress, Report, Summary, check_file, token_counting",
+        ]
         files[f"{client}/training.py"] = env.get_template("client/training.py.j2").render(
-            models=[model_view(m, strict=True) for m in lines], formats=formats, **common
+            models=strict, formats=formats, imports=block(FUTURE, ["import os", *typing], pydantic, local), **common
         )
         copied |= {f"{client}/_training.py": "_training.py", f"{client}/_tokens.py": "_tokens.py"}
         files[f"{client}/__main__.py"] = env.get_template("client/__main__.py.j2").render(**common)
     if config.stubs_package:
         taken: set[str] = set()  # operationIds are unique, their snake_case forms need not be
         stubs = [stub_view(api, op, unique(field_name(op.operation_id), taken)) for op in api.operations]
-        for name in ("__init__.py", "service.py", "app.py"):
-            files[f"{config.stubs_package}/{name}"] = env.get_template(f"stubs/{name}.j2").render(stubs=stubs, **common)
+        service_imports, app_imports = stub_imports(stubs, client)
+        for name, imports in (("__init__.py", ""), ("service.py", service_imports), ("app.py", app_imports)):
+            files[f"{config.stubs_package}/{name}"] = env.get_template(f"stubs/{name}.j2").render(
+                stubs=stubs, imports=imports, **common
+            )
         copied |= {f"{config.stubs_package}/{name}": name for name in ("_server.py", "_wire.py")}  # _wire: the client's
+        bodies = [model_view(m, strict=True) for m in param_models(api, whole_bodies=True)]
         files[f"{config.stubs_package}/bodies.py"] = env.get_template("stubs/bodies.py.j2").render(
-            models=[model_view(m, strict=True) for m in param_models(api, whole_bodies=True)], **common
+            models=bodies, imports=block(FUTURE, *strict_imports(bodies)), **common
         )
     files |= {path: _runtime(name) for path, name in copied.items()}
-    settled = {f"{client}/client.py", *copied} | {f"{client}/models/{m.name}.py" for m in modules}
     if config.layout == "package":
         name = client.replace("_", "-")
         files["pyproject.toml"] = env.get_template("package/pyproject.toml.j2").render(
@@ -173,4 +189,4 @@ def render(api: Api, config: Config) -> Rendered:
         files["README.md"] = env.get_template("package/README.md.j2").render(
             name=name, examples=examples(api), **common
         )
-    return Rendered(files, frozenset(settled))
+    return files

@@ -38,7 +38,8 @@ def module_order(modules: Iterable[str]) -> list[str]:
 
 
 # What the generated modules take from typing.
-TYPING = frozenset({"TYPE_CHECKING", "Annotated", "Any", "Dict", "List", "Literal", "TypeAlias", "overload"})
+TYPING = frozenset({"TYPE_CHECKING", "Annotated", "Any", "Dict", "List", "Literal", "Protocol", "Required",
+                    "TypeAlias", "TypedDict", "overload"})  # fmt: skip
 
 
 def from_typing(names: Iterable[str]) -> list[str]:

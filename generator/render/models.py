@@ -4,10 +4,12 @@ stubs' strict bodies, the training-file line formats; and how a response is pars
 from __future__ import annotations
 
 import keyword
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ..annotate import Annotation, Annotator
 from ..ir import MISSING, Api, Model, Operation, Primitive, Type, nullable, refs
+from .imports import from_typing
 
 
 @dataclass
@@ -33,6 +35,7 @@ class TypedDictView:
     doc: str
     items: list[tuple[str, str, str]]  # (key, annotation, doc)
     class_syntax: bool
+    names: frozenset[str] = frozenset()  # what it writes from typing (`TypedDict`, `Required`, `Literal`)
 
 
 MODEL = Annotator("model", lenient=True)
@@ -92,15 +95,27 @@ def model_view(model: Model, strict: bool = False) -> ModelView:
 
 def typed_dict_view(model: Model) -> TypedDictView:
     items = []
+    names = {"TypedDict"}
     for f in model.fields:
         if f.read_only:
             continue  # a request never carries it
-        annotation = PARAM_IN_PARAMS(f.type).text
+        annotated = PARAM_IN_PARAMS(f.type)
+        names |= annotated.names
+        annotation = annotated.text
         if f.required:
             annotation = f"Required[{annotation}]"
+            names.add("Required")
         items.append((f.wire_name, annotation, f.description + default_doc(f.default)))
     class_syntax = all(k.isidentifier() and not keyword.iskeyword(k) for k, _, _ in items)
-    return TypedDictView(f"{model.name}Param", model.description or model.name, items, class_syntax)
+    return TypedDictView(f"{model.name}Param", model.description or model.name, items, class_syntax, frozenset(names))
+
+
+def strict_imports(models: list[ModelView], typing: Iterable[str] = ()) -> tuple[list[str], list[str]]:
+    """The typing line and pydantic's lines of a module of strict models (the stubs' bodies,
+    training.py): what their bases use (`Any`, `_pd`), what their fields do, and `typing`."""
+    uses = set().union(*(m.names for m in models)) | {"Any", *typing}
+    pydantic = ["import pydantic as _pd"] + (["from pydantic import Field as _Field"] if "_Field" in uses else [])
+    return from_typing(uses), pydantic
 
 
 EVENTS = "text/event-stream"

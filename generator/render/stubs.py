@@ -8,6 +8,7 @@ from ..annotate import Annotation, field_arguments
 from ..ir import Api, Array, Encoding, Map, Operation, Parameter, Primitive, Ref, Type, without_none
 from .client import style_args
 from .connection import security_expression
+from .imports import block, from_module, from_typing
 from .models import MODEL_OUT, STRICT_OUT, event_parser, response_parser
 from .signature import Arg
 
@@ -28,6 +29,10 @@ class StubView:
     body_reader: str | None = None  # how the handler reads a non-JSON body
     operation: str = ""  # as a server's messages name it: `createJob (POST /jobs)`
     security: str = "_SECURITY"  # the requirements a request must meet: the API's, or its own
+    # What the service's method and the app's route write beside builtins (`Literal`, `_models`):
+    # what service.py and app.py import (`stub_imports`).
+    service_names: frozenset[str] = frozenset()
+    app_names: frozenset[str] = frozenset()
 
 
 def wire_shape(api: Api, t: Type) -> tuple[str, tuple[str, ...] | None]:
@@ -90,20 +95,24 @@ def stub_view(api: Api, op: Operation, name: str) -> StubView:
     service_args: list[Arg] = []
     call_args: list[str] = []
     readers: list[tuple[str, str, str]] = []
+    app_names: set[str] = set()  # beside the handler's arguments'
     for p in op.parameters:
         annotation = MODEL_OUT(p.type) if p.required else MODEL_OUT.optional(p.type)
         service_args.append(Arg(p.name, annotation))
         call_args.append(f"{p.name}={p.name}")
         if not _native(api, p):
             readers.append((f"_{name}_{p.name}", p.name, _reader(api, op, p, annotation.text)))
+            app_names |= annotation.names | {"_wire"}
             if p.location == "path":  # declared for the app's OpenAPI document; read raw above
-                declared = Annotation(f"Annotated[str, _fa.Path(alias={p.wire_name!r})]")
+                declared = Annotation(
+                    f"Annotated[str, _fa.Path(alias={p.wire_name!r})]", names=frozenset({"Annotated"})
+                )
                 handler_args.append(Arg(f"_path_{p.name}", declared))
             continue
         kind = {"query": "_fa.Query", "header": "_fa.Header", "cookie": "_fa.Cookie"}[p.location]
         bounds = field_arguments(p.type.constraints) if isinstance(p.type, Primitive) else ""
         options = ", ".join(filter(None, [f"alias={p.wire_name!r}", bounds]))
-        read = Annotation(f"Annotated[{annotation}, {kind}({options})]")
+        read = Annotation(f"Annotated[{annotation}, {kind}({options})]", names=annotation.names | {"Annotated"})
         handler_args.append(Arg(p.name, read, None if p.required else "None"))
     body_model = None
     body_reader = None
@@ -113,7 +122,11 @@ def stub_view(api: Api, op: Operation, name: str) -> StubView:
             annotation = STRICT_OUT(op.body.type) if op.body.required else STRICT_OUT.optional(op.body.type)
             default = None if op.body.required else "None"
             # A lone model is a body to FastAPI already; other types need saying so.
-            declared = annotation if annotation.model else Annotation(f"Annotated[{annotation}, _fa.Body()]")
+            declared = (
+                annotation
+                if annotation.model
+                else Annotation(f"Annotated[{annotation}, _fa.Body()]", names=annotation.names | {"Annotated"})
+            )
             handler_args.append(Arg("body", declared, default))
             service_args.append(Arg("body", annotation))
             call_args.append("body=body")
@@ -122,6 +135,7 @@ def stub_view(api: Api, op: Operation, name: str) -> StubView:
             body_model = STRICT_OUT(op.body.type).text
             service_args.append(Arg("body", STRICT_OUT(op.body.type)))
             body_reader = _form_reader(api, op, body_model)
+            app_names |= STRICT_OUT(op.body.type).names | {"_wire"}
             call_args.append("body=body")
         elif media.startswith("text/"):
             service_args.append(Arg("body", Annotation("str")))  # text bodies reach the service decoded
@@ -133,11 +147,14 @@ def stub_view(api: Api, op: Operation, name: str) -> StubView:
             body_reader = "await _request.body()"
             call_args.append("body=body")
             body_model = "bytes"
-    returns = response_parser(op)[1].text
+    returned = response_parser(op)[1]
+    returns, returns_names = returned.text, set(returned.names)
     if op.response_kind == "events":  # the service yields the events; they are sent as they come
         returns = f"AsyncIterator[{returns}]"
+        returns_names.add("AsyncIterator")
     elif op.stream_field and op.events is not None:
         returns = f"{'bytes' if returns == 'str' else returns} | AsyncIterator[{event_parser(op)[1]}]"
+        returns_names |= event_parser(op)[1].names | {"AsyncIterator"}
     else:
         returns = "bytes" if returns == "str" else returns
     doc = (op.summary or op.operation_id) + f"\n\n`{op.http_method} {op.path}`"
@@ -156,4 +173,39 @@ def stub_view(api: Api, op: Operation, name: str) -> StubView:
         body_reader,
         f"{op.operation_id} ({op.http_method} {op.path})",
         "_SECURITY" if op.security is None else security_expression(op.security),
+        frozenset().union(returns_names, *(a.annotation.names for a in service_args)),
+        frozenset().union(app_names, *(a.annotation.names for a in handler_args)),
     )
+
+
+def stub_imports(stubs: list[StubView], client: str) -> tuple[str, str]:
+    """service.py's import block and app.py's: what their views write, in ruff's order (the
+    formatter's lint pass skips both)."""
+    service = set().union(*(s.service_names for s in stubs))
+    app = set().union(*(s.app_names for s in stubs)) | {"Any"}  # create_app's keyword arguments
+    future = ["from __future__ import annotations"]
+    service_block = block(
+        future,
+        (["from collections.abc import AsyncIterator"] if "AsyncIterator" in service else [])
+        + from_typing(service | {"Protocol"}),
+        ["from pydantic import Field as _Field"] if "_Field" in service else [],
+        [f"from {client} import models as _models"] if "_models" in service else [],
+        from_module(".", [], {"bodies": "_bodies"} if "_bodies" in service else {})
+        + ["from ._server import APIException"],
+    )
+    constants = ["SCHEMES"] if stubs else []  # each route authorizes its request
+    constants += ["SECURITY"] if any(s.security == "_SECURITY" for s in stubs) else []
+    app_block = block(
+        future,
+        from_typing(app),
+        ["import fastapi as _fa"]
+        + (["from fastapi.responses import Response as _Response"] if stubs else [])
+        + (["from pydantic import Field as _Field"] if "_Field" in app else []),
+        ([f"from {client} import models as _models"] if "_models" in app else [])
+        + [f"from {client}._constants import {name} as _{name}" for name in constants],
+        from_module(
+            ".", ["_server", *(["_wire"] if "_wire" in app else [])], {"bodies": "_bodies"} if "_bodies" in app else {}
+        )
+        + ["from .service import Service"],
+    )
+    return service_block, app_block
