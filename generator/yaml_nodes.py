@@ -149,18 +149,26 @@ def construct(node: Node) -> Any:
 
 
 class Marks:
-    """A byte offset of the source as libyaml's (line, column): columns count characters."""
+    """A byte offset of the source as libyaml's (line, column): columns count characters, the
+    bytes before the offset on its line less the UTF-8 continuation bytes among them (found
+    once per line: a document on one long line is marked in linear time)."""
+
+    _CONTINUATION = re.compile(rb"[\x80-\xbf]")
 
     def __init__(self, written: bytes) -> None:
         self.written = written
         self.newlines = [m.start() for m in re.finditer(b"\n", written)]
+        self._continuations: dict[int, list[int]] = {}  # line -> offsets of its continuation bytes
 
     def __call__(self, node: Node) -> tuple[int, int]:
         if node.at is None:
             raise Unplaced
         line = bisect.bisect_left(self.newlines, node.at)
         start = self.newlines[line - 1] + 1 if line else 0
-        return line + 1, len(self.written[start : node.at].decode()) + 1
+        if line not in self._continuations:
+            end = self.newlines[line] if line < len(self.newlines) else len(self.written)
+            self._continuations[line] = [m.start() for m in self._CONTINUATION.finditer(self.written, start, end)]
+        return line + 1, node.at - start - bisect.bisect_left(self._continuations[line], node.at) + 1
 
 
 def read(tree: Any, source: bytearray, text: str) -> tuple[Any, dict[str, tuple[int, int]], bool] | None:

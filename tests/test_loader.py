@@ -397,6 +397,7 @@ PLACED = [
     "- [ [a], {b: c} ]\n- |+2 # c | d\n   x\n",
     "- \"q\"\n- 'r'\n- &a [x]\n- *a\n- - - a\n  - b\n-\n  - a\n",
     "a:\n- {}\n- []\n- {}\nb:\n- {}\nc: 1\n",
+    "a: é\nb: [ü, {c: 1}]\nc:\n- ÿ: 1\n  é: [x, ü, {d: {}}]\n",  # columns count characters, not bytes
 ]
 NOT_PLACED = ["- [ # c\n  a]\n", "- [a: b]\n", "- {}\n# c\n- a\n", "- [{}, a]\n", "-\n- a\n"]
 
