@@ -199,6 +199,27 @@ def _dropped(value: Any) -> None:
     return None
 
 
+def _json_read(text: str) -> tuple[Any, _JsonLines]:
+    """json.loads' data, and the lines of a JSON document with the members of its top levels
+    placed on the way (`_JsonLines.build`), so that a pointer's line later steps over no more
+    than one level's members (GitHub's `paths`, ~half of its spec, never); where the text is
+    not as that walk reads it (invalid JSON), json.loads reads it and says why."""
+    lines = _JsonLines(text)
+    try:
+        start = lines._skip(0)
+        data, end = lines.build("#", start, _JsonLines.PREPARED)
+        if lines._skip(end) == len(text):
+            return data, lines
+    except (_NotAsWalked, json.JSONDecodeError):
+        pass
+    data = json.loads(text, parse_constant=_not_json_number, object_pairs_hook=_json_object)
+    return data, _JsonLines(text)
+
+
+class _NotAsWalked(ValueError):
+    pass
+
+
 class _JsonLines(LazyLines):
     """The (line, column) `_json_lines` gives a pointer of a JSON document, found by walking
     the text to it: at each level the members before it are stepped over by the C decoder
@@ -217,6 +238,7 @@ class _JsonLines(LazyLines):
         # Members are stepped over, not kept: each object and number dropped as soon as it is
         # read (~1.7x faster than building them, on GitHub's spec).
         self._decode = json.JSONDecoder(object_hook=_dropped, parse_int=_dropped, parse_float=_dropped).raw_decode
+        self._build = json.JSONDecoder(parse_constant=_not_json_number, object_pairs_hook=_json_object).raw_decode
 
     def __getitem__(self, pointer: str) -> tuple[int, int]:
         found = self._find(pointer)
@@ -226,6 +248,47 @@ class _JsonLines(LazyLines):
 
     def __reduce__(self) -> Any:
         return _JsonLines, (self.text,)
+
+    PREPARED = 2  # levels whose members `build` places: the root's and theirs
+
+    def build(self, pointer: str, at: int, depth: int) -> tuple[Any, int]:
+        """The value at `at` and where it ends, as json.loads reads it; the members of the
+        `depth` levels from it placed as `_read_member` places them. _NotAsWalked where the
+        text is not valid JSON there."""
+        text = self.text
+        self._found.setdefault(pointer, (at, at if text[at : at + 1] in ("{", "[", '"') else None))
+        opener = text[at : at + 1]
+        if not depth or opener not in ("{", "["):
+            return self._build(text, at)
+        closer, keyed = ("}", True) if opener == "{" else ("]", False)
+        members: list[Any] = []
+        member, index = self._skip(at + 1), 0
+        if text[member : member + 1] == closer:
+            self._next[pointer] = None, 0
+            return ({} if keyed else []), member + 1
+        while True:
+            if keyed:
+                if text[member : member + 1] != '"':
+                    raise _NotAsWalked
+                key, end = json.decoder.scanstring(text, member + 1)  # type: ignore[attr-defined]  # in json, not typeshed
+                colon = self._skip(end)
+                if text[colon : colon + 1] != ":":
+                    raise _NotAsWalked
+                start = self._skip(colon + 1)
+                here = f"{pointer}/{escape_pointer_token(key)}"
+                self._found[here] = start, member
+            else:
+                start, here = member, f"{pointer}/{index}"
+                self._found[here] = start, (start if text[start : start + 1] in ("{", "[", '"') else None)
+            value, end = self.build(here, start, depth - 1)
+            members.append((key, value) if keyed else value)
+            after, index = self._skip(end), index + 1
+            if text[after : after + 1] == closer:
+                self._next[pointer] = None, index
+                return (_json_object(members) if keyed else members), after + 1
+            if text[after : after + 1] != ",":
+                raise _NotAsWalked
+            member = self._skip(after + 1)
 
     def _skip(self, at: int) -> int:
         return self._SPACE.match(self.text, at).end()  # type: ignore[union-attr]  # matches the empty string
@@ -303,10 +366,10 @@ def parse(path: Path, text: str) -> Document:
     try:
         if path.suffix == ".json":  # Python's json reads NaN and Infinity, which JSON has not
             try:
-                data = json.loads(text, parse_constant=_not_json_number, object_pairs_hook=_json_object)
+                data, json_lines = _json_read(text)
             except DuplicateKey:
                 raise _json_duplicate(text) from None
-            return Document(path, text, data, _JsonLines(text))
+            return Document(path, text, data, json_lines)
         fast = _fast_yaml(text)
         if fast is not _EXACT:
             return Document(path, text, *fast)

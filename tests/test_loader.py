@@ -127,10 +127,10 @@ def test_json_lines_come_from_a_token_pass_and_agree_with_libyaml(indent: int | 
 
 @pytest.mark.parametrize("indent", [None, 2])
 def test_a_json_documents_lines_are_found_by_walking_to_each_pointer(indent: int | None) -> None:
-    """A JSON document's lines are asked for pointer by pointer (_JsonLines): the same as the
-    token pass's for every pointer of the full OpenAI spec written as JSON, and of the JSON
-    files of the tests, in any order; and a pointer the pass has not (a number in an array,
-    nothing) is not found either."""
+    """A JSON document's lines are asked for pointer by pointer (_JsonLines, its top levels
+    placed while its data is read or not): the same as the token pass's for every pointer of
+    the full OpenAI spec written as JSON, and of the JSON files of the tests, in any order; and
+    a pointer the pass has not (a number in an array, nothing) is not found either."""
     from conftest import ROOT
     from generator.diagnostics import pointer_join
 
@@ -142,9 +142,11 @@ def test_a_json_documents_lines_are_found_by_walking_to_each_pointer(indent: int
     for text in texts:
         by_tokens = loader._json_lines(text)
         pointers = list(by_tokens)
-        lazy = loader._JsonLines(text)
-        for pointer in reversed(pointers):  # deepest and last first: nothing read ahead helps
-            assert lazy[pointer] == by_tokens[pointer], pointer
+        data, prepared = loader._json_read(text)  # the top levels placed while the data is read
+        assert json.dumps(data) == json.dumps(json.loads(text))
+        for lazy in (loader._JsonLines(text), prepared):
+            for pointer in reversed(pointers):  # deepest and last first: nothing read ahead helps
+                assert lazy[pointer] == by_tokens[pointer], pointer
 
         def walk(node: object, pointer: str) -> Iterator[str]:
             yield pointer
@@ -153,7 +155,7 @@ def test_a_json_documents_lines_are_found_by_walking_to_each_pointer(indent: int
                 yield from walk(value, pointer_join(pointer, key))
 
         every = [*walk(json.loads(text), "#"), "#/no/such/thing", "#/0/x"]
-        assert [p in lazy for p in every] == [p in by_tokens for p in every]
+        assert [p in prepared for p in every] == [p in by_tokens for p in every]
     assert sum(len(loader._json_lines(t)) for t in texts) > 60_000
 
 
