@@ -21,7 +21,7 @@ from ..names import env_stem, field_name, unique
 from .client import client_imports, resource_views, root_view
 from .connection import connection_view
 from .docs import doc_rows
-from .imports import block, from_typing, member_order
+from .imports import FUTURE, block, from_typing, member_order
 from .model_modules import model_modules
 from .models import closure, model_view, param_models, strict_imports, typed_dict_view
 from .package import BUILD_REQUIRES, CLIENT_REQUIRES, STUBS_REQUIRES, TOKENS_REQUIRES, distribution_version, examples
@@ -36,9 +36,6 @@ TEMPLATES = next(p for p in (_HERE / "templates", _HERE.parent / "templates") if
 RUNTIME = _HERE / "runtime"  # fixed modules, copied as they are
 USER_OWNED = "custom.py"  # in the client package: written when missing, never overwritten
 GENERATOR_NAME = "ftgen"
-
-
-FUTURE = ["from __future__ import annotations"]
 
 
 def _runtime(name: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from ..annotate import Annotation, literal
 from ..ir import Api, Body, Field, Literal, Operation, Parameter, Primitive, Ref, Resource
 from .connection import ConnectionView, security_expression, server_expression
-from .imports import block, from_module, from_typing
+from .imports import FUTURE, block, from_module, from_typing
 from .models import EVENTS, MODEL_OUT, PARAM, default_doc, event_parser, media_result, response_parser
 from .signature import Arg
 
@@ -440,7 +440,7 @@ def client_imports(resources: list[ResourceView], connection: ConnectionView, we
     if webhooks:
         names |= {"_connect", "_webhooks"}  # the secret's setting, the webhooks' class
     top = block(
-        ["from __future__ import annotations"],
+        FUTURE,
         ["from functools import cached_property", *from_typing(names | {"TYPE_CHECKING", "Any"})],
         from_module(".", names & {"_connect", "_streaming"}, {"_runtime": "_rt"}),
     )

@@ -37,6 +37,8 @@ def module_order(modules: Iterable[str]) -> list[str]:
     return sorted(set(modules), key=_text_key)
 
 
+FUTURE = ["from __future__ import annotations"]  # every generated module's first section
+
 # What the generated modules take from typing.
 TYPING = frozenset({"TYPE_CHECKING", "Annotated", "Any", "Dict", "List", "Literal", "Protocol", "Required",
                     "TypeAlias", "TypedDict", "overload"})  # fmt: skip

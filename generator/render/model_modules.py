@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ..annotate import Annotation
 from ..ir import Api, refs
 from ..names import snake
-from .imports import block, from_typing, member_order, module_order
+from .imports import FUTURE, block, from_typing, member_order, module_order
 from .models import MODEL, ModelView, model_view
 from .webhooks import WebhooksView
 
@@ -44,7 +44,7 @@ class ModelModule:
         local = ["from .._base import APIModel as _Model"] if self.models else []
         local += [f"from .{sibling} import {', '.join(names)}" for sibling, names in self.imports]
         third_party = ["from pydantic import Field as _Field"] if "_Field" in uses else []
-        return block(["from __future__ import annotations"], from_typing(uses), third_party, local)
+        return block(FUTURE, from_typing(uses), third_party, local)
 
 
 def model_modules(api: Api, webhooks: WebhooksView | None) -> list[ModelModule]:

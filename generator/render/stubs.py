@@ -8,7 +8,7 @@ from ..annotate import Annotation, field_arguments
 from ..ir import Api, Array, Encoding, Map, Operation, Parameter, Primitive, Ref, Type, without_none
 from .client import style_args
 from .connection import security_expression
-from .imports import block, from_module, from_typing
+from .imports import FUTURE, block, from_module, from_typing
 from .models import MODEL_OUT, STRICT_OUT, event_parser, response_parser
 from .signature import Arg
 
@@ -183,9 +183,8 @@ def stub_imports(stubs: list[StubView], client: str) -> tuple[str, str]:
     formatter's lint pass skips both)."""
     service = set().union(*(s.service_names for s in stubs))
     app = set().union(*(s.app_names for s in stubs)) | {"Any"}  # create_app's keyword arguments
-    future = ["from __future__ import annotations"]
     service_block = block(
-        future,
+        FUTURE,
         (["from collections.abc import AsyncIterator"] if "AsyncIterator" in service else [])
         + from_typing(service | {"Protocol"}),
         ["from pydantic import Field as _Field"] if "_Field" in service else [],
@@ -196,7 +195,7 @@ def stub_imports(stubs: list[StubView], client: str) -> tuple[str, str]:
     constants = ["SCHEMES"] if stubs else []  # each route authorizes its request
     constants += ["SECURITY"] if any(s.security == "_SECURITY" for s in stubs) else []
     app_block = block(
-        future,
+        FUTURE,
         from_typing(app),
         ["import fastapi as _fa"]
         + (["from fastapi.responses import Response as _Response"] if stubs else [])
