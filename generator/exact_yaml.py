@@ -115,11 +115,3 @@ def lines(text: str) -> Mapping[str, tuple[int, int]]:
         return read(text)[1]
     except (yaml.YAMLError, RecursionError):
         return {}
-
-
-def scalar(written: str) -> Any:
-    """The value of one plain scalar as written; ValueError if libyaml reads none."""
-    try:
-        return read(written)[0]
-    except yaml.YAMLError as exc:
-        raise ValueError(str(exc)) from None

@@ -206,8 +206,9 @@ def _json_read(text: str) -> tuple[Any, _JsonLines]:
     not as that walk reads it (invalid JSON), json.loads reads it and says why."""
     lines = _JsonLines(text)
     try:
-        start = lines._skip(0)
-        data, end = lines.build("#", start, _JsonLines.PREPARED)
+        root = lines._find("#")
+        assert root is not None  # the root is always found
+        data, end = lines.build("#", root[0], _JsonLines.PREPARED)
         if lines._skip(end) == len(text):
             return data, lines
     except (_NotAsWalked, json.JSONDecodeError):
@@ -256,7 +257,6 @@ class _JsonLines(LazyLines):
         `depth` levels from it placed as `_read_member` places them. _NotAsWalked where the
         text is not valid JSON there."""
         text = self.text
-        self._found.setdefault(pointer, (at, at if text[at : at + 1] in ("{", "[", '"') else None))
         opener = text[at : at + 1]
         if not depth or opener not in ("{", "["):
             return self._build(text, at)
@@ -267,19 +267,7 @@ class _JsonLines(LazyLines):
             self._next[pointer] = None, 0
             return ({} if keyed else []), member + 1
         while True:
-            if keyed:
-                if text[member : member + 1] != '"':
-                    raise _NotAsWalked
-                key, end = json.decoder.scanstring(text, member + 1)  # type: ignore[attr-defined]  # in json, not typeshed
-                colon = self._skip(end)
-                if text[colon : colon + 1] != ":":
-                    raise _NotAsWalked
-                start = self._skip(colon + 1)
-                here = f"{pointer}/{escape_pointer_token(key)}"
-                self._found[here] = start, member
-            else:
-                start, here = member, f"{pointer}/{index}"
-                self._found[here] = start, (start if text[start : start + 1] in ("{", "[", '"') else None)
+            here, key, start = self._place(pointer, keyed, member, index)
             value, end = self.build(here, start, depth - 1)
             members.append((key, value) if keyed else value)
             after, index = self._skip(end), index + 1
@@ -298,7 +286,7 @@ class _JsonLines(LazyLines):
             return self._found[pointer]
         if pointer == "#":
             start = self._skip(0)
-            self._found[pointer] = start, (start if self.text[start : start + 1] in ("{", "[", '"') else None)
+            self._found[pointer] = start, self._own_line(start)
             return self._found[pointer]
         container = pointer.rsplit("/", 1)[0]
         parent = self._find(container) if "/" in pointer else None
@@ -316,16 +304,34 @@ class _JsonLines(LazyLines):
         at, index = self._next[container]
         if at is None or text[at : at + 1] in ("}", "]", ""):
             return False
-        if text[start] == "{":
-            key, end = json.decoder.scanstring(text, at + 1)  # type: ignore[attr-defined]  # in json, not typeshed
-            value = self._skip(self._skip(end) + 1)  # past the colon
-            self._found[f"{container}/{escape_pointer_token(key)}"] = value, at
-        else:  # an item: a string, object or array has its line, a number or literal its array's
-            value = at
-            self._found[f"{container}/{index}"] = value, (value if text[value] in ("{", "[", '"') else None)
+        _, _, value = self._place(container, text[start] == "{", at, index)
         after = self._skip(self._decode(text, value)[1])
         self._next[container] = (self._skip(after + 1) if text[after : after + 1] == "," else None), index + 1
         return True
+
+    def _place(self, container: str, keyed: bool, member: int, index: int) -> tuple[str, str, int]:
+        """Place the member of `container` written at `member`: its pointer, its key (an item's:
+        ""), and where its value starts. _NotAsWalked where an object's member is not a string
+        key and a colon."""
+        text = self.text
+        if not keyed:
+            here = f"{container}/{index}"
+            self._found[here] = member, self._own_line(member)
+            return here, "", member
+        if text[member : member + 1] != '"':
+            raise _NotAsWalked
+        key, end = json.decoder.scanstring(text, member + 1)  # type: ignore[attr-defined]  # in json, not typeshed
+        colon = self._skip(end)
+        if text[colon : colon + 1] != ":":
+            raise _NotAsWalked
+        here, value = f"{container}/{escape_pointer_token(key)}", self._skip(colon + 1)
+        self._found[here] = value, member
+        return here, key, value
+
+    def _own_line(self, at: int) -> int | None:
+        """An item's offset if it has a line of its own (a string, object or array), as
+        `_json_lines` gives it; None for a number or literal (its array's line)."""
+        return at if self.text[at : at + 1] in ("{", "[", '"') else None
 
 
 class DuplicateKey(ValueError):
@@ -641,7 +647,7 @@ class _TreeLines(LazyLines):
         super().__init__(text)
         self.tree, self.source = tree, source  # `source` as parsed: scalars unescaped in place
         self.base = _address(source)
-        self._written: tuple[bytes, list[int]] | None = None  # the text's bytes, its newlines
+        self._written: ByteLines | None = None  # the text as written, read for lines when first asked
 
     def _read(self) -> Mapping[str, tuple[int, int]]:
         if self._lines is None:
@@ -689,15 +695,32 @@ class _TreeLines(LazyLines):
     def _line_and_column(self, offset: int) -> tuple[int, int]:
         """Counted in the text as written (the parsed buffer's scalars may have shrunk)."""
         if self._written is None:
-            written = self.text.encode()
-            self._written = written, [m.start() for m in re.finditer(b"\n", written)]
-        written, newlines = self._written
-        line = bisect.bisect_left(newlines, offset)
-        start = newlines[line - 1] + 1 if line else 0
-        return line + 1, len(written[start:offset].decode()) + 1
+            self._written = ByteLines(self.text.encode())
+        return self._written.at(offset)
 
     def __reduce__(self) -> Any:  # to another process (spec-diff's sides) as the text's lines
         return LazyLines, (self.text,)
+
+
+class ByteLines:
+    """A byte offset of a UTF-8 text as (line, column), columns counting characters: the
+    bytes before the offset on its line less the continuation bytes among them, found once
+    per line (a document on one long line is placed in linear time)."""
+
+    _CONTINUATION = re.compile(rb"[\x80-\xbf]")
+
+    def __init__(self, written: bytes) -> None:
+        self.written = written
+        self.newlines = [m.start() for m in re.finditer(b"\n", written)]
+        self._continuations: dict[int, list[int]] = {}  # line -> offsets of its continuation bytes
+
+    def at(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_left(self.newlines, offset)
+        start = self.newlines[line - 1] + 1 if line else 0
+        if line not in self._continuations:
+            end = self.newlines[line] if line < len(self.newlines) else len(self.written)
+            self._continuations[line] = [m.start() for m in self._CONTINUATION.finditer(self.written, start, end)]
+        return line + 1, offset - start - bisect.bisect_left(self._continuations[line], offset) + 1
 
 
 class _PyBuffer(ctypes.Structure):

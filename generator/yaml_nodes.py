@@ -6,7 +6,6 @@ or shaped like them (`id`, `tag`, `value`), so the walk is libyaml's reading, wh
 
 from __future__ import annotations
 
-import bisect
 import ctypes
 import math
 import re
@@ -15,7 +14,7 @@ from typing import Any
 
 from . import yaml_scalars
 from .diagnostics import escape_pointer_token
-from .loader import DuplicateKey  # the loader imports this module when it needs it
+from .loader import ByteLines, DuplicateKey  # the loader imports this module when it needs it
 from .yaml_scalars import MAP, MERGE, SEQ, STR, VALUE
 
 _JSON_SCALARS = frozenset((yaml_scalars.INT, yaml_scalars.FLOAT, yaml_scalars.BOOL, yaml_scalars.NULL))
@@ -148,27 +147,13 @@ def construct(node: Node) -> Any:
         raise Unreadable(f"no {node.tag} written {node.value!r}", node) from None
 
 
-class Marks:
-    """A byte offset of the source as libyaml's (line, column): columns count characters, the
-    bytes before the offset on its line less the UTF-8 continuation bytes among them (found
-    once per line: a document on one long line is marked in linear time)."""
-
-    _CONTINUATION = re.compile(rb"[\x80-\xbf]")
-
-    def __init__(self, written: bytes) -> None:
-        self.written = written
-        self.newlines = [m.start() for m in re.finditer(b"\n", written)]
-        self._continuations: dict[int, list[int]] = {}  # line -> offsets of its continuation bytes
+class Marks(ByteLines):
+    """Where libyaml marks a node: its byte offset as (line, column); Unplaced if not known."""
 
     def __call__(self, node: Node) -> tuple[int, int]:
         if node.at is None:
             raise Unplaced
-        line = bisect.bisect_left(self.newlines, node.at)
-        start = self.newlines[line - 1] + 1 if line else 0
-        if line not in self._continuations:
-            end = self.newlines[line] if line < len(self.newlines) else len(self.written)
-            self._continuations[line] = [m.start() for m in self._CONTINUATION.finditer(self.written, start, end)]
-        return line + 1, node.at - start - bisect.bisect_left(self._continuations[line], node.at) + 1
+        return self.at(node.at)
 
 
 def read(tree: Any, source: bytearray, text: str) -> tuple[Any, dict[str, tuple[int, int]], bool] | None:
@@ -285,35 +270,45 @@ class _Composer:
     def _value(self, i: int, f: int) -> Node:
         ryml, tree = self.ryml, self.tree
         if f & ryml.VALREF:
-            if bytes(tree.val_ref(i)) not in self.anchors:  # names are checked at their anchors
+            target = self.anchors.get(bytes(tree.val_ref(i)))  # names are checked at their anchors
+            if target is None:
                 raise Unplaced
-            return self.anchors[bytes(tree.val_ref(i))]
+            return target
         text, at = self._scalar(self.value_at[i], self.value_length[i]) if f & ryml.VAL else ("", None)
         kind = "mapping" if f & ryml.MAP else "sequence" if f & ryml.SEQ else "scalar"
         block = f & (ryml.VAL_LITERAL | ryml.VAL_FOLDED)
-        if f & ryml.VALTAG:
-            if bytes(tree.val_tag(i)).decode() not in yaml_scalars.WRITTEN_TAGS:
-                raise Unplaced
-            tag = yaml_scalars.WRITTEN_TAGS[bytes(tree.val_tag(i)).decode()]
-        elif kind != "scalar":
-            tag = MAP if kind == "mapping" else SEQ
-        else:
-            tag = STR if f & ryml.VALQUO or block else yaml_scalars.resolve(text)
+        anchor, written_tag = (
+            tree.val_anchor(i) if f & ryml.VALANCH else None,
+            tree.val_tag(i) if f & ryml.VALTAG else None,
+        )
+        tag = self._tag(written_tag, kind, text, plain=not (f & ryml.VALQUO or block))
         if block:
             at = self._block_start(at)
         elif kind != "scalar" or not self.value_length[i] or at is None:
             at = None  # a collection is placed by its first entry (`root`), an empty scalar not here
         elif f & ryml.VALQUO:
             at -= 1  # libyaml marks a quoted scalar at its quote
-        props = [self._property(tree.val_anchor(i), b"&", 1)] if f & ryml.VALANCH else []
-        props += [self._property(tree.val_tag(i), b"!", 0)] if f & ryml.VALTAG else []
+        props = [self._property(anchor, b"&", 1)] if anchor is not None else []
+        props += [self._property(written_tag, b"!", 0)] if written_tag is not None else []
         node = Node(kind, tag, [] if kind != "scalar" else text, min(props) if props else at)  # at its first property
-        if f & ryml.VALANCH:
-            name = bytes(tree.val_anchor(i))
+        if anchor is not None:
+            name = bytes(anchor)
             if name in self.anchors or not _ANCHOR_NAME.fullmatch(name):
                 raise Unplaced
             self.anchors[name] = node
         return node
+
+    def _tag(self, written: Any, kind: str, text: str, plain: bool) -> str:
+        """A node's tag: the one written (of JSON's types only), else its kind's, else a plain
+        scalar's as YAML 1.1 resolves it."""
+        if written is not None:
+            tag = yaml_scalars.WRITTEN_TAGS.get(bytes(written).decode())
+            if tag is None:
+                raise Unplaced
+            return tag
+        if kind != "scalar":
+            return MAP if kind == "mapping" else SEQ
+        return yaml_scalars.resolve(text) if plain else STR
 
     def _key(self, i: int, f: int) -> Node:
         ryml = self.ryml

@@ -159,8 +159,9 @@ def render(api: Api, config: Config) -> dict[str, str]:
     if config.stubs_package:
         taken: set[str] = set()  # operationIds are unique, their snake_case forms need not be
         stubs = [stub_view(api, op, unique(field_name(op.operation_id), taken)) for op in api.operations]
+        files[f"{config.stubs_package}/__init__.py"] = env.get_template("stubs/__init__.py.j2").render(**common)
         service_imports, app_imports = stub_imports(stubs, client)
-        for name, imports in (("__init__.py", ""), ("service.py", service_imports), ("app.py", app_imports)):
+        for name, imports in (("service.py", service_imports), ("app.py", app_imports)):
             files[f"{config.stubs_package}/{name}"] = env.get_template(f"stubs/{name}.j2").render(
                 stubs=stubs, imports=imports, **common
             )
