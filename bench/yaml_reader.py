@@ -32,12 +32,19 @@ SPEC = ROOT / "tests" / "data" / "specs" / "openai-openapi.yaml"
 
 
 def timed(fn: Callable[[], Any]) -> float:
-    samples = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+    return interleaved(fn)[0]
+
+
+def interleaved(*fns: Callable[[], Any], runs: int = RUNS) -> list[float]:
+    """Each function's median seconds, the functions run in turn in each round: a noisy
+    machine's slow spell falls on all of them, and their ratios hold."""
+    samples: list[list[float]] = [[] for _ in fns]
+    for _ in range(runs):
+        for fn, times in zip(fns, samples, strict=True):
+            started = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - started)
+    return [statistics.median(times) for times in samples]
 
 
 def main() -> None:
@@ -88,9 +95,8 @@ def json_reader() -> None:
         document = loader.parse(spec, text)
         assert all(document.location(pointer).line for pointer in warned)
 
-    floor = timed(lambda: json.loads(text))
-    data, lines = timed(lambda: loader.parse(spec, text)), timed(with_lines)
-    print(f"JSON reader, {spec.name} ({len(text) / 2**20:.1f} MB), median of {RUNS}:")
+    floor, data, lines = interleaved(lambda: json.loads(text), lambda: loader.parse(spec, text), with_lines, runs=9)
+    print(f"JSON reader, {spec.name} ({len(text) / 2**20:.1f} MB), median of 9 interleaved:")
     print(f"  data: {data:.3f} s ({data / floor:.2f}x the floor)")
     print(f"  data and the lines of three pointers: {lines:.3f} s ({lines / floor:.2f}x)")
     print(f"    floor: json.loads: {floor:.3f} s")

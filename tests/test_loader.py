@@ -125,6 +125,21 @@ def test_json_lines_come_from_a_token_pass_and_agree_with_libyaml(indent: int | 
     assert len(by_tokens) > 1000
 
 
+def test_an_offsets_line_is_counted_from_the_nearest_one_counted_before_in_any_order() -> None:
+    """A diagnostic's few lines are counted from the nearest offset counted before it, in the
+    order they are asked for; then every newline is found at once: the same lines either way."""
+    import random
+
+    from generator.loader import _OffsetLines
+
+    text = "a\nbb\n\nccc\n" * 50
+    offsets = list(range(len(text)))
+    random.Random(26).shuffle(offsets)
+    lines = _OffsetLines(text, {})
+    for offset in offsets[: _OffsetLines.COUNTED * 2]:  # counted, then found from the newlines
+        assert lines.at(offset) == (text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)), offset
+
+
 @pytest.mark.parametrize("indent", [None, 2])
 def test_a_json_documents_lines_are_found_by_walking_to_each_pointer(indent: int | None) -> None:
     """A JSON document's lines are asked for pointer by pointer (_JsonLines, its top levels
