@@ -10,7 +10,7 @@ Spec values reach code only through `repr`, which always yields a valid, inert l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .ir import NONE, Array, Constraints, Literal, Map, Primitive, Ref, Type, Union_
 
@@ -118,8 +118,20 @@ class Annotator:
     list_name: str = "list"  # `List` where a method named `list` shadows the builtin in class scope
     dict_name: str = "dict"
     constrained: bool = False  # write constraints as `Annotated[..., _Field(...)]`
+    # type -> its annotation: a big spec's fields share few types (~28,000 annotations of the
+    # full OpenAI spec's render, most of them asked for again)
+    _made: dict[Type, Annotation] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __call__(self, t: Type) -> Annotation:
+        made = self._made.get(t)
+        if made is None:
+            made = self._made[t] = self._annotation(t)
+        return made
+
+    def forget(self) -> None:
+        self._made.clear()
+
+    def _annotation(self, t: Type) -> Annotation:
         if isinstance(t, Primitive):
             return self._primitive(t)
         if isinstance(t, Literal):

@@ -7,10 +7,18 @@ them into annotations.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeAlias, Union
 
 JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]  # noqa: UP007 - recursive
+
+
+def exactly(values: Iterable[object]) -> tuple[tuple[type, object], ...]:
+    """Values with their types, for the equality of types that hold spec values: `1`, `1.0`
+    and `True` are equal in Python, but print apart (`Literal[True]`, `ge=1.0`). Their hash
+    stays the fields' (equal values may share one); only equality is exact."""
+    return tuple((type(v), v) for v in values)
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,9 @@ class Constraints:
     def __bool__(self) -> bool:
         return any(v is not None and v != () for v in vars(self).values())
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Constraints) and exactly(vars(self).values()) == exactly(vars(other).values())
+
 
 # ---------------------------------------------------------------- types
 @dataclass(frozen=True)
@@ -61,6 +72,9 @@ class Literal:
 
     values: tuple[str | int | float | bool, ...]
     open: bool = False
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Literal) and self.open == other.open and exactly(self.values) == exactly(other.values)
 
 
 @dataclass(frozen=True)

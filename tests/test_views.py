@@ -42,6 +42,20 @@ def test_an_annotation_knows_what_it_is(
     assert (annotation.text, annotation.union, annotation.nullable, annotation.model) == (text, union, nullable, model)
 
 
+def test_an_annotator_remembers_types_only_as_exactly_equal() -> None:
+    """Annotations are remembered by type (a big spec's fields share few): values Python finds
+    equal but that print apart (`1`, `1.0`, `True`) are types apart, whichever comes first."""
+    from generator.ir import Constraints
+
+    literals = [Literal((1,)), Literal((True,)), Literal((1.0,)), Literal((1,))]
+    assert [MODEL_OUT(t).text for t in literals] == ["Literal[1]", "Literal[True]", "float", "Literal[1]"]
+    bounds = [Primitive("int", None, Constraints(minimum=m)) for m in (1, 1.0, True, 1)]
+    assert [STRICT(t).text for t in bounds] == [
+        "Annotated[int, _Field(ge=1)]", "Annotated[int, _Field(ge=1.0)]", "int", "Annotated[int, _Field(ge=1)]"
+    ]  # fmt: skip
+    assert Literal((1,)) != Literal((True,)) and hash(Literal((1,))) == hash(Literal((True,)))
+
+
 def test_optional_adds_none_once() -> None:
     assert MODEL.optional(STR).text == "str | None"
     assert MODEL.optional(Union_((STR, NONE))).text == "str | None"

@@ -23,7 +23,7 @@ from .connection import connection_view
 from .docs import doc_rows
 from .imports import FUTURE, block, from_typing, member_order
 from .model_modules import model_modules
-from .models import closure, model_view, param_models, strict_imports, typed_dict_view
+from .models import closure, forget_annotations, model_view, param_models, strict_imports, typed_dict_view
 from .package import BUILD_REQUIRES, CLIENT_REQUIRES, STUBS_REQUIRES, TOKENS_REQUIRES, distribution_version, examples
 from .signature import parameter
 from .stubs import stub_imports, stub_view
@@ -93,6 +93,7 @@ def render(api: Api, config: Config) -> dict[str, str]:
     Every Python module imports exactly what it uses, in ruff's order (the views name what
     they write, render/imports.py orders it): ruff's lint pass need not read them
     (tests/test_formatters.py runs it over them: it changes nothing)."""
+    forget_annotations()
     env = environment(config.line_length)
     root = api.root
     client = config.client_package

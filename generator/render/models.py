@@ -51,6 +51,12 @@ STRICT = Annotator("model", constrained=True)
 STRICT_OUT = Annotator("model", models="_bodies.", constrained=True, list_name="List", dict_name="Dict")
 
 
+def forget_annotations() -> None:
+    """Each render starts with the annotators' memories empty: they hold one spec's types."""
+    for annotator in (MODEL, MODEL_OUT, PARAM, PARAM_IN_PARAMS, STRICT, STRICT_OUT):
+        annotator.forget()
+
+
 def default_doc(default: object) -> str:
     return "" if default is MISSING else f"\n\nDefault: `{default!r}`."
 
