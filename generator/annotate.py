@@ -76,6 +76,7 @@ class Annotation:
 
 
 ANY = Annotation("Any", names=frozenset({"Any"}))
+OR_NONE = Annotation("None", nullable=True)  # what `| None` adds
 LITERAL = frozenset({"Literal"})
 FIELD = frozenset({"Annotated", "_Field"})  # `Annotated[..., _Field(...)]`
 
@@ -94,7 +95,7 @@ def union(parts: list[Annotation]) -> Annotation:
 def literal(values: tuple[object, ...], nullable: bool = False) -> Annotation:
     """`Literal[...]` of `values` (`| None` too when `nullable`), naming what it uses."""
     annotation = Annotation(f"Literal[{literal_values(values)}]", names=LITERAL)
-    return union([annotation, Annotation("None", nullable=True)]) if nullable else annotation
+    return union([annotation, OR_NONE]) if nullable else annotation
 
 
 def _module(dotted: str) -> frozenset[str]:
@@ -121,6 +122,7 @@ class Annotator:
     # type -> its annotation: a big spec's fields share few types (~28,000 annotations of the
     # full OpenAI spec's render, most of them asked for again)
     _made: dict[Type, Annotation] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _optional: dict[Type, Annotation] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __call__(self, t: Type) -> Annotation:
         made = self._made.get(t)
@@ -130,6 +132,7 @@ class Annotator:
 
     def forget(self) -> None:
         self._made.clear()
+        self._optional.clear()
 
     def _annotation(self, t: Type) -> Annotation:
         if isinstance(t, Primitive):
@@ -160,7 +163,7 @@ class Annotator:
                 names = frozenset().union(*(a.names for a in tags)) | FIELD
                 text = " | ".join(a.text for a in tags)
                 choice = Annotation(f"Annotated[{text}, _Field(discriminator={t.discriminator!r})]", names=names)
-                return union([choice, Annotation("None", nullable=True)]) if NONE in t.members else choice
+                return union([choice, OR_NONE]) if NONE in t.members else choice
             return members
         raise TypeError(f"unknown IR type {t!r}")
 
@@ -197,10 +200,12 @@ class Annotator:
 
     def optional(self, t: Type) -> Annotation:
         """The annotation of a value that may also be None."""
-        annotation = self(t)
-        if annotation.nullable or annotation == ANY:
-            return annotation
-        return union([annotation, Annotation("None", nullable=True)])
+        made = self._optional.get(t)
+        if made is None:
+            annotation = self(t)
+            made = annotation if annotation.nullable or annotation == ANY else union([annotation, OR_NONE])
+            self._optional[t] = made
+        return made
 
 
 def builtins_used(t: Type) -> set[str]:
