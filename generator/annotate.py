@@ -119,8 +119,8 @@ class Annotator:
     list_name: str = "list"  # `List` where a method named `list` shadows the builtin in class scope
     dict_name: str = "dict"
     constrained: bool = False  # write constraints as `Annotated[..., _Field(...)]`
-    # type -> its annotation: a big spec's fields share few types (~28,000 annotations of the
-    # full OpenAI spec's render, most of them asked for again)
+    # type -> its annotation (and its optional one): a big spec's fields share few types (the
+    # full OpenAI spec's render asks for 19,248 annotations of 5,844 types); `forget` empties them
     _made: dict[Type, Annotation] = field(default_factory=dict, init=False, repr=False, compare=False)
     _optional: dict[Type, Annotation] = field(default_factory=dict, init=False, repr=False, compare=False)
 
