@@ -2,7 +2,8 @@
 
 YAML, the full OpenAI spec: the exact reader (libyaml's nodes: data and every line), the fast
 reader (rapidyaml, its JSON read by json.loads, the scalars read apart retyped; lines read on
-demand), and its floors: rapidyaml's parse alone, and json.loads of the JSON rapidyaml writes.
+demand), and its floors: rapidyaml's parse alone, and json.loads of the JSON rapidyaml writes;
+then the same spec with tabs in two scalars, by both readers.
 YAML with anchors and aliases (the OpenAI spec of 2023-12-22): the fast reader building the
 data from rapidyaml's nodes (yaml_nodes), beside the exact reader and rapidyaml's parse.
 JSON, GitHub's spec written indented (bench/big_json.py's file, from the public corpus): the
@@ -62,8 +63,19 @@ def main() -> None:
     print(f"YAML reader, {SPEC.name} ({len(encoded) / 2**20:.1f} MB), median of {RUNS}:")
     for label, seconds in rows:
         print(f"  {label}: {seconds:.3f} s")
+    tabbed(text)
     anchored()
     json_reader()
+
+
+def tabbed(text: str) -> None:
+    """The same spec with a tab in a quoted scalar and one in a block scalar (code samples in
+    descriptions have them): rapidyaml reads it still, where any tab once sent it to libyaml."""
+    text += 'x-note: "a tab:\there"\nx-sample: |\n  code\tsample\n'
+    assert loader._fast_yaml(text) is not loader._EXACT, "the fast reader refused the tabs"
+    exact, fast = interleaved(lambda: exact_yaml.read(text), lambda: loader._fast_yaml(text))
+    print(f"YAML reader, the same spec with two tabs in scalars, median of {RUNS} interleaved:")
+    print(f"  fast reader: {fast:.3f} s; exact reader (what read it before): {exact:.3f} s")
 
 
 def anchored() -> None:

@@ -409,7 +409,8 @@ def parse(path: Path, text: str) -> Document:
 # `~`, `0x1F`, `1_000`, `.inf`, `1e3`) takes libyaml's value (yaml_scalars). A document with
 # those, or whose JSON does not read back (a key written twice, deep nesting), is built from
 # the tree's nodes by the exact reader's own walk (yaml_nodes). What the YAML test suite found
-# apart (tabs, explicit keys, null keys, flow mappings over several lines, several documents),
+# apart (tabs outside quoted and block scalars, explicit keys, null keys, flow mappings over
+# several lines, several documents),
 # and every document rapidyaml refuses or the walk cannot place, is read by the exact reader,
 # whose errors are the only ones a user sees (tests/test_loader.py and tests/test_yaml_suite.py
 # compare the readers).
@@ -467,13 +468,16 @@ def _fast_yaml(text: str) -> Any:
     document with anchors, tags or merge keys, or one its JSON does not read back)."""
     if _NOTHING.fullmatch(text):
         return None, {}  # no node at all, as libyaml reads it
-    if _rapidyaml() is None or "\t" in text or not text.endswith("\n") or _explicit_key(text):
+    if _rapidyaml() is None or not text.endswith("\n") or _explicit_key(text):
         return _EXACT  # where the YAML test suite found the readers apart (data or lines)
-    source = bytearray(text.encode())  # parsed in place, so that its scalars are slices of it
+    written = text.encode()
+    source = bytearray(written)  # parsed in place, so that its scalars are slices of it
     with _quiet_stderr():  # rapidyaml prints an error on fd 2 before raising it
         try:
             tree = _ryml.parse_in_place(source)
             if not tree.size() or tree.type(tree.root_id()) & _ryml.STREAM == _ryml.STREAM:
+                return _EXACT
+            if b"\t" in written and not _quoted_tabs(tree, source, written):
                 return _EXACT
             apart = _read_apart(tree, source)
             if apart is None:
@@ -490,6 +494,41 @@ def _fast_yaml(text: str) -> Any:
 
 _GRAPH: Any = object()  # data to build from the tree's nodes (yaml_nodes)
 _NOTHING = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)*[ ]*(?:#[^\n]*)?")  # blank lines and comments
+_TAB = re.compile(b"\t")
+
+
+def _quoted_tabs(tree: Any, source: bytearray, written: bytes) -> bool:
+    """Whether every tab of the text as `written` is content of a quoted or block scalar,
+    after something else on its line: content both readers read alike. A tab elsewhere
+    (indentation, separation, a plain scalar, the start of a block scalar's line: YAML-suite
+    96NN) is where the YAML test suite found them apart. A quoted scalar's content is what
+    rapidyaml holds of it in the source (its unescaping only shrinks it: a tab it moved is
+    refused); a block scalar's, from its first line to the next node written."""
+    flags, key_at, key_length, value_at, value_length, _ = _nodes(tree)
+    base, size = _address(source), len(source)
+    block = _ryml.VAL_LITERAL | _ryml.VAL_FOLDED
+    starts = sorted(at - base for column in (key_at, value_at) for at in column if base <= at < base + size)
+
+    def end(at: int, length: int, f: int) -> int:
+        if not f & block:
+            return at + length
+        following = bisect.bisect_right(starts, at)
+        return starts[following] if following < len(starts) else size
+
+    spans = sorted(
+        (at - base, end(at - base, length, f))
+        for quoted, column, lengths in ((_ryml.KEYQUO, key_at, key_length), (_ryml.VALQUO, value_at, value_length))
+        for f, at, length in zip(flags, column, lengths, strict=True)
+        if f & quoted and length and base <= at and at + length <= base + size
+    )
+    for match in _TAB.finditer(written):
+        tab = match.start()
+        i = bisect.bisect_right(spans, (tab, math.inf)) - 1
+        if i < 0 or not spans[i][0] <= tab < spans[i][1]:
+            return False
+        if not written[written.rfind(b"\n", 0, tab) + 1 : tab].strip(b" \t"):
+            return False
+    return True
 
 
 def _json_data(tree: Any, apart: list[int]) -> Any:
