@@ -410,10 +410,9 @@ def parse(path: Path, text: str) -> Document:
 # those, or whose JSON does not read back (a key written twice, deep nesting), is built from
 # the tree's nodes by the exact reader's own walk (yaml_nodes). What the YAML test suite found
 # apart (tabs outside quoted and block scalars, explicit keys, null keys, flow mappings over
-# several lines, several documents),
-# and every document rapidyaml refuses or the walk cannot place, is read by the exact reader,
-# whose errors are the only ones a user sees (tests/test_loader.py and tests/test_yaml_suite.py
-# compare the readers).
+# several lines, several documents), and every document rapidyaml refuses or the walk cannot
+# place, is read by the exact reader, whose errors are the only ones a user sees
+# (tests/test_loader.py and tests/test_yaml_suite.py compare the readers).
 _ryml: Any = ...  # rapidyaml, imported with the first YAML document (~35 ms); None without it
 
 
