@@ -508,15 +508,16 @@ def _quoted_tabs(tree: Any, source: bytearray, written: bytes) -> bool:
     block = _ryml.VAL_LITERAL | _ryml.VAL_FOLDED
     starts = sorted(at - base for column in (key_at, value_at) for at in column if base <= at < base + size)
 
-    def end(at: int, length: int, f: int) -> int:
-        if not f & block:
+    def end(at: int, length: int, in_block: bool) -> int:
+        if not in_block:
             return at + length
         following = bisect.bisect_right(starts, at)
         return starts[following] if following < len(starts) else size
 
+    columns = ((_ryml.KEYQUO, 0, key_at, key_length), (_ryml.VALQUO, block, value_at, value_length))  # keys: no blocks
     spans = sorted(
-        (at - base, end(at - base, length, f))
-        for quoted, column, lengths in ((_ryml.KEYQUO, key_at, key_length), (_ryml.VALQUO, value_at, value_length))
+        (at - base, end(at - base, length, bool(f & blocks)))
+        for quoted, blocks, column, lengths in columns
         for f, at, length in zip(flags, column, lengths, strict=True)
         if f & quoted and length and base <= at and at + length <= base + size
     )

@@ -417,6 +417,7 @@ def test_tabs_in_quoted_and_block_scalars_are_read_by_rapidyaml_as_libyaml_reads
             assert {p: fast[1][p] for p in exact_yaml.read(text)[1]} == dict(exact_yaml.read(text)[1]), text
     assert fast_read > 25  # rapidyaml read these (39 of the 600)
     assert loader._fast_yaml('a: "x\ty"\nb: |\n  c\td\n') is not loader._EXACT
+    assert loader._fast_yaml('"k":\t|\n  x\n') is loader._EXACT  # after a quoted key: a separation
 
 
 GRAPHS = [
