@@ -476,9 +476,10 @@ def _fast_yaml(text: str) -> Any:
             tree = _ryml.parse_in_place(source)
             if not tree.size() or tree.type(tree.root_id()) & _ryml.STREAM == _ryml.STREAM:
                 return _EXACT
-            if b"\t" in written and not _quoted_tabs(tree, source, written):
+            nodes = _nodes(tree)
+            if b"\t" in written and not _quoted_tabs(nodes, source, written):
                 return _EXACT
-            apart = _read_apart(tree, source)
+            apart = _read_apart(nodes, source)
             if apart is None:
                 return _EXACT
             data = _GRAPH if apart is _GRAPH else _json_data(tree, apart)
@@ -496,14 +497,15 @@ _NOTHING = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)*[ ]*(?:#[^\n]*)?")  # blank lines
 _TAB = re.compile(b"\t")
 
 
-def _quoted_tabs(tree: Any, source: bytearray, written: bytes) -> bool:
+def _quoted_tabs(nodes: tuple[list[int], ...], source: bytearray, written: bytes) -> bool:
     """Whether every tab of the text as `written` is content of a quoted or block scalar,
     after something else on its line: content both readers read alike. A tab elsewhere
     (indentation, separation, a plain scalar, the start of a block scalar's line: YAML-suite
     96NN) is where the YAML test suite found them apart. A quoted scalar's content is what
     rapidyaml holds of it in the source (its unescaping only shrinks it: a tab it moved is
-    refused); a block scalar's, from its first line to the next node written."""
-    flags, key_at, key_length, value_at, value_length, _ = _nodes(tree)
+    refused); a block scalar's, from its first line to the next node written. `nodes`: the
+    tree's columns (`_nodes`)."""
+    flags, key_at, key_length, value_at, value_length, _ = nodes
     base, size = _address(source), len(source)
     block = _ryml.VAL_LITERAL | _ryml.VAL_FOLDED
     starts = sorted(at - base for column in (key_at, value_at) for at in column if base <= at < base + size)
@@ -546,7 +548,7 @@ def _json_data(tree: Any, apart: list[int]) -> Any:
     return data
 
 
-def _read_apart(tree: Any, source: bytearray) -> Any:
+def _read_apart(nodes: tuple[list[int], ...], source: bytearray) -> Any:
     """None if a key is null, or a node is written in flow where rapidyaml reads YAML 1.2 that
     libyaml refuses or reads otherwise (a flow mapping over several lines, or a pair in a flow
     sequence that is, whose key and colon may be on two lines; a plain scalar in a flow
@@ -554,9 +556,9 @@ def _read_apart(tree: Any, source: bytearray) -> Any:
     _GRAPH if a node is more than data (an anchor, alias or tag) or a key is a merge key; else
     the nodes whose plain key or value YAML 1.1 and rapidyaml's JSON read apart. One pass over
     the nodes' flags and scalars, read at once (`_nodes`): ~0.02 s on the OpenAI spec, where a
-    call per node and field took ~0.1 s."""
+    call per node and field took ~0.1 s. `nodes`: the tree's columns (`_nodes`)."""
     not_data = _ryml.KEYANCH | _ryml.VALANCH | _ryml.KEYREF | _ryml.VALREF | _ryml.KEYTAG | _ryml.VALTAG
-    flags, key_at, key_length, value_at, value_length, parent = _nodes(tree)
+    flags, key_at, key_length, value_at, value_length, parent = nodes
     flow_ml, mapping = _ryml.FLOW_ML, _ryml.MAP
     if any(f & _ryml.KEYNIL or f & flow_ml and f & mapping for f in flags):
         return None

@@ -132,10 +132,11 @@ def stub_view(api: Api, op: Operation, name: str) -> StubView:
             call_args.append("body=body")
             body_model = annotation.text
         elif media in ("multipart/form-data", "application/x-www-form-urlencoded") and op.body.model:
-            body_model = STRICT_OUT(op.body.type).text
-            service_args.append(Arg("body", STRICT_OUT(op.body.type)))
+            form = STRICT_OUT(op.body.type)
+            body_model = form.text
+            service_args.append(Arg("body", form))
             body_reader = _form_reader(api, op, body_model)
-            app_names |= STRICT_OUT(op.body.type).names | {"_wire"}
+            app_names |= form.names | {"_wire"}
             call_args.append("body=body")
         elif media.startswith("text/"):
             service_args.append(Arg("body", Annotation("str")))  # text bodies reach the service decoded
@@ -153,8 +154,9 @@ def stub_view(api: Api, op: Operation, name: str) -> StubView:
         returns = f"AsyncIterator[{returns}]"
         returns_names.add("AsyncIterator")
     elif op.stream_field and op.events is not None:
-        returns = f"{'bytes' if returns == 'str' else returns} | AsyncIterator[{event_parser(op)[1]}]"
-        returns_names |= event_parser(op)[1].names | {"AsyncIterator"}
+        event = event_parser(op)[1]
+        returns = f"{'bytes' if returns == 'str' else returns} | AsyncIterator[{event}]"
+        returns_names |= event.names | {"AsyncIterator"}
     else:
         returns = "bytes" if returns == "str" else returns
     doc = (op.summary or op.operation_id) + f"\n\n`{op.http_method} {op.path}`"
