@@ -94,6 +94,7 @@ def _no_duplicate_keys(keys: list[Any], pointer: str, mark: Mark) -> None:
 # ---------------------------------------------------------------- nodes from rapidyaml's tree
 _ANCHOR_NAME = re.compile(rb"[0-9A-Za-z_-]+")  # what libyaml reads as one (YAML 1.2 allows more)
 _EMPTY_BEFORE = re.compile(rb"(\[|\{)[ ]*(\]|\})[ \r\n]*(?:-[ \r\n]+)?\Z")  # `{}` or `[]`, then blanks
+_EMPTY_QUOTED = (b"''", b'""')
 _BLOCK_HEADER = re.compile(rb"(?<=[ ])[|>][-+1-9]*(?:[ ]+#[^\n]*)?[ ]*\Z")  # `| # a comment`, `>-`, `|2`
 
 
@@ -260,6 +261,18 @@ class _Composer:
             return self.held[offset : offset + length].decode(), offset
         return (ctypes.string_at(at, length).decode() if length else ""), None
 
+    def _quote(self, address: int, length: int, at: int | None) -> int | None:
+        """Where libyaml marks a quoted scalar: at its opening quote, before its content (an
+        empty one's content is nowhere: there the two quotes must be written side by side)."""
+        if length:
+            return None if at is None else at - 1
+        offset = address - self.base
+        return (
+            offset - 1
+            if 0 < offset < len(self.written) and self.written[offset - 1 : offset + 1] in _EMPTY_QUOTED
+            else None
+        )
+
     def _property(self, slice_: Any, written: bytes, back: int) -> int:
         """Where a property (`&name`, `!!tag`) starts, checked against the source."""
         at = self.address(slice_) - self.base - back
@@ -284,10 +297,10 @@ class _Composer:
         tag = self._tag(written_tag, kind, text, plain=not (f & ryml.VALQUO or block))
         if block:
             at = self._block_start(at)
-        elif kind != "scalar" or not self.value_length[i] or at is None:
-            at = None  # a collection is placed by its first entry (`root`), an empty scalar not here
         elif f & ryml.VALQUO:
-            at -= 1  # libyaml marks a quoted scalar at its quote
+            at = self._quote(self.value_at[i], self.value_length[i], at)
+        elif kind != "scalar" or not self.value_length[i]:
+            at = None  # a collection is placed by its first entry (`root`), an empty plain scalar not here
         props = [self._property(anchor, b"&", 1)] if anchor is not None else []
         props += [self._property(written_tag, b"!", 0)] if written_tag is not None else []
         node = Node(kind, tag, [] if kind != "scalar" else text, min(props) if props else at)  # at its first property
@@ -316,5 +329,5 @@ class _Composer:
             raise Unplaced
         text, at = self._scalar(self.key_at[i], self.key_length[i])
         if f & ryml.KEYQUO:
-            return Node("scalar", STR, text, None if at is None else at - 1)
+            return Node("scalar", STR, text, self._quote(self.key_at[i], self.key_length[i], at))
         return Node("scalar", yaml_scalars.resolve(text), text, at)

@@ -450,6 +450,7 @@ PLACED = [
     "- \"q\"\n- 'r'\n- &a [x]\n- *a\n- - - a\n  - b\n-\n  - a\n",
     "a:\n- {}\n- []\n- {}\nb:\n- {}\nc: 1\n",
     "a: é\nb: [ü, {c: 1}]\nc:\n- ÿ: 1\n  é: [x, ü, {d: {}}]\n",  # columns count characters, not bytes
+    "a: ''\nb: \"\"\n'': ['', \"\"]\nc: {\"\": '', d: \"\"}\ne:\n- ''\n- &x \"\"\n- *x\n",  # empty quoted: at the quote
 ]
 NOT_PLACED = ["- [ # c\n  a]\n", "- [a: b]\n", "- {}\n# c\n- a\n", "- [{}, a]\n", "-\n- a\n"]
 
@@ -458,7 +459,7 @@ NOT_PLACED = ["- [ # c\n  a]\n", "- [a: b]\n", "- {}\n# c\n- a\n", "- [{}, a]\n"
 def test_flow_collections_block_scalars_and_empty_ones_are_placed_as_libyaml_marks_them(text: str) -> None:
     """Where rapidyaml's tree holds no position (a collection, a block scalar's `|`), the walk
     over its nodes finds libyaml's mark from what is written around it, or leaves the document
-    to the exact reader (a comment between, a pair in a flow sequence, an empty scalar)."""
+    to the exact reader (a comment between, a pair in a flow sequence, an empty plain scalar)."""
     source = bytearray(text.encode())
     read = yaml_nodes.read(loader._rapidyaml().parse_in_place(source), source, text)
     if text in NOT_PLACED:
