@@ -315,8 +315,13 @@ def test_signals_during_the_swap_wait_until_it_is_done(tmp_path: Path, monkeypat
         os.kill(os.getpid(), signal.SIGINT)  # held until every swap is done
 
     monkeypatch.setattr(output, "_swap", swap_then_signal)
-    with pytest.raises(KeyboardInterrupt):
-        output.write_tree({"a/x.py": "X = 2\n", "b/y.py": "Y = 2\n"}, out)
+    # Python's own handler, even where pytest started with SIGINT ignored (`make test &`)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            output.write_tree({"a/x.py": "X = 2\n", "b/y.py": "Y = 2\n"}, out)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert swapped == ["a", "b"]
     assert (out / "a" / "x.py").read_text() == "X = 2\n" and (out / "b" / "y.py").read_text() == "Y = 2\n"
     assert out in output.WRITTEN and (out / "theirs.txt").read_text() == "mine"
