@@ -47,7 +47,7 @@ def read(text: str) -> tuple[Any, dict[str, tuple[int, int]], bool]:
         root = loader.get_single_node()
         if root is None:
             return None, {}, False
-        return yaml_nodes.walk(root, loader.construct_object, loader.flatten_mapping, _mark)
+        return yaml_nodes.walk(root, loader.construct_object, loader.flatten_mapping, _mark, _line)
     except yaml_nodes.Unreadable as exc:
         raise yaml.constructor.ConstructorError(None, None, exc.problem, exc.node.start_mark) from None
     finally:
@@ -56,6 +56,10 @@ def read(text: str) -> tuple[Any, dict[str, tuple[int, int]], bool]:
 
 def _mark(node: Any) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _line(mark: tuple[int, int]) -> tuple[int, int]:
+    return mark
 
 
 def _first_too_deep(text: str) -> tuple[str, tuple[int, int]] | None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import ctypes
 import math
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from . import yaml_scalars
 from .diagnostics import escape_pointer_token
@@ -18,7 +18,7 @@ from .loader import ByteLines, DuplicateKey  # the loader imports this module wh
 from .yaml_scalars import MAP, MERGE, SEQ, STR, VALUE
 
 _JSON_SCALARS = frozenset((yaml_scalars.INT, yaml_scalars.FLOAT, yaml_scalars.BOOL, yaml_scalars.NULL))
-Mark = Callable[[Any], tuple[int, int]]
+Place = TypeVar("Place")  # where a node is, as its reader knows it: libyaml's (line, column), a byte offset here
 
 
 class Unreadable(Exception):  # noqa: N818 - the reader says it as libyaml's error, at the node
@@ -28,12 +28,17 @@ class Unreadable(Exception):  # noqa: N818 - the reader says it as libyaml's err
 
 
 def walk(
-    root: Any, construct: Callable[[Any], Any], flatten: Callable[[Any], None], mark: Mark
-) -> tuple[Any, dict[str, tuple[int, int]], bool]:
-    """The data and the (line, column) (`mark`) of every pointer's key or item, in one pass over
-    the nodes. Mapping keys are the text written (`200:` is "200", as in JSON); a node reached
-    again through an alias is the same object, and its lines are those of the pointer that
-    reached it first (the third value says whether one was)."""
+    root: Any,
+    construct: Callable[[Any], Any],
+    flatten: Callable[[Any], None],
+    mark: Callable[[Any], Place],
+    line: Callable[[Place], tuple[int, int]],
+) -> tuple[Any, dict[str, Place], bool]:
+    """The data and the place (`mark`) of every pointer's key or item, in one pass over the
+    nodes; `line` makes a place a (line, column), asked only for a key written twice. Mapping
+    keys are the text written (`200:` is "200", as in JSON); a node reached again through an
+    alias is the same object, and its lines are those of the pointer that reached it first
+    (the third value says whether one was)."""
     aliased = False
     lines = {"#": mark(root)}
     built: dict[int, Any] = {}
@@ -69,7 +74,7 @@ def walk(
             continue
         merged = any(key.tag == MERGE for key, _ in node.value)
         if merged:  # `<<: *base`, resolved as PyYAML does; its keys may be written again
-            _no_duplicate_keys([key for key, _ in node.value if key.tag != MERGE], pointer, mark)
+            _no_duplicate_keys([key for key, _ in node.value if key.tag != MERGE], pointer, mark, line)
             flatten(node)
         for key, item in node.value:
             if key.id != "scalar":
@@ -78,16 +83,19 @@ def walk(
             lines[here] = mark(key)
             container[key.value] = value(item, here)
         if len(container) < len(node.value) and not merged:  # a key written twice: one test a mapping
-            _no_duplicate_keys([key for key, _ in node.value], pointer, mark)
+            _no_duplicate_keys([key for key, _ in node.value], pointer, mark, line)
     return data, lines, aliased
 
 
-def _no_duplicate_keys(keys: list[Any], pointer: str, mark: Mark) -> None:
+def _no_duplicate_keys(
+    keys: list[Any], pointer: str, mark: Callable[[Any], Place], line: Callable[[Place], tuple[int, int]]
+) -> None:
     """DuplicateKey at the second of two keys written alike (as their text: `200` and "200")."""
     first: dict[str, Any] = {}
     for key in keys:
         if key.id == "scalar" and key.value in first:
-            raise DuplicateKey(f"{pointer}/{escape_pointer_token(key.value)}", mark(key), mark(first[key.value]))
+            at, before = line(mark(key)), line(mark(first[key.value]))
+            raise DuplicateKey(f"{pointer}/{escape_pointer_token(key.value)}", at, before)
         first.setdefault(key.value, key)
 
 
@@ -95,6 +103,9 @@ def _no_duplicate_keys(keys: list[Any], pointer: str, mark: Mark) -> None:
 _ANCHOR_NAME = re.compile(rb"[0-9A-Za-z_-]+")  # what libyaml reads as one (YAML 1.2 allows more)
 _EMPTY_BEFORE = re.compile(rb"(\[|\{)[ ]*(\]|\})[ \r\n]*(?:-[ \r\n]+)?\Z")  # `{}` or `[]`, then blanks
 _EMPTY_QUOTED = (b"''", b'""')
+# A plain key's tag, where the walk reads one: a key is its text, whatever YAML types it as,
+# but for `<<` (a merge) and `=` (a value key, read as text), as libyaml's resolver tags them.
+_KEY_TAGS = {"<<": MERGE, "=": VALUE}
 _BLOCK_HEADER = re.compile(rb"(?<=[ ])[|>][-+1-9]*(?:[ ]+#[^\n]*)?[ ]*\Z")  # `| # a comment`, `>-`, `|2`
 
 
@@ -148,16 +159,34 @@ def construct(node: Node) -> Any:
         raise Unreadable(f"no {node.tag} written {node.value!r}", node) from None
 
 
-class Marks(ByteLines):
-    """Where libyaml marks a node: its byte offset as (line, column); Unplaced if not known."""
-
-    def __call__(self, node: Node) -> tuple[int, int]:
-        if node.at is None:
-            raise Unplaced
-        return self.at(node.at)
+def _offset(node: Node) -> int:
+    """Where libyaml marks a node, as a byte offset; Unplaced if not known."""
+    if node.at is None:
+        raise Unplaced
+    return node.at
 
 
-def read(tree: Any, source: bytearray, text: str) -> tuple[Any, dict[str, tuple[int, int]], bool] | None:
+class Placed(Mapping[str, tuple[int, int]]):
+    """Pointer -> (line, column), from the byte offsets the walk recorded, each turned into a
+    line when asked (a run asks for a diagnostic's few: ~a third of the walk, where all were)."""
+
+    def __init__(self, offsets: dict[str, int], lines: ByteLines) -> None:
+        self.offsets, self.lines = offsets, lines
+
+    def __getitem__(self, pointer: str) -> tuple[int, int]:
+        return self.lines.at(self.offsets[pointer])
+
+    def __contains__(self, pointer: object) -> bool:
+        return pointer in self.offsets
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+
+def read(tree: Any, source: bytearray, text: str) -> tuple[Any, Placed, bool] | None:
     """`walk` over the nodes of rapidyaml's tree of `text` (parsed in place in `source`); None
     where libyaml's reading must be asked: a tag other than the JSON types', an anchor written
     twice or an alias before its anchor, a key with an anchor, tag or alias, a merge that is not
@@ -166,9 +195,11 @@ def read(tree: Any, source: bytearray, text: str) -> tuple[Any, dict[str, tuple[
         return None
     try:
         written = text.encode()
-        return walk(_Composer(tree, source, written).root(), construct, flatten, Marks(written))
+        lines = ByteLines(written)
+        data, offsets, aliased = walk(_Composer(tree, source, written).root(), construct, flatten, _offset, lines.at)
     except (Unreadable, Unplaced, DuplicateKey, RecursionError):
         return None
+    return data, Placed(offsets, lines), aliased
 
 
 class _Composer:
@@ -182,6 +213,9 @@ class _Composer:
         self.base, self.held = loader._address(source), bytes(source)
         self.written = written  # the text as written: structure around scalars unescaped in place
         self.anchors: dict[bytes, Node] = {}
+        self.unusual = (
+            self.ryml.VALREF | self.ryml.VALANCH | self.ryml.VALTAG | self.ryml.VAL_LITERAL | self.ryml.VAL_FOLDED
+        )
 
     def root(self) -> Node:
         nodes: list[Node] = []
@@ -282,6 +316,15 @@ class _Composer:
 
     def _value(self, i: int, f: int) -> Node:
         ryml, tree = self.ryml, self.tree
+        if not f & self.unusual:  # most nodes: no alias, anchor, tag or block style
+            if f & ryml.MAP:
+                return Node("mapping", MAP, [], None)  # placed by its first entry (`root`)
+            if f & ryml.SEQ:
+                return Node("sequence", SEQ, [], None)
+            text, at = self._scalar(self.value_at[i], self.value_length[i]) if f & ryml.VAL else ("", None)
+            if f & ryml.VALQUO:
+                return Node("scalar", STR, text, self._quote(self.value_at[i], self.value_length[i], at))
+            return Node("scalar", yaml_scalars.resolve(text), text, at if self.value_length[i] else None)
         if f & ryml.VALREF:
             target = self.anchors.get(bytes(tree.val_ref(i)))  # names are checked at their anchors
             if target is None:
@@ -330,4 +373,4 @@ class _Composer:
         text, at = self._scalar(self.key_at[i], self.key_length[i])
         if f & ryml.KEYQUO:
             return Node("scalar", STR, text, self._quote(self.key_at[i], self.key_length[i], at))
-        return Node("scalar", yaml_scalars.resolve(text), text, at)
+        return Node("scalar", _KEY_TAGS.get(text, STR), text, at)

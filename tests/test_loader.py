@@ -523,9 +523,9 @@ def test_a_fast_documents_lines_come_from_its_tree_and_are_the_exact_ones(monkey
         for pointer, at in exact.items():
             assert lines[pointer] == at, (path, pointer)
         documents, pointers = documents + 1, pointers + len(exact)
-        if isinstance(lines, dict):  # read from the tree's nodes (yaml_nodes), every pointer at once
-            assert lines == exact, path
-            graphs += 1
-        else:
+        if isinstance(lines, loader._TreeLines):
             whole_maps += lines._lines is not None  # a flow collection or a block scalar asked for it
+        else:  # read from the tree's nodes (yaml_nodes), every pointer at once; or no node at all
+            assert lines == exact, path
+            graphs += isinstance(lines, yaml_nodes.Placed)
     assert documents > 200 and pointers > 50_000 and whole_maps < documents / 4 and graphs >= 4
