@@ -62,6 +62,50 @@ def test_openapi_30_defaults_know_nullable() -> None:
     ]
 
 
+BOUNDS_31 = """\
+openapi: 3.1.0
+info: {title: T, version: '1'}
+paths: {}
+components:
+  schemas:
+    Job:  # its meta-schema check passes (a `$ref` is not followed), so its properties' defaults are checked
+      type: object
+      properties:
+        rate: {$ref: '#/components/schemas/Rate'}
+    Rate:
+      oneOf:
+        - {type: string, enum: [auto]}
+        - {type: number, minimum: 0, exclusiveMinimum: true}
+      default: DEFAULT
+"""
+
+
+@pytest.mark.parametrize("default", ["auto", "2", "0.5", "yes"])
+def test_a_31_schema_with_30s_boolean_bounds_checks_its_default_as_upstream(
+    default: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`exclusiveMinimum: true` is invalid in 3.1 (reported at the schema); its default is
+    checked as openapi-spec-validator's Python validators read it (True as 1), without them
+    where it fits (jsonschema-rs, the bound as a number), by them where it does not."""
+    from generator import oas_checks
+
+    spec = tmp_path / "api.yaml"
+    spec.write_text(BOUNDS_31.replace("DEFAULT", default))
+    specset = SpecSet([spec])
+    theirs = upstream_messages(specset, specset.root_documents()[0])
+    python_validator = oas_checks._DefaultChecks.python_validator
+    asked: list[object] = []
+
+    def counted(self: Any, reference: dict[str, str]) -> Any:
+        asked.append(reference)
+        return python_validator(self, reference)
+
+    monkeypatch.setattr(oas_checks._DefaultChecks, "python_validator", counted)
+    ours = [d.message for d in validate(SpecSet([spec]))]
+    assert kinds(ours) == kinds(theirs) and 'true is not of type "number"' in ours  # the bound, at the schema
+    assert bool(asked) == (default not in ("auto", "2"))
+
+
 def test_a_schema_composed_of_itself_is_checked_without_end() -> None:
     # openapi-spec-validator recurses without end on this one (RecursionError)
     assert [f[1:] for f in findings(DATA / "loop.yaml")] == [
@@ -136,7 +180,9 @@ def random_schema() -> st.SearchStrategy[Any]:
         st.sampled_from(["string", "integer", "number", "boolean", "object", "array"]), VALUES, st.booleans(),
     )  # fmt: skip
     leaf = st.one_of(typed, ref, st.builds(lambda v, d: {"enum": v, "default": d}, st.lists(VALUES, min_size=1, max_size=3), VALUES),
-                     st.builds(lambda v: {"type": "integer", "minimum": v}, VALUES))  # fmt: skip
+                     st.builds(lambda v: {"type": "integer", "minimum": v}, VALUES),
+                     st.builds(lambda k, b, d: {"type": "number", k: b, "default": d},  # 3.0's bounds, also in 3.1
+                               st.sampled_from(["exclusiveMinimum", "exclusiveMaximum"]), st.booleans(), VALUES))  # fmt: skip
     required = st.lists(KEYS, max_size=2, unique=True).map(lambda r: {"required": r} if r else {})
     return st.recursive(leaf, lambda inner: st.one_of(
         st.builds(lambda i: {"type": "array", "items": i}, inner),
