@@ -314,17 +314,22 @@ class _Composer:
             raise Unplaced
         return at
 
+    def _usual(self, i: int, f: int) -> Node:
+        """Most nodes: no alias, anchor, tag or block style."""
+        ryml = self.ryml
+        if f & ryml.MAP:
+            return Node("mapping", MAP, [], None)  # placed by its first entry (`root`)
+        if f & ryml.SEQ:
+            return Node("sequence", SEQ, [], None)
+        text, at = self._scalar(self.value_at[i], self.value_length[i]) if f & ryml.VAL else ("", None)
+        if f & ryml.VALQUO:
+            return Node("scalar", STR, text, self._quote(self.value_at[i], self.value_length[i], at))
+        return Node("scalar", yaml_scalars.resolve(text), text, at if self.value_length[i] else None)
+
     def _value(self, i: int, f: int) -> Node:
+        if not f & self.unusual:
+            return self._usual(i, f)
         ryml, tree = self.ryml, self.tree
-        if not f & self.unusual:  # most nodes: no alias, anchor, tag or block style
-            if f & ryml.MAP:
-                return Node("mapping", MAP, [], None)  # placed by its first entry (`root`)
-            if f & ryml.SEQ:
-                return Node("sequence", SEQ, [], None)
-            text, at = self._scalar(self.value_at[i], self.value_length[i]) if f & ryml.VAL else ("", None)
-            if f & ryml.VALQUO:
-                return Node("scalar", STR, text, self._quote(self.value_at[i], self.value_length[i], at))
-            return Node("scalar", yaml_scalars.resolve(text), text, at if self.value_length[i] else None)
         if f & ryml.VALREF:
             target = self.anchors.get(bytes(tree.val_ref(i)))  # names are checked at their anchors
             if target is None:
