@@ -409,9 +409,9 @@ def parse(path: Path, text: str) -> Document:
 # `~`, `0x1F`, `1_000`, `.inf`, `1e3`) takes libyaml's value (yaml_scalars). A document with
 # those, or whose JSON does not read back (a key written twice, deep nesting), is built from
 # the tree's nodes by the exact reader's own walk (yaml_nodes). What the YAML test suite found
-# apart (tabs outside quoted and block scalars, explicit keys, null keys, flow mappings over
-# several lines, several documents), and every document rapidyaml refuses or the walk cannot
-# place, is read by the exact reader, whose errors are the only ones a user sees
+# apart (tabs outside quoted and block scalars, null keys, flow mappings over several lines,
+# several documents), and every document rapidyaml refuses or the walk cannot place, is read
+# by the exact reader, whose errors are the only ones a user sees
 # (tests/test_loader.py and tests/test_yaml_suite.py compare the readers).
 _ryml: Any = ...  # rapidyaml, imported with the first YAML document (~35 ms); None without it
 
@@ -428,17 +428,18 @@ def _rapidyaml() -> Any:
 
 
 _EXACT: Any = object()  # the fast reader's answer when the exact one must read the document
-_QUESTION = re.compile(r"\?(?: |\n)")
 
 
-def _explicit_key(text: str) -> bool:
-    """Whether a line begins with `? ` (after indentation and `- `): an explicit key, whose
-    mapping libyaml places at the `?`. Found by each `? ` rather than by each line start,
-    which a regular expression took ~30 ms for on the OpenAI spec."""
-    for match in _QUESTION.finditer(text):
-        if not text[text.rfind("\n", 0, match.start()) + 1 : match.start()].strip(" -"):
-            return True
-    return False
+def block_mapping_start(written: bytes, first_key: int) -> int:
+    """Where libyaml marks a block mapping whose first key starts at `first_key` (an offset
+    in the text as written): there, or at the `?` before it when that key is explicit
+    (`? key`), as the YAML test suite has it (5WE3, 7W2P, GH63, JTV5)."""
+    at = first_key - 1
+    while at >= 0 and written[at] == 0x20:
+        at -= 1
+    if at < first_key - 1 and written[at : at + 1] == b"?" and (at == 0 or written[at - 1] in b" \n-"):
+        return at
+    return first_key
 
 
 # Plain scalars YAML 1.1 types where JSON keeps a string (a quoted one is a string either way).
@@ -467,7 +468,7 @@ def _fast_yaml(text: str) -> Any:
     document with anchors, tags or merge keys, or one its JSON does not read back)."""
     if _NOTHING.fullmatch(text):
         return None, {}  # no node at all, as libyaml reads it
-    if _rapidyaml() is None or not text.endswith("\n") or _explicit_key(text):
+    if _rapidyaml() is None or not text.endswith("\n"):
         return _EXACT  # where the YAML test suite found the readers apart (data or lines)
     written = text.encode()
     source = bytearray(written)  # parsed in place, so that its scalars are slices of it
@@ -730,7 +731,8 @@ class _TreeLines(LazyLines):
         if flags & _ryml.VAL:
             return self._start(tree.val(node), flags & _ryml.VALQUO, flags & (_ryml.VAL_LITERAL | _ryml.VAL_FOLDED))
         if flags & _ryml.MAP and not tree.is_flow(node) and tree.has_children(node):
-            return self._offset(tree.first_child(node), False)  # a block mapping starts at its first key
+            first = self._offset(tree.first_child(node), False)  # a block mapping starts at its first key
+            return None if first is None else block_mapping_start(self._text_as_written().written, first)
         return None
 
     def _start(self, scalar: Any, quoted: int, block: int) -> int | None:
@@ -740,9 +742,12 @@ class _TreeLines(LazyLines):
 
     def _line_and_column(self, offset: int) -> tuple[int, int]:
         """Counted in the text as written (the parsed buffer's scalars may have shrunk)."""
+        return self._text_as_written().at(offset)
+
+    def _text_as_written(self) -> ByteLines:
         if self._written is None:
             self._written = ByteLines(self.text.encode())
-        return self._written.at(offset)
+        return self._written
 
     def __reduce__(self) -> Any:  # to another process (spec-diff's sides) as the text's lines
         return LazyLines, (self.text,)

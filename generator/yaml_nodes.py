@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from . import yaml_scalars
 from .diagnostics import escape_pointer_token
-from .loader import ByteLines, DuplicateKey  # the loader imports this module when it needs it
+from .loader import ByteLines, DuplicateKey, block_mapping_start  # the loader imports this module when it needs it
 from .yaml_scalars import MAP, MERGE, SEQ, STR, VALUE
 
 _JSON_SCALARS = frozenset((yaml_scalars.INT, yaml_scalars.FLOAT, yaml_scalars.BOOL, yaml_scalars.NULL))
@@ -249,13 +249,13 @@ class _Composer:
 
     def _opening(self, collection: int, start: int | None) -> int | None:
         """Where libyaml marks a collection whose first entry is written at `start`: a block
-        mapping at its first key, a flow collection at its bracket, a block sequence at its
+        mapping at its first key (or that key's `?`), a flow collection at its bracket, a block sequence at its
         first `-` (a comment between them: not known here)."""
         if start is None:
             return None
         flow = self.flags[collection] & self.ryml.CONTAINER_STYLE_FLOW
         if not flow and self.flags[collection] & self.ryml.MAP:
-            return start
+            return block_mapping_start(self.written, start)
         opener = (b"{" if self.flags[collection] & self.ryml.MAP else b"[") if flow else b"-"
         at = start - 1
         while at >= 0 and self.written[at] in b" \r\n":

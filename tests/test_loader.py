@@ -392,6 +392,23 @@ TABBED = ['"a\tb"', '"\tlead"', '"trail\t"', "'s\tq'", "'\t'", '"x\t\n  \ty"', '
           "x\t# c", "1\t", "[a,\tb]", '{a: "x\ty"}', '["t\tq", 2]', "|2\n  \tx\n", "\n  - \"i\tj\"\n  - k"]  # fmt: skip
 
 
+EXPLICIT_KEYS = [
+    "? a\n: 1\nb: 2\n",
+    "x:\n  ?   'a'\n  : 1\n  ? b\n",
+    "- ? a\n  : [1]\n- b\n-   ? c\n    : d\n",
+    "a: &x 1\nm:\n  ? \"b\"\n  : *x\n",  # anchors: from rapidyaml's nodes
+    "? " + "k" * 130 + "\n: v\n",  # how PyYAML's dump writes a key of over 128 characters
+]
+
+
+@pytest.mark.parametrize("text", EXPLICIT_KEYS)
+def test_explicit_keys_are_read_by_rapidyaml_their_mappings_placed_at_the_question_mark(text: str) -> None:
+    fast = loader._fast_yaml(text)
+    assert fast is not loader._EXACT
+    data, lines, _ = exact_yaml.read(text)
+    assert same(fast[0], data) and dict(fast[1]) == dict(lines)
+
+
 def test_tabs_in_quoted_and_block_scalars_are_read_by_rapidyaml_as_libyaml_reads_them() -> None:
     """Documents drawn from TABBED (keys, separations and comments with tabs too): the same
     data or diagnostics from both readers, and where rapidyaml reads, the same lines; tabs in
