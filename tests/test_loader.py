@@ -396,7 +396,7 @@ EXPLICIT_KEYS = [
     "? a\n: 1\nb: 2\n",
     "x:\n  ?   'a'\n  : 1\n  ? b\n",
     "- ? a\n  : [1]\n- b\n-   ? c\n    : d\n",
-    "a: &x 1\nm:\n  ? \"b\"\n  : *x\n",  # anchors: from rapidyaml's nodes
+    'a: &x 1\nm:\n  ? "b"\n  : *x\n',  # anchors: from rapidyaml's nodes
     "? " + "k" * 130 + "\n: v\n",  # how PyYAML's dump writes a key of over 128 characters
 ]
 
