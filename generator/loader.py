@@ -468,16 +468,19 @@ def _fast_yaml(text: str) -> Any:
     document with anchors, tags or merge keys, or one its JSON does not read back)."""
     if _NOTHING.fullmatch(text):
         return None, {}  # no node at all, as libyaml reads it
-    if _rapidyaml() is None or not text.endswith("\n"):
-        return _EXACT  # where the YAML test suite found the readers apart (data or lines)
+    if _rapidyaml() is None:
+        return _EXACT
     written = text.encode()
-    source = bytearray(written)  # parsed in place, so that its scalars are slices of it
+    ended = text.endswith("\n")  # else its last line is ended for rapidyaml, which reads it alike then
+    source = bytearray(written if ended else written + b"\n")  # parsed in place: scalars are slices of it
     with _quiet_stderr():  # rapidyaml prints an error on fd 2 before raising it
         try:
             tree = _ryml.parse_in_place(source)
             if not tree.size() or tree.type(tree.root_id()) & _ryml.STREAM == _ryml.STREAM:
                 return _EXACT
             nodes = _nodes(tree)
+            if not ended and _ends_in_block_scalar(tree):
+                return _EXACT  # unterminated: where the YAML test suite found the readers apart
             if b"\t" in written and not _quoted_tabs(nodes, source, written):
                 return _EXACT
             apart = _read_apart(nodes, source)
@@ -494,6 +497,16 @@ def _fast_yaml(text: str) -> Any:
 
 
 _GRAPH: Any = object()  # data to build from the tree's nodes (yaml_nodes)
+
+
+def _ends_in_block_scalar(tree: Any) -> bool:
+    """Whether the document's last node, the one that may end the text, is a block scalar."""
+    node = tree.root_id()
+    while tree.has_children(node):
+        node = tree.last_child(node)
+    return bool(tree.type(node) & (_ryml.KEY_LITERAL | _ryml.KEY_FOLDED | _ryml.VAL_LITERAL | _ryml.VAL_FOLDED))
+
+
 _NOTHING = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)*[ ]*(?:#[^\n]*)?")  # blank lines and comments
 _TAB = re.compile(b"\t")
 

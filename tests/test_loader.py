@@ -392,6 +392,27 @@ TABBED = ['"a\tb"', '"\tlead"', '"trail\t"', "'s\tq'", "'\t'", '"x\t\n  \ty"', '
           "x\t# c", "1\t", "[a,\tb]", '{a: "x\ty"}', '["t\tq", 2]', "|2\n  \tx\n", "\n  - \"i\tj\"\n  - k"]  # fmt: skip
 
 
+UNENDED = ["a: 1\nb: [x, y]", "a: 'q'  # c", "- a\n- {b: c}\n# c", "a: &x 1\nb: *x", "a: >-\n  b\nc: d", "a: |\n  text",
+           "a:\n  b: >\n    text\n    # c", "- |-\n  text"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", UNENDED)
+def test_a_last_line_without_its_newline_is_read_by_rapidyaml_unless_a_block_scalar_may_end_it(text: str) -> None:
+    fast = loader._fast_yaml(text)
+    if text.startswith(("a: |", "a:\n", "- |")):  # the text ends in a block scalar, which the readers chomp apart
+        assert fast is loader._EXACT
+    else:
+        data, lines, _ = exact_yaml.read(text)
+        assert fast is not loader._EXACT and same(fast[0], data) and dict(fast[1]) == dict(lines)
+
+
+def test_the_full_spec_without_its_last_newline_reads_the_same() -> None:
+    text = (ROOT / "tests/data/specs/openai-openapi.yaml").read_text(encoding="utf-8")
+    ended, unended = loader._fast_yaml(text), loader._fast_yaml(text.rstrip("\n"))
+    assert unended is not loader._EXACT and unended[0] == ended[0]
+    assert [unended[1][p] for p in list(ended[1])[::97]] == [ended[1][p] for p in list(ended[1])[::97]]
+
+
 EXPLICIT_KEYS = [
     "? a\n: 1\nb: 2\n",
     "x:\n  ?   'a'\n  : 1\n  ? b\n",
