@@ -493,7 +493,7 @@ def _fast_yaml(text: str) -> Any:
         return data, _TreeLines(text, tree, source)
     from . import yaml_nodes
 
-    return yaml_nodes.read(tree, source, text) or _EXACT
+    return yaml_nodes.read(tree, source, text, nodes) or _EXACT
 
 
 _GRAPH: Any = object()  # data to build from the tree's nodes (yaml_nodes)

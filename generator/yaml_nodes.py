@@ -186,8 +186,11 @@ class Placed(Mapping[str, tuple[int, int]]):
         return len(self.offsets)
 
 
-def read(tree: Any, source: bytearray, text: str) -> tuple[Any, Placed, bool] | None:
-    """`walk` over the nodes of rapidyaml's tree of `text` (parsed in place in `source`); None
+def read(
+    tree: Any, source: bytearray, text: str, nodes: tuple[list[int], ...] | None = None
+) -> tuple[Any, Placed, bool] | None:
+    """`walk` over the nodes of rapidyaml's tree of `text` (parsed in place in `source`; its
+    columns `nodes`, as loader._nodes reads them, unless they are to be read here); None
     where libyaml's reading must be asked: a tag other than the JSON types', an anchor written
     twice or an alias before its anchor, a key with an anchor, tag or alias, a merge that is not
     of mappings, a key written twice, a value JSON has not, a node this cannot place."""
@@ -196,7 +199,8 @@ def read(tree: Any, source: bytearray, text: str) -> tuple[Any, Placed, bool] | 
     try:
         written = text.encode()
         lines = ByteLines(written)
-        data, offsets, aliased = walk(_Composer(tree, source, written).root(), construct, flatten, _offset, lines.at)
+        composer = _Composer(tree, source, written, nodes)
+        data, offsets, aliased = walk(composer.root(), construct, flatten, _offset, lines.at)
     except (Unreadable, Unplaced, DuplicateKey, RecursionError):
         return None
     return data, Placed(offsets, lines), aliased
@@ -205,11 +209,12 @@ def read(tree: Any, source: bytearray, text: str) -> tuple[Any, Placed, bool] | 
 class _Composer:
     """The tree's nodes as Nodes, an alias the very Node of its anchor (so the walk shares it)."""
 
-    def __init__(self, tree: Any, source: bytearray, written: bytes) -> None:
+    def __init__(self, tree: Any, source: bytearray, written: bytes, nodes: tuple[list[int], ...] | None) -> None:
         from . import loader
 
         self.tree, self.ryml, self.address = tree, loader._ryml, loader._address
-        self.flags, self.key_at, self.key_length, self.value_at, self.value_length, self.parent = loader._nodes(tree)
+        columns = loader._nodes(tree) if nodes is None else nodes
+        self.flags, self.key_at, self.key_length, self.value_at, self.value_length, self.parent = columns
         self.base, self.held = loader._address(source), bytes(source)
         self.written = written  # the text as written: structure around scalars unescaped in place
         self.anchors: dict[bytes, Node] = {}
