@@ -3,7 +3,8 @@
 YAML, the full OpenAI spec: the exact reader (libyaml's nodes: data and every line), the fast
 reader (rapidyaml, its JSON read by json.loads, the scalars read apart retyped; lines read on
 demand), and its floors: rapidyaml's parse alone, and json.loads of the JSON rapidyaml writes;
-then the same spec with tabs in two scalars, by both readers.
+then the same spec written as documents that went to libyaml before (tabs in two scalars, no
+last newline, an explicit key), by both readers.
 YAML with anchors and aliases (the OpenAI spec of 2023-12-22): the fast reader building the
 data from rapidyaml's nodes (yaml_nodes), beside the exact reader and rapidyaml's parse.
 JSON, GitHub's spec written indented (bench/big_json.py's file, from the public corpus): the
@@ -13,6 +14,7 @@ beside json.loads of the same text.
 
 from __future__ import annotations
 
+import functools
 import json
 import statistics
 import sys
@@ -63,19 +65,32 @@ def main() -> None:
     print(f"YAML reader, {SPEC.name} ({len(encoded) / 2**20:.1f} MB), median of {RUNS}:")
     for label, seconds in rows:
         print(f"  {label}: {seconds:.3f} s")
-    tabbed(text)
+    variants(text)
     anchored()
     json_reader()
 
 
-def tabbed(text: str) -> None:
-    """The same spec with a tab in a quoted scalar and one in a block scalar (code samples in
-    descriptions have them): rapidyaml reads it still, where any tab once sent it to libyaml."""
-    text += 'x-note: "a tab:\there"\nx-sample: |\n  code\tsample\n'
-    assert loader._fast_yaml(text) is not loader._EXACT, "the fast reader refused the tabs"
-    exact, fast = interleaved(lambda: exact_yaml.read(text), lambda: loader._fast_yaml(text))
-    print(f"YAML reader, the same spec with two tabs in scalars, median of {RUNS} interleaved:")
-    print(f"  fast reader: {fast:.3f} s; exact reader (what read it before): {exact:.3f} s")
+# The same spec, written as documents that went to libyaml whole before rapidyaml read them alike.
+VARIANTS: dict[str, Callable[[str], str]] = {
+    "with a tab in a quoted and in a block scalar": lambda text: (
+        text + 'x-note: "a tab:\there"\nx-sample: |\n  code\tsample\n'
+    ),
+    "without its last newline": lambda text: text.rstrip("\n"),
+    "with an explicit key (PyYAML dumps a key of over 128 characters so)": lambda text: (
+        text + "? x-" + "k" * 130 + "\n: v\n"
+    ),
+}
+
+
+def variants(text: str) -> None:
+    print(f"YAML reader, the same spec written otherwise, median of {RUNS} interleaved:")
+    for label, variant in VARIANTS.items():
+        written = variant(text)
+        assert loader._fast_yaml(written) is not loader._EXACT, f"the fast reader refused the spec {label}"
+        exact, fast = interleaved(
+            functools.partial(exact_yaml.read, written), functools.partial(loader._fast_yaml, written)
+        )
+        print(f"  {label}: fast reader {fast:.3f} s; exact reader (what read it before) {exact:.3f} s")
 
 
 def anchored() -> None:

@@ -168,7 +168,8 @@ def _offset(node: Node) -> int:
 
 class Placed(Mapping[str, tuple[int, int]]):
     """Pointer -> (line, column), from the byte offsets the walk recorded, each turned into a
-    line when asked (a run asks for a diagnostic's few: ~a third of the walk, where all were)."""
+    line only when asked: a run asks for its diagnostics' few, where turning every one took a
+    third of the walk."""
 
     def __init__(self, offsets: dict[str, int], lines: ByteLines) -> None:
         self.offsets, self.lines = offsets, lines
@@ -254,8 +255,8 @@ class _Composer:
 
     def _opening(self, collection: int, start: int | None) -> int | None:
         """Where libyaml marks a collection whose first entry is written at `start`: a block
-        mapping at its first key (or that key's `?`), a flow collection at its bracket, a block sequence at its
-        first `-` (a comment between them: not known here)."""
+        mapping at its first key (or that key's `?`), a flow collection at its bracket, a block
+        sequence at its first `-` (a comment between them: not known here)."""
         if start is None:
             return None
         flow = self.flags[collection] & self.ryml.CONTAINER_STYLE_FLOW
