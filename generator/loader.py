@@ -478,9 +478,9 @@ def _fast_yaml(text: str) -> Any:
             tree = _ryml.parse_in_place(source)
             if not tree.size() or tree.type(tree.root_id()) & _ryml.STREAM == _ryml.STREAM:
                 return _EXACT
-            nodes = _nodes(tree)
             if not ended and _ends_in_block_scalar(tree):
                 return _EXACT  # unterminated: where the YAML test suite found the readers apart
+            nodes = _nodes(tree)
             if b"\t" in written and not _quoted_tabs(nodes, source, written):
                 return _EXACT
             apart = _read_apart(nodes, source)

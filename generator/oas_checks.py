@@ -380,19 +380,20 @@ class _DefaultChecks:
         return (OAS30Validator if self.draft4 else OAS31Validator)(reference, registry=self._python)
 
 
+_BOUNDS = ("exclusiveMinimum", "exclusiveMaximum")
+
+
 def _bounds_as_numbers(value: Any) -> Any:
     """`value` with each boolean `exclusiveMinimum` and `exclusiveMaximum` its number (True: 1,
-    False: 0); what holds none is the very object, not a copy."""
+    False: 0); what holds none is the very object, not a copy (nor copied on the way)."""
     if isinstance(value, list):
         items = [_bounds_as_numbers(item) for item in value]
         return items if any(new is not old for new, old in zip(items, value, strict=True)) else value
     if not isinstance(value, dict):
         return value
-    copy = {key: _bounds_as_numbers(item) for key, item in value.items()}
-    for bound in ("exclusiveMinimum", "exclusiveMaximum"):
-        if isinstance(copy.get(bound), bool):
-            copy[bound] = int(copy[bound])
-    return copy if any(copy[key] is not item for key, item in value.items()) else value
+    changed = {key: new for key, item in value.items() if (new := _bounds_as_numbers(item)) is not item}
+    changed |= {bound: int(value[bound]) for bound in _BOUNDS if isinstance(value.get(bound), bool)}
+    return {**value, **changed} if changed else value
 
 
 def _with_null_types(value: Any) -> Any:

